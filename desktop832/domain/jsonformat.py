@@ -1,0 +1,235 @@
+"""The documented JSON form of a whole data file (``desktop832 dump`` / ``load``).
+
+Validation is complete before anything is written: an error names the JSON path and the problem.
+The format is described in ``docs/json-format.md``; bump ``VERSION`` for incompatible changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any, Callable
+
+from .errors import InputError
+from .identifiers import parse_credit_code
+from .model import (
+    AnnualPlan, CanteenMode, Channel, FilingStatus, Level, OrderState, Purchase, Purpose, ReserveBasis,
+    UnitProfile,
+)
+from .money import parse_money, parse_percent
+from .values import MAX_TEXT_LENGTH, clean_text, parse_date
+
+FORMAT = "desktop832"
+VERSION = 1
+
+
+class JsonFormatError(ValueError):
+    def __init__(self, path: str, problem: str):
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}：{problem}")
+
+
+def _money_out(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _to_json(obj) -> dict:
+    out = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, Decimal):
+            value = f"{value:.2f}"
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        out[f.name] = value
+    return out
+
+
+def dump(profile: UnitProfile, plans: list[AnnualPlan], purchases: list[Purchase]) -> dict:
+    purchase_dicts = []
+    for p in purchases:
+        d = _to_json(p)
+        d.pop("id")
+        purchase_dicts.append(d)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "profile": _to_json(profile),
+        "plans": [_to_json(p) for p in plans],
+        "purchases": purchase_dicts,
+    }
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+Reader = Callable[[Any, str], Any]
+
+
+def _text(max_length: int = 200) -> Reader:
+    def read(value, path):
+        if not isinstance(value, str):
+            raise JsonFormatError(path, "应为字符串")
+        try:
+            return clean_text(value, label="文字", max_length=max_length)
+        except InputError as exc:
+            raise JsonFormatError(path, exc.message) from None
+
+    return read
+
+
+def _bool(value, path):
+    if not isinstance(value, bool):
+        raise JsonFormatError(path, "应为 true 或 false")
+    return value
+
+
+def _count(value, path):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise JsonFormatError(path, "应为非负整数或 null")
+    return value
+
+
+def _money(value, path):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise JsonFormatError(path, "金额应写成字符串，如 \"1234.56\"")
+    try:
+        return parse_money(value, label="金额")
+    except InputError as exc:
+        raise JsonFormatError(path, exc.message) from None
+
+
+def _required_money(value, path):
+    if value is None:
+        raise JsonFormatError(path, "金额不能为空")
+    return _money(value, path)
+
+
+def _percent(value, path):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise JsonFormatError(path, "比例应写成字符串，如 \"15.00\"")
+    try:
+        return parse_percent(value)
+    except InputError as exc:
+        raise JsonFormatError(path, exc.message) from None
+
+
+def _date(value, path):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise JsonFormatError(path, "日期应写成字符串，如 \"2024-02-19\"")
+    try:
+        return parse_date(value)
+    except InputError as exc:
+        raise JsonFormatError(path, exc.message) from None
+
+
+def _required_date(value, path):
+    if value is None:
+        raise JsonFormatError(path, "日期不能为空")
+    return _date(value, path)
+
+
+def _year(value, path):
+    if isinstance(value, bool) or not isinstance(value, int) or not 2000 <= value <= 2100:
+        raise JsonFormatError(path, "应为 2000 到 2100 之间的年份")
+    return value
+
+
+def _enum(enum_type) -> Reader:
+    def read(value, path):
+        try:
+            return enum_type(value)
+        except ValueError:
+            raise JsonFormatError(path, "应为以下之一：" + "、".join(e.value for e in enum_type)) from None
+
+    return read
+
+
+def _credit_code(value, path):
+    code = _text(40)(value, path)
+    if not code:
+        return ""
+    try:
+        return parse_credit_code(code)
+    except InputError as exc:
+        raise JsonFormatError(path, exc.message) from None
+
+
+_LONG = _text(MAX_TEXT_LENGTH)
+PROFILE_READERS: dict[str, Reader] = {
+    "name": _text(), "credit_code": _credit_code, "level": _enum(Level), "directly_affiliated": _bool,
+    "province": _text(40), "city": _text(40), "supervising_department": _text(), "contact_name": _text(100),
+    "phone": _text(40), "canteen_mode": _enum(CanteenMode), "contractor_name": _text(),
+    "contract_states_policy": _bool, "executing_purchaser": _text(), "purchaser_account_open": _bool,
+    "representative_name": _text(), "representative_code": _text(40), "is_representative": _bool,
+    "meal_arrangement": _LONG, "has_union_funds": _bool, "union_members": _count, "employees": _count,
+    "person_in_charge": _text(100),
+}
+PLAN_READERS: dict[str, Reader] = {
+    "year": _year, "policy_id": _text(100), "canteen_total": _money, "reserve_ratio": _percent,
+    "reserve_amount": _money, "reserve_basis": _enum(ReserveBasis), "last_year_amount": _money,
+    "last_year_ratio": _percent, "drop_explanation": _LONG, "welfare_total": _money,
+    "union_farm_total": _money, "union_reserve": _money, "filing_status": _enum(FilingStatus),
+    "filed_on": _date, "supervisor_confirmed_on": _date, "finance_confirmed_on": _date,
+    "letter_sent": _bool, "note": _LONG,
+}
+PURCHASE_READERS: dict[str, Reader] = {
+    "date": _required_date, "amount": _required_money, "order_no": _text(100), "supplier": _text(),
+    "description": _text(500), "purpose": _enum(Purpose), "channel": _enum(Channel),
+    "state": _enum(OrderState), "paid_on": _date, "evaluated": _bool, "note": _LONG,
+}
+_REQUIRED = {"plans": ("year",), "purchases": ("date", "amount")}
+
+
+def _read_object(raw, path: str, readers: dict[str, Reader], cls, required=()):
+    if not isinstance(raw, dict):
+        raise JsonFormatError(path, "应为对象 {…}")
+    for key in raw:
+        if key not in readers:
+            raise JsonFormatError(f"{path}.{key}", "不认识的字段")
+    for key in required:
+        if key not in raw:
+            raise JsonFormatError(f"{path}.{key}", "缺少必填字段")
+    values = {key: readers[key](raw[key], f"{path}.{key}") for key in raw}
+    return cls(**values)
+
+
+def load(doc: Any) -> tuple[UnitProfile, list[AnnualPlan], list[Purchase]]:
+    """Validate a parsed JSON document completely and return the domain values."""
+    if not isinstance(doc, dict):
+        raise JsonFormatError("$", "顶层应为对象 {…}")
+    if doc.get("format") != FORMAT:
+        raise JsonFormatError("$.format", f"应为 \"{FORMAT}\"：这不是 desktop832 导出的数据")
+    if doc.get("version") != VERSION:
+        raise JsonFormatError("$.version", f"版本 {doc.get('version')!r} 不受支持（本程序读取版本 {VERSION}）")
+    for key in doc:
+        if key not in ("format", "version", "profile", "plans", "purchases"):
+            raise JsonFormatError(f"$.{key}", "不认识的字段")
+    profile = _read_object(doc.get("profile", {}), "$.profile", PROFILE_READERS, UnitProfile)
+    plans_raw = doc.get("plans", [])
+    purchases_raw = doc.get("purchases", [])
+    for key, value in (("plans", plans_raw), ("purchases", purchases_raw)):
+        if not isinstance(value, list):
+            raise JsonFormatError(f"$.{key}", "应为数组 […]")
+    plans = [_read_object(p, f"$.plans[{i}]", PLAN_READERS, AnnualPlan, _REQUIRED["plans"]) for i, p in enumerate(plans_raw)]
+    seen = set()
+    for i, plan in enumerate(plans):
+        if plan.year in seen:
+            raise JsonFormatError(f"$.plans[{i}].year", f"年度 {plan.year} 重复")
+        seen.add(plan.year)
+    purchases = [
+        _read_object(p, f"$.purchases[{i}]", PURCHASE_READERS, Purchase, _REQUIRED["purchases"])
+        for i, p in enumerate(purchases_raw)
+    ]
+    return profile, plans, purchases

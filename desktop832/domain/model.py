@@ -1,0 +1,198 @@
+"""The clerk's records: unit profile, annual plan and purchases, as immutable values.
+
+Edits produce new values (``dataclasses.replace``), so undo keeps the old value and nothing is
+shared by accident. Money is ``Decimal`` yuan; ratios are ``Decimal`` percent points (15 = 15%).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from decimal import Decimal
+
+from .money import FEN, PERCENT_PLACES, round_down_to_fen, round_up_to_fen
+
+
+class Level(enum.StrEnum):
+    PROVINCIAL = "省级"
+    MUNICIPAL = "市级"
+    COUNTY = "县级"
+
+
+class CanteenMode(enum.StrEnum):
+    OWN = "自有食堂"
+    OUTSOURCED = "食堂外包"
+    SHARED = "共用食堂"
+    NONE = "无食堂"
+
+
+class Purpose(enum.StrEnum):
+    CANTEEN = "食堂食材"
+    UNION = "工会福利"
+    EMPLOYEE = "职工个人"
+    STATE_ENTERPRISE = "所属国有企业"
+    OTHER = "其他"
+
+
+class Channel(enum.StrEnum):
+    PLATFORM = "832平台"
+    OTHER = "其他渠道"
+
+
+class OrderState(enum.StrEnum):
+    DONE = "已完结"
+    OPEN = "未完结"
+    REFUNDED = "已退款"
+
+
+class FilingStatus(enum.StrEnum):
+    DRAFT = "草稿"
+    EXPORTED = "已导出待确认"
+    SUPERVISOR_CONFIRMED = "主管部门已确认"
+    FINANCE_CONFIRMED = "财政部门已确认"
+
+
+class ReserveBasis(enum.StrEnum):
+    """Which of ratio and amount the clerk entered; the other one is derived from it."""
+
+    AMOUNT = "amount"
+    RATIO = "ratio"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class UnitProfile:
+    name: str = ""
+    credit_code: str = ""
+    level: Level = Level.MUNICIPAL
+    directly_affiliated: bool = False  # 直属单位
+    province: str = ""
+    city: str = ""
+    supervising_department: str = ""
+    contact_name: str = ""
+    phone: str = ""
+    canteen_mode: CanteenMode = CanteenMode.OWN
+    # 食堂外包
+    contractor_name: str = ""
+    contract_states_policy: bool = False
+    executing_purchaser: str = ""
+    purchaser_account_open: bool = False
+    # 共用食堂
+    representative_name: str = ""
+    representative_code: str = ""
+    is_representative: bool = False
+    # 无食堂
+    meal_arrangement: str = ""
+    # 工会
+    has_union_funds: bool = True
+    union_members: int | None = None
+    employees: int | None = None
+    person_in_charge: str = ""  # 单位负责人, for the letter
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AnnualPlan:
+    year: int
+    policy_id: str = ""  # empty: chosen automatically
+    canteen_total: Decimal | None = None
+    reserve_ratio: Decimal | None = None
+    reserve_amount: Decimal | None = None
+    reserve_basis: ReserveBasis = ReserveBasis.AMOUNT
+    last_year_amount: Decimal | None = None
+    last_year_ratio: Decimal | None = None
+    drop_explanation: str = ""
+    welfare_total: Decimal | None = None
+    union_farm_total: Decimal | None = None
+    union_reserve: Decimal | None = None
+    filing_status: FilingStatus = FilingStatus.DRAFT
+    filed_on: dt.date | None = None
+    supervisor_confirmed_on: dt.date | None = None
+    finance_confirmed_on: dt.date | None = None
+    letter_sent: bool = False  # 无食堂承诺函已报送
+    note: str = ""
+
+    # --- keeping ratio and amount consistent --------------------------------------------------
+    # Rounding rule: an amount derived from a ratio is rounded UP to the fen, so the reserve is
+    # never below the ratio the clerk chose; a ratio derived from an amount is rounded DOWN to
+    # 0.01 percent point, so the shown ratio never overstates what was reserved.
+
+    def with_canteen_total(self, total: Decimal | None) -> AnnualPlan:
+        return self._rederive(dataclasses.replace(self, canteen_total=total))
+
+    def with_reserve_ratio(self, ratio: Decimal | None) -> AnnualPlan:
+        return self._rederive(
+            dataclasses.replace(self, reserve_ratio=ratio, reserve_basis=ReserveBasis.RATIO)
+        )
+
+    def with_reserve_amount(self, amount: Decimal | None) -> AnnualPlan:
+        return self._rederive(
+            dataclasses.replace(self, reserve_amount=amount, reserve_basis=ReserveBasis.AMOUNT)
+        )
+
+    @staticmethod
+    def _rederive(plan: AnnualPlan) -> AnnualPlan:
+        total = plan.canteen_total
+        if plan.reserve_basis is ReserveBasis.RATIO:
+            amount = None
+            if total is not None and plan.reserve_ratio is not None:
+                amount = amount_for_ratio(total, plan.reserve_ratio)
+            return dataclasses.replace(plan, reserve_amount=amount)
+        ratio = None
+        if total and plan.reserve_amount is not None:
+            ratio = ratio_of(plan.reserve_amount, total)
+        return dataclasses.replace(plan, reserve_ratio=ratio)
+
+    def with_(self, **changes) -> AnnualPlan:
+        """Change plain fields; ratio/amount/total go through their own methods."""
+        return dataclasses.replace(self, **changes)
+
+    def next_year(self) -> AnnualPlan:
+        """A new year's plan starting from this one: totals carried, this reserve becomes last year's."""
+        return AnnualPlan(
+            year=self.year + 1,
+            canteen_total=self.canteen_total,
+            reserve_ratio=self.reserve_ratio,
+            reserve_amount=self.reserve_amount,
+            reserve_basis=self.reserve_basis,
+            last_year_amount=self.reserve_amount,
+            last_year_ratio=self.reserve_ratio,
+            welfare_total=self.welfare_total,
+            union_farm_total=self.union_farm_total,
+            union_reserve=self.union_reserve,
+        )
+
+
+def amount_for_ratio(total: Decimal, ratio: Decimal) -> Decimal:
+    return round_up_to_fen(total * ratio / 100)
+
+
+def ratio_of(amount: Decimal, total: Decimal) -> Decimal | None:
+    if not total:
+        return None
+    return (amount * 100 / total).quantize(PERCENT_PLACES, rounding="ROUND_FLOOR")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Purchase:
+    date: dt.date
+    amount: Decimal
+    order_no: str = ""
+    supplier: str = ""
+    description: str = ""
+    purpose: Purpose = Purpose.CANTEEN
+    channel: Channel = Channel.PLATFORM
+    state: OrderState = OrderState.DONE
+    paid_on: dt.date | None = None
+    evaluated: bool = False  # 履约评价 done
+    note: str = ""
+    id: int | None = None
+
+    def __post_init__(self):
+        if self.amount != self.amount.quantize(FEN):  # pragma: no cover - guarded by the parser
+            raise ValueError("amount must have at most two places")
+
+
+__all__ = [
+    "AnnualPlan", "CanteenMode", "Channel", "FilingStatus", "Level", "OrderState", "Purchase",
+    "Purpose", "ReserveBasis", "UnitProfile", "amount_for_ratio", "ratio_of", "round_down_to_fen",
+]

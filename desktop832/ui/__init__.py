@@ -1,0 +1,1 @@
+"""The Qt user interface: widgets bind fields to the domain and show findings; no rules here."""

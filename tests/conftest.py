@@ -1,0 +1,53 @@
+import datetime as dt
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop832.domain.model import AnnualPlan, CanteenMode, Level, UnitProfile  # noqa: E402
+from desktop832.domain.policy import discover  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+VALID_CODE = "91330100716105852F"  # a real, published unified social credit code
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """Every per-user folder (data, logs, backups, policies) in a fresh temporary directory."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("DESKTOP832_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def policies():
+    found, errors = discover([ROOT / "resources" / "policies"])
+    assert not errors
+    return found
+
+
+@pytest.fixture
+def profile():
+    return UnitProfile(
+        name="测试市财政局", credit_code=VALID_CODE, level=Level.MUNICIPAL, province="河南省", city="郑州市",
+        supervising_department="测试市人民政府", contact_name="张三", phone="13812345678",
+        canteen_mode=CanteenMode.OWN, has_union_funds=True, union_members=100, employees=120,
+    )
+
+
+@pytest.fixture
+def plan():
+    return (
+        AnnualPlan(2024)
+        .with_canteen_total(Decimal("1000000"))
+        .with_reserve_amount(Decimal("150000"))
+        .with_(union_farm_total=Decimal("100000"), union_reserve=Decimal("15000"))
+    )
+
+
+@pytest.fixture
+def today():
+    return dt.date(2024, 2, 1)

@@ -1,0 +1,158 @@
+"""The headless commands, run as a clerk or support would run them."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from desktop832.cli import main
+
+from .conftest import ROOT, VALID_CODE
+
+UNIT_JSON = {
+    "format": "desktop832",
+    "version": 1,
+    "profile": {
+        "name": "测试县教育局", "credit_code": VALID_CODE, "level": "县级", "province": "河南省", "city": "郑州市",
+        "supervising_department": "测试县人民政府", "contact_name": "王五", "phone": "0371-65901234",
+        "canteen_mode": "自有食堂", "has_union_funds": True, "union_members": 50, "employees": 60,
+    },
+    "plans": [
+        {
+            "year": 2024, "canteen_total": "1000000.00", "reserve_amount": "100000.00", "reserve_ratio": "10.00",
+            "union_farm_total": "100000.00", "union_reserve": "15000.00", "last_year_amount": "90000.00",
+        }
+    ],
+    "purchases": [
+        {"date": "2024-03-01", "amount": "5000.00", "order_no": "832A", "purpose": "食堂食材", "paid_on": "2024-03-05"},
+        {"date": "2024-03-02", "amount": "700.00", "order_no": "832B", "state": "未完结"},
+    ],
+}
+
+
+@pytest.fixture
+def unit_json(tmp_path):
+    path = tmp_path / "unit.json"
+    path.write_text(json.dumps(UNIT_JSON, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_load_then_check_json(tmp_path, unit_json, capsys):
+    db = tmp_path / "new.sqlite"
+    assert main(["--db", str(db), "load", str(unit_json)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "check", "--year", "2024", "--json", "--today", "2024-02-01"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["policy"]["id"] == "cn-2024"
+    by_rule = {f["rule"]: f for f in out["findings"]}
+    assert by_rule["canteen-ratio"]["severity"] == "error"
+    assert "150,000.00" in by_rule["canteen-ratio"]["message"]
+    assert by_rule["canteen-ratio"]["citation"].startswith("财办库〔2023〕252号")
+    assert by_rule["union-standard"]["severity"] == "ok"
+    assert by_rule["filing-deadline"]["severity"] == "info"
+    assert "700.00" in by_rule["what-counts"]["message"]
+    assert out["errors"] == 1
+
+
+def test_dump_after_load_gives_the_same_json(tmp_path, unit_json, capsys):
+    db = tmp_path / "new.sqlite"
+    assert main(["--db", str(db), "load", str(unit_json)]) == 0
+    first = tmp_path / "first.json"
+    assert main(["--db", str(db), "dump", "-o", str(first)]) == 0
+    db2 = tmp_path / "again.sqlite"
+    assert main(["--db", str(db2), "load", str(first)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db2), "dump"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second == json.loads(first.read_text("utf-8"))
+    assert second["profile"]["name"] == "测试县教育局"
+    assert second["purchases"][1]["state"] == "未完结"
+    assert second["plans"][0]["reserve_amount"] == "100000.00"
+
+
+@pytest.mark.parametrize(
+    "path, value, message",
+    [
+        (("purchases", 1, "amount"), "-3", "$.purchases[1].amount"),
+        (("purchases", 0, "date"), "2024-02-30", "$.purchases[0].date"),
+        (("plans", 0, "canteen_total"), 12.5, "金额应写成字符串"),
+        (("profile", "canteen_mode"), "大食堂", "$.profile.canteen_mode"),
+        (("profile", "credit_code"), "91330100716105852E", "校验位"),
+        (("profile", "colour"), "red", "不认识的字段"),
+    ],
+)
+def test_load_refuses_bad_json_and_writes_nothing(tmp_path, capsys, path, value, message):
+    doc = json.loads(json.dumps(UNIT_JSON))
+    target = doc
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    db = tmp_path / "new.sqlite"
+    assert main(["--db", str(db), "load", str(source)]) == 2
+    assert message in capsys.readouterr().err
+    assert not db.exists() and not list(tmp_path.glob("new.sqlite*"))
+
+
+def test_load_refuses_to_overwrite(tmp_path, unit_json, capsys):
+    db = tmp_path / "new.sqlite"
+    assert main(["--db", str(db), "load", str(unit_json)]) == 0
+    assert main(["--db", str(db), "load", str(unit_json)]) == 2
+    assert "已存在" in capsys.readouterr().err
+
+
+def test_load_not_json(tmp_path, capsys):
+    source = tmp_path / "x.json"
+    source.write_text("{oops", "utf-8")
+    assert main(["--db", str(tmp_path / "n.sqlite"), "load", str(source)]) == 2
+    assert "不是有效的 JSON" in capsys.readouterr().err
+
+
+def test_check_on_a_foreign_file(tmp_path, capsys):
+    bad = tmp_path / "x.sqlite"
+    bad.write_text("hello", "utf-8")
+    assert main(["--db", str(bad), "check"]) == 2
+    assert "不是 desktop832 数据文件" in capsys.readouterr().err
+
+
+def test_check_missing_file(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "none.sqlite"), "check"]) == 2
+    assert "不存在" in capsys.readouterr().err
+
+
+def test_demo_check_readable_table(capsys):
+    code = main(["--demo", "check", "--today", "2024-06-01"])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    assert "郑州市示例农业技术推广中心" in out and "依据：" in out
+
+
+def test_policies_lists_shipped_files(capsys):
+    assert main(["policies"]) == 0
+    out = capsys.readouterr().out
+    for policy_id in ("cn-2024", "henan-2023", "zhengzhou-2023"):
+        assert policy_id in out
+
+
+def test_bad_usage_exits_2():
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--year", "abc"])
+    assert info.value.code == 2
+
+
+def test_console_entry_point_runs_headless():
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop832", "--demo", "check", "--json", "--today", "2024-06-01"],
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(result.stdout)["year"] == 2024
+
+
+def test_self_test():
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop832", "--self-test"], capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
+    assert result.returncode == 0 and result.stdout.startswith("自检通过")

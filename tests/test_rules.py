@@ -1,0 +1,312 @@
+"""Every rule at its boundaries, under the shipped policies."""
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from desktop832.domain.counting import tally, why_not_counted, counted_purposes
+from desktop832.domain.findings import Severity
+from desktop832.domain.model import (
+    AnnualPlan, CanteenMode, Channel, FilingStatus, Level, OrderState, Purchase, Purpose,
+)
+from desktop832.domain.rules import evaluate
+
+
+def run(policies, profile, plan, purchases=(), today=dt.date(2024, 2, 1), policy="cn-2024"):
+    return evaluate(profile, plan, list(purchases), policies[policy], today)
+
+
+def of(findings, rule_id):
+    return [f for f in findings if f.rule_id == rule_id]
+
+
+def worst(findings, rule_id):
+    found = of(findings, rule_id)
+    return max((f.severity for f in found), default=None)
+
+
+# --- canteen ratio ---------------------------------------------------------------------------
+
+
+def test_exactly_fifteen_percent_is_met(policies, profile, plan):
+    f = run(policies, profile, plan)
+    assert worst(f, "canteen-ratio") is Severity.OK
+
+
+def test_one_fen_below_is_an_error_with_the_numbers(policies, profile, plan):
+    f = run(policies, profile, plan.with_reserve_amount(D("149999.99")))
+    [finding] = of(f, "canteen-ratio")
+    assert finding.severity is Severity.ERROR
+    assert "149,999.99" in finding.message and "150,000.00" in finding.message and "0.01" in finding.message
+    assert finding.citation.startswith("财办库〔2023〕252号")
+    assert "plan.reserve_amount" in finding.fields
+
+
+def test_minimum_is_rounded_up_to_the_fen(policies, profile, plan):
+    odd = plan.with_canteen_total(D("1000000.01"))  # 15% = 150,000.0015 → at least 150,000.01
+    assert worst(run(policies, profile, odd.with_reserve_amount(D("150000.00"))), "canteen-ratio") is Severity.ERROR
+    assert worst(run(policies, profile, odd.with_reserve_amount(D("150000.01"))), "canteen-ratio") is Severity.OK
+
+
+def test_ratio_entered_always_satisfies_itself(policies, profile, plan):
+    odd = plan.with_canteen_total(D("1000000.01")).with_reserve_ratio(D("15"))
+    assert odd.reserve_amount == D("150000.01")
+    assert worst(run(policies, profile, odd), "canteen-ratio") is Severity.OK
+
+
+def test_2023_floor_is_ten_percent(policies, profile):
+    plan = AnnualPlan(2023).with_canteen_total(D("1000000")).with_reserve_amount(D("100000"))
+    f = run(policies, profile, plan, policy="zhengzhou-2023", today=dt.date(2023, 3, 1))
+    assert worst(f, "canteen-ratio") is Severity.OK
+    f = run(policies, profile, plan.with_reserve_amount(D("99999.99")), policy="zhengzhou-2023", today=dt.date(2023, 3, 1))
+    assert worst(f, "canteen-ratio") is Severity.ERROR
+
+
+def test_missing_total_is_an_error(policies, profile):
+    f = run(policies, profile, AnnualPlan(2024))
+    assert "请填写年度食堂食材采购总额" in of(f, "canteen-ratio")[0].message
+
+
+def test_no_canteen_drops_the_canteen_rules(policies, profile, plan):
+    none = dataclasses.replace(profile, canteen_mode=CanteenMode.NONE)
+    f = run(policies, none, plan.with_reserve_amount(D("1")))
+    assert not of(f, "canteen-ratio") and not of(f, "canteen-not-below-last-year")
+    assert "无食堂" in of(f, "canteen-none")[0].message
+
+
+def test_provincial_no_canteen_needs_the_letter(policies, profile, plan):
+    unit = dataclasses.replace(profile, canteen_mode=CanteenMode.NONE, level=Level.PROVINCIAL)
+    [letter] = [x for x in of(run(policies, unit, plan), "canteen-none") if "plan.letter_sent" in x.fields]
+    assert letter.severity is Severity.WARNING and "省财政厅政府采购监督管理处" in letter.message
+    late = run(policies, unit, plan, today=dt.date(2024, 2, 21))
+    assert worst(late, "canteen-none") is Severity.ERROR
+    sent = run(policies, unit, plan.with_(letter_sent=True))
+    assert any(x.severity is Severity.OK for x in of(sent, "canteen-none"))
+    # a municipal unit without a canteen sends no letter under this policy
+    municipal = dataclasses.replace(unit, level=Level.MUNICIPAL)
+    assert not [x for x in of(run(policies, municipal, plan), "canteen-none") if "plan.letter_sent" in x.fields]
+
+
+def test_shared_but_not_representative(policies, profile, plan):
+    shared = dataclasses.replace(profile, canteen_mode=CanteenMode.SHARED, is_representative=False)
+    f = run(policies, shared, plan.with_reserve_amount(D("1")))
+    assert not of(f, "canteen-ratio")  # the representative files the reserve
+    assert worst(f, "canteen-shared") is Severity.ERROR  # but must name the representative
+    named = dataclasses.replace(shared, representative_name="代表单位", representative_code="914403001922038216")
+    assert worst(run(policies, named, plan), "canteen-shared") is Severity.OK
+    bad_code = dataclasses.replace(named, representative_code="914403001922038217")
+    assert "校验位" in of(run(policies, bad_code, plan), "canteen-shared")[0].message
+
+
+def test_shared_and_representative_files_the_reserve(policies, profile, plan):
+    rep = dataclasses.replace(profile, canteen_mode=CanteenMode.SHARED, is_representative=True)
+    assert worst(run(policies, rep, plan.with_reserve_amount(D("1"))), "canteen-ratio") is Severity.ERROR
+
+
+def test_outsourced_without_account(policies, profile, plan):
+    out = dataclasses.replace(
+        profile, canteen_mode=CanteenMode.OUTSOURCED, contractor_name="承包方", contract_states_policy=True,
+        executing_purchaser="承包方", purchaser_account_open=False,
+    )
+    [finding] = [x for x in of(run(policies, out, plan), "canteen-outsourced") if x.severity is Severity.ERROR]
+    assert "交易账号" in finding.message
+    assert worst(run(policies, dataclasses.replace(out, purchaser_account_open=True), plan), "canteen-outsourced") is Severity.OK
+
+
+def test_outsourced_contract_clause_only_from_2024(policies, profile, plan):
+    out = dataclasses.replace(
+        profile, canteen_mode=CanteenMode.OUTSOURCED, contractor_name="承包方", purchaser_account_open=True,
+        contract_states_policy=False,
+    )
+    assert any("外包合同" in x.message for x in of(run(policies, out, plan), "canteen-outsourced"))
+    plan23 = dataclasses.replace(plan, year=2023)
+    f = run(policies, out, plan23, policy="henan-2023", today=dt.date(2023, 3, 1))
+    assert worst(f, "canteen-outsourced") is Severity.OK
+
+
+# --- last year -------------------------------------------------------------------------------
+
+
+def test_drop_without_explanation_2024(policies, profile, plan):
+    dropped = plan.with_(last_year_amount=D("160000"))
+    [finding] = of(run(policies, profile, dropped), "canteen-not-below-last-year")
+    assert finding.severity is Severity.ERROR and "说明" in finding.message and "160,000.00" in finding.message
+    explained = dropped.with_(drop_explanation="食堂就餐人数减少")
+    assert worst(run(policies, profile, explained), "canteen-not-below-last-year") is Severity.INFO
+
+
+def test_ratio_drop_needs_explanation_too(policies, profile, plan):
+    dropped = plan.with_(last_year_amount=D("100000"), last_year_ratio=D("16"))
+    assert "比例" in of(run(policies, profile, dropped), "canteen-not-below-last-year")[0].message
+
+
+def test_equal_to_last_year_is_fine(policies, profile, plan):
+    assert worst(run(policies, profile, plan.with_(last_year_amount=D("150000"))), "canteen-not-below-last-year") is Severity.OK
+
+
+def test_drop_is_a_hard_error_in_2023(policies, profile):
+    plan = AnnualPlan(2023).with_canteen_total(D("1000000")).with_reserve_amount(D("100000"))
+    dropped = plan.with_(last_year_amount=D("100000.01"), drop_explanation="说明也不行")
+    f = run(policies, profile, dropped, policy="henan-2023", today=dt.date(2023, 3, 1))
+    [finding] = of(f, "canteen-not-below-last-year")
+    assert finding.severity is Severity.ERROR and "不得低于上年度" in finding.message
+
+
+# --- union -----------------------------------------------------------------------------------
+
+
+def test_union_per_member_standard_2023(policies, profile):
+    plan = AnnualPlan(2023).with_canteen_total(D("1000000")).with_reserve_amount(D("100000"))
+    # 100 members × 300 = 30,000; no welfare total given
+    f = run(policies, profile, plan.with_(union_reserve=D("29999.99")), policy="henan-2023", today=dt.date(2023, 3, 1))
+    assert worst(f, "union-standard") is Severity.ERROR and "30,000.00" in of(f, "union-standard")[0].message
+    f = run(policies, profile, plan.with_(union_reserve=D("30000")), policy="henan-2023", today=dt.date(2023, 3, 1))
+    assert worst(f, "union-standard") is Severity.OK
+
+
+def test_union_either_standard_is_enough_2023(policies, profile):
+    # 15% of a 100,000 welfare total = 15,000 < 100 × 300: 15,000 satisfies the notice
+    plan = AnnualPlan(2023).with_canteen_total(D("1000000")).with_reserve_amount(D("100000"))
+    plan = plan.with_(welfare_total=D("100000"), union_reserve=D("15000"))
+    f = run(policies, profile, plan, policy="henan-2023", today=dt.date(2023, 3, 1))
+    assert worst(f, "union-standard") is Severity.OK
+
+
+def test_union_share_of_purchases_2024(policies, profile, plan):
+    assert worst(run(policies, profile, plan), "union-standard") is Severity.OK  # 15,000 of 100,000
+    low = plan.with_(union_reserve=D("14999.99"))
+    assert worst(run(policies, profile, low), "union-standard") is Severity.ERROR
+
+
+def test_no_union_funds(policies, profile, plan):
+    unit = dataclasses.replace(profile, has_union_funds=False)
+    [finding] = of(run(policies, unit, plan.with_(union_reserve=None)), "union-standard")
+    assert finding.severity is Severity.INFO and "无独立工会经费" in finding.message
+
+
+def test_union_cap_per_employee(policies, profile, plan):
+    # 120 employees × 500 = 60,000
+    assert not of(run(policies, profile, plan.with_(union_reserve=D("60000"))), "union-cap")
+    over = of(run(policies, profile, plan.with_(union_reserve=D("60000.01"))), "union-cap")
+    assert over and over[0].severity is Severity.WARNING and "500.00" in over[0].message
+
+
+# --- purchases -------------------------------------------------------------------------------
+
+
+def buy(amount, **kw):
+    kw.setdefault("date", dt.date(2024, 3, 1))
+    return Purchase(amount=D(amount), **kw)
+
+
+def test_unfinished_and_off_platform_do_not_count(policies):
+    purchases = [
+        buy("100"), buy("20", state=OrderState.OPEN), buy("30", channel=Channel.OTHER),
+        buy("40", state=OrderState.REFUNDED), buy("50", purpose=Purpose.STATE_ENTERPRISE),
+        buy("999", date=dt.date(2023, 12, 31)),
+    ]
+    t = tally(purchases, policies["cn-2024"], 2024, dt.date(2024, 6, 1))
+    assert t.counted_total == D("100.00")
+    assert t.not_counted_total == D("140.00")
+    assert t.count == 5
+    # under 2023 Henan, state-owned enterprises under the unit count
+    t23 = tally([dataclasses.replace(p, date=dt.date(2023, 3, 1)) for p in purchases[:5]], policies["henan-2023"], 2023, dt.date(2023, 6, 1))
+    assert t23.counted_total == D("150.00")
+
+
+def test_reasons():
+    purposes = counted_purposes(None)
+    assert why_not_counted(Channel.OTHER, OrderState.DONE, Purpose.CANTEEN, purposes) == "非832平台采购，不计入"
+    assert why_not_counted(Channel.PLATFORM, OrderState.OPEN, Purpose.CANTEEN, purposes) == "订单未完结，不计入"
+    assert why_not_counted(Channel.PLATFORM, OrderState.REFUNDED, Purpose.CANTEEN, purposes) == "已退款，不计入"
+    assert why_not_counted(Channel.PLATFORM, OrderState.DONE, Purpose.CANTEEN, purposes) is None
+
+
+def test_progress_and_pace(policies, profile, plan):
+    # target 150,000 + 15,000 = 165,000; on 2024-07-01 with 10,000 bought: behind
+    f = run(policies, profile, plan, [buy("10000")], today=dt.date(2024, 7, 1))
+    [finding] = of(f, "purchase-progress")
+    assert finding.severity is Severity.WARNING and "进度落后" in finding.message
+    # 155,000 left over 4 months (Jul–Oct) = 38,750 a month
+    assert "38,750.00" in finding.message
+    done = run(policies, profile, plan, [buy("165000")], today=dt.date(2024, 7, 1))
+    assert worst(done, "purchase-progress") is Severity.OK
+    late = run(policies, profile, plan, [buy("10000")], today=dt.date(2024, 11, 1))
+    assert "已过" in of(late, "purchase-progress")[0].message
+
+
+def test_unpaid_past_the_limit(policies, profile, plan):
+    purchases = [
+        buy("100", order_no="A", date=dt.date(2024, 3, 1)),  # 31 days on 2024-04-01
+        buy("200", order_no="B", date=dt.date(2024, 3, 2)),  # exactly 30 days: not yet overdue
+        buy("300", order_no="C", date=dt.date(2024, 2, 1), paid_on=dt.date(2024, 2, 5)),
+    ]
+    [finding] = of(run(policies, profile, plan, purchases, today=dt.date(2024, 4, 1)), "pay-on-time")
+    assert finding.severity is Severity.WARNING and finding.message.startswith("1 笔") and "100.00" in finding.message
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "today, severity, text",
+    [
+        (dt.date(2024, 1, 1), Severity.INFO, "还有 50 天"),
+        (dt.date(2024, 2, 6), Severity.WARNING, "还有 14 天"),
+        (dt.date(2024, 2, 20), Severity.WARNING, "还有 0 天"),
+        (dt.date(2024, 2, 21), Severity.ERROR, "逾期 1 天"),
+    ],
+)
+def test_filing_deadline(policies, profile, plan, today, severity, text):
+    [finding] = of(run(policies, profile, plan, today=today), "filing-deadline")
+    assert finding.severity is severity and text in finding.message
+
+
+def test_filed_plan_is_past_the_filing_deadline_rule(policies, profile, plan):
+    filed = plan.with_(filing_status=FilingStatus.EXPORTED, filed_on=dt.date(2024, 2, 10))
+    assert worst(run(policies, profile, filed, today=dt.date(2024, 3, 1)), "filing-deadline") is Severity.OK
+
+
+def test_confirmation_deadline(policies, profile, plan):
+    exported = plan.with_(filing_status=FilingStatus.EXPORTED)
+    assert not of(run(policies, profile, exported, today=dt.date(2024, 2, 26)), "confirmation-deadline")
+    assert worst(run(policies, profile, exported, today=dt.date(2024, 2, 27)), "confirmation-deadline") is Severity.WARNING
+    confirmed = plan.with_(filing_status=FilingStatus.FINANCE_CONFIRMED)
+    assert worst(run(policies, profile, confirmed, today=dt.date(2024, 3, 27)), "confirmation-deadline") is Severity.OK
+
+
+def test_zhengzhou_deadlines_differ_from_henan(policies, profile):
+    plan = AnnualPlan(2023).with_canteen_total(D("1000000")).with_reserve_amount(D("100000"))
+    day = dt.date(2023, 4, 1)
+    assert worst(run(policies, profile, plan, today=day, policy="zhengzhou-2023"), "filing-deadline") is Severity.ERROR
+    assert worst(run(policies, profile, plan, today=day, policy="henan-2023"), "filing-deadline") is Severity.WARNING
+
+
+# --- profile and policy year -----------------------------------------------------------------
+
+
+def test_profile_errors_cite_and_name_fields(policies, profile, plan):
+    bad = dataclasses.replace(profile, credit_code="91330100716105852E", phone="123", name="")
+    f = of(run(policies, bad, plan), "profile-complete")
+    fields = {x.fields[0] for x in f}
+    assert fields == {"profile.credit_code", "profile.phone", "profile.name"}
+    assert all(x.severity is Severity.ERROR and x.citation for x in f)
+
+
+def test_policy_of_another_year_is_flagged(policies, profile, plan):
+    f = run(policies, profile, dataclasses.replace(plan, year=2025), today=dt.date(2025, 1, 5))
+    assert worst(f, "policy-year") is Severity.WARNING
+
+
+def test_findings_are_sorted_worst_first(policies, profile, plan):
+    f = run(policies, profile, plan.with_reserve_amount(D("1")), today=dt.date(2024, 3, 1))
+    assert [x.severity for x in f] == sorted((x.severity for x in f), reverse=True)
+
+
+def test_ten_thousand_purchases_tally_once(policies, profile, plan):
+    purchases = [buy("1.00", order_no=str(i)) for i in range(10_000)]
+    t = tally(purchases, policies["cn-2024"], 2024, dt.date(2024, 6, 1))
+    f = evaluate(profile, plan, t, policies["cn-2024"], dt.date(2024, 6, 1))
+    assert t.counted_total == D("10000.00") and of(f, "purchase-progress")

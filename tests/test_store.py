@@ -1,0 +1,206 @@
+import datetime as dt
+import sqlite3
+from decimal import Decimal as D
+
+import pytest
+
+from desktop832.domain.model import AnnualPlan, CanteenMode, FilingStatus, OrderState, Purchase, Purpose, UnitProfile
+from desktop832.store import schema
+from desktop832.store.database import MIGRATIONS_DIR, Store
+from desktop832.store.errors import StoreError
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "unit.sqlite"
+
+
+def test_round_trip(db, profile, plan):
+    full_plan = plan.with_(
+        last_year_amount=D("120000.50"), last_year_ratio=D("12.5"), drop_explanation="说明",
+        welfare_total=D("99999.99"), filing_status=FilingStatus.EXPORTED, filed_on=dt.date(2024, 2, 3), letter_sent=True,
+    )
+    purchase = Purchase(
+        date=dt.date(2024, 3, 1), amount=D("1234.56"), order_no="832001", supplier="供应商<&>", description="小米",
+        purpose=Purpose.UNION, state=OrderState.OPEN, paid_on=dt.date(2024, 3, 9), evaluated=True, note="备注",
+    )
+    with Store.open(db) as store:
+        store.save_profile(profile)
+        store.save_plan(full_plan)
+        saved = store.add_purchase(purchase)
+    with Store.open(db) as store:
+        assert store.profile() == profile
+        assert store.plan(2024) == full_plan
+        assert store.purchases(2024) == [saved]
+        assert saved.id is not None
+        assert store.years() == [2024]
+
+
+def test_money_is_stored_as_integer_fen(db, plan):
+    with Store.open(db) as store:
+        store.save_plan(plan.with_reserve_amount(D("0.10")))
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT reserve_amount, typeof(reserve_amount) FROM annual_plan").fetchone() == (10, "integer")
+
+
+def test_update_and_delete_purchase(db):
+    with Store.open(db) as store:
+        p = store.add_purchase(Purchase(date=dt.date(2024, 1, 2), amount=D("1")))
+        store.update_purchase(_with_amount(p, "2"))
+        assert store.purchase(p.id).amount == D("2.00")
+        store.delete_purchase(p.id)
+        assert store.purchases() == []
+        restored = store.add_purchase(p)  # undo of a delete keeps the id
+        assert restored.id == p.id
+
+
+def _with_amount(p, amount):
+    import dataclasses
+
+    return dataclasses.replace(p, amount=D(amount))
+
+
+def test_bulk_insert_is_all_or_nothing(db):
+    with Store.open(db) as store:
+        good = Purchase(date=dt.date(2024, 1, 2), amount=D("1"))
+        with pytest.raises(RuntimeError, match="cancelled"):
+            with store.session() as s:
+                store.add_purchases([good, good], session=s)
+                raise RuntimeError("cancelled halfway")
+        assert store.purchase_count() == 0
+
+
+def test_pragmas(db):
+    with Store.open(db) as store:
+        con = store._engine.raw_connection()
+        try:
+            assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert con.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        finally:
+            con.close()
+
+
+def test_new_file_is_marked_and_at_head(db):
+    Store.open(db).close()
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == schema.HEAD_REVISION
+
+
+def test_empty_file_is_migrated(db):
+    db.write_bytes(b"")
+    with Store.open(db) as store:
+        assert store.profile() == UnitProfile()
+    sqlite3.connect(db).close()
+    assert schema.inspect(db)[0] is schema.FileState.CURRENT
+
+
+def test_head_revision_matches_alembic():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(config)
+    assert script.get_current_head() == schema.HEAD_REVISION
+    assert [r.revision for r in reversed(list(script.walk_revisions()))] == list(schema.KNOWN_REVISIONS)
+
+
+def test_migrated_schema_matches_the_models(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from desktop832.store.models import Base
+
+    Store.open(db).close()
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_older_file_is_backed_up_then_migrated(db, tmp_path, monkeypatch):
+    Store.open(db).close()
+    # pretend the file is one revision behind a newer head
+    monkeypatch.setattr(schema, "HEAD_REVISION", "0002")
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
+    assert schema.inspect(db) == (schema.FileState.OLDER, "0001")
+    backups = tmp_path / "backups"
+    Store.open(db, backup_dir=backups).close()
+    [copy] = backups.glob("*.before-migration-0001.sqlite")
+    assert sqlite3.connect(copy).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_foreign_sqlite_file_is_refused_untouched(db):
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE notes (x)")
+    con.commit()
+    con.close()
+    before = db.read_bytes()
+    with pytest.raises(StoreError) as info:
+        Store.open(db)
+    assert info.value.kind == "foreign" and "其他程序" in info.value.message
+    assert db.read_bytes() == before
+
+
+def test_not_sqlite_is_refused_untouched(db):
+    db.write_text("采购台账,金额\n", "utf-8")
+    with pytest.raises(StoreError, match="不是 desktop832 数据文件"):
+        Store.open(db)
+    assert db.read_text("utf-8") == "采购台账,金额\n"
+
+
+def test_newer_version_is_refused_untouched(db):
+    Store.open(db).close()
+    con = sqlite3.connect(db)
+    con.execute("UPDATE alembic_version SET version_num='9999'")
+    con.commit()
+    con.close()
+    before = db.read_bytes()
+    with pytest.raises(StoreError) as info:
+        Store.open(db)
+    assert info.value.kind == "newer" and "更新版本" in info.value.message
+    assert db.read_bytes() == before
+
+
+def test_corrupt_file(db):
+    Store.open(db).close()
+    data = bytearray(db.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    db.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as info:
+        Store.open(db)
+    assert info.value.kind == "corrupt" and "备份" in info.value.message
+
+
+def test_readonly_open_refuses_writes(db, profile):
+    Store.open(db).close()
+    with Store.open(db, readonly=True) as store:
+        assert store.profile() == UnitProfile()
+        with pytest.raises(StoreError, match="只读"):
+            store.save_profile(profile)
+
+
+def test_plans_for_several_years(db):
+    with Store.open(db) as store:
+        for year in (2023, 2024):
+            store.save_plan(AnnualPlan(year))
+        assert store.years() == [2023, 2024]
+        store.delete_plan(2023)
+        assert store.years() == [2024]
+
+
+def test_settings(db):
+    with Store.open(db) as store:
+        assert store.setting("k", "d") == "d"
+        store.set_setting("k", "值")
+        assert store.setting("k") == "值"
+
+
+def test_profile_default_mode_round_trip(db):
+    with Store.open(db) as store:
+        store.save_profile(UnitProfile(canteen_mode=CanteenMode.NONE))
+        assert store.profile().canteen_mode is CanteenMode.NONE
