@@ -1,0 +1,58 @@
+"""Qt Designer forms, loaded at run time from ``forms/*.ui`` with ``QUiLoader``.
+
+Each form's top-level widget is a plain ``QWidget`` that a Python class places in its own layout.
+A class names its form and the widgets it looks up; :func:`load_form` checks they are all there,
+and the tests load every form against every class that uses it, so a renamed widget in Designer
+fails a test instead of the clerk's session.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from .. import paths
+
+
+class FormError(RuntimeError):
+    """A form file is missing or lacks a widget the code needs: a packaging or programming bug."""
+
+
+def load_form(name: str, parent: QWidget | None = None, widgets: dict[str, type] | None = None) -> QWidget:
+    path = paths.forms_dir() / name
+    handle = QFile(str(path))
+    if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FormError(f"form not found: {path}")
+    try:
+        loader = QUiLoader()
+        form = loader.load(handle, parent)
+    finally:
+        handle.close()
+    if form is None:
+        raise FormError(f"form could not be loaded: {path}: {loader.errorString()}")
+    for object_name, widget_type in (widgets or {}).items():
+        found = form.findChild(widget_type, object_name)
+        if found is None:
+            raise FormError(f"{name}: missing {widget_type.__name__} '{object_name}'")
+    return form
+
+
+class FormWidget(QWidget):
+    """A widget whose contents come from a Designer form; children become attributes.
+
+    Subclasses set ``FORM`` (file name) and ``WIDGETS`` (object name → type); after
+    ``__init__`` each listed child is reachable as ``self.<object name>``.
+    """
+
+    FORM: str = ""
+    WIDGETS: dict[str, type] = {}
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.form = load_form(self.FORM, self, self.WIDGETS)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        for object_name, widget_type in self.WIDGETS.items():
+            setattr(self, object_name, self.form.findChild(widget_type, object_name))
