@@ -10,7 +10,7 @@ import dataclasses
 import importlib
 from typing import Callable
 
-MODULES: list[str] = []
+MODULES: list[str] = ["desktop832.letter_cli"]
 
 
 @dataclasses.dataclass(frozen=True)

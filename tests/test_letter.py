@@ -1,0 +1,332 @@
+"""The no-canteen commitment letter: its content, its fonts, its layout and the headless command."""
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import time
+
+import pypdf
+import pytest
+
+from desktop832 import paths
+from desktop832.cli import main
+from desktop832.domain.model import AnnualPlan, CanteenMode, Level
+from desktop832.output import fonts
+from desktop832.output.fonts import FontChoice, FontFileError, MissingGlyphError, Role, plan_fonts, probe
+from desktop832.output.letter import DateStyle, build_draft, default_addressee, format_date, letter_warnings
+from desktop832.output.letter_layout import (
+    BODY_SIZE, CELL, LEFT, LINES_PER_PAGE, MM, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH, TOP, Line, Typesetter, paginate,
+)
+from desktop832.output.letter_pdf import render_letter, write_letter
+
+from .conftest import VALID_CODE
+
+SHIPPED_ONLY = FontChoice(use_system=False)  # the same fonts on every machine
+NO_FONT_HAS = "\U00020000"  # CJK Extension B: in neither shipped font
+
+
+@pytest.fixture
+def unit(profile):
+    return dataclasses.replace(
+        profile, name="河南省示例农业技术推广总站", level=Level.PROVINCIAL, province="河南省", city="",
+        canteen_mode=CanteenMode.NONE, meal_arrangement="职工午餐由单位发放误餐补助，职工自行解决",
+        supervising_department="河南省农业农村厅",
+    )
+
+
+@pytest.fixture
+def draft(unit, policies):
+    return build_draft(unit, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
+
+
+def pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return "".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+# --- content -----------------------------------------------------------------------------------
+
+
+def test_pdf_text_has_title_unit_code_year_and_promises(draft):
+    text = flat(pdf_text(render_letter(draft, SHIPPED_ONLY).pdf))
+    assert "关于河南省示例农业技术推广总站无食堂的承诺" in text
+    assert "省财政厅政府采购监督管理处：" in text
+    assert VALID_CODE in text
+    assert "2024年度" in text
+    assert "职工午餐由单位发放误餐补助" in text
+    assert "注明“无食堂”" in text
+    assert "经审核，情况属实。" in text
+    assert "单位负责人（签字）" in text
+    assert "2024年2月19日" in text
+    assert "经办人：张三，联系电话：13812345678" in text
+    assert "财办库〔2023〕252号" in text
+
+
+def test_markup_characters_print_as_typed(draft):
+    name = 'A&B<i>测试</i>"单位"\'甲\''
+    letter = draft.with_(title=f"关于{name}无食堂的承诺", unit_name=name, body=(f"{name}&amp;无食堂。",))
+    text = flat(pdf_text(render_letter(letter, SHIPPED_ONLY).pdf))
+    assert text.count(name) >= 2
+    assert f"{name}&amp;无食堂。" in text
+
+
+def test_dates_in_both_forms():
+    assert format_date(dt.date(2024, 2, 19), DateStyle.ARABIC) == "2024年2月19日"
+    assert format_date(dt.date(2024, 2, 19), DateStyle.CHINESE) == "二〇二四年二月十九日"
+    assert format_date(dt.date(2030, 10, 1), DateStyle.CHINESE) == "二〇三〇年十月一日"
+    assert format_date(dt.date(2024, 12, 31), DateStyle.CHINESE) == "二〇二四年十二月三十一日"
+    assert format_date(dt.date(2024, 1, 20), DateStyle.CHINESE) == "二〇二四年一月二十日"
+    assert format_date(None, DateStyle.ARABIC) == format_date(dt.date(2024, 1, 1), DateStyle.BLANK) == "年\u3000\u3000月\u3000\u3000日"
+
+
+def test_chinese_date_reaches_the_pdf(draft):
+    text = flat(pdf_text(render_letter(draft.with_(date_style=DateStyle.CHINESE), SHIPPED_ONLY).pdf))
+    assert "二〇二四年二月十九日" in text
+
+
+def test_addressee_follows_the_policy_for_the_level_it_names(unit, profile, policies):
+    assert default_addressee(unit, policies["cn-2024"]) == "省财政厅政府采购监督管理处"
+    # the 2024 policy asks only provincial units: a municipal unit writes to its own finance bureau
+    assert default_addressee(profile, policies["cn-2024"]) == "郑州市财政局"
+    assert default_addressee(dataclasses.replace(unit, level=Level.COUNTY), None) == "县（区）财政局"
+
+
+def test_warnings_for_a_unit_with_a_canteen(profile, unit, policies):
+    assert letter_warnings(unit, AnnualPlan(2024), policies["cn-2024"]) == []
+    warnings = "".join(letter_warnings(profile, AnnualPlan(2024), policies["cn-2024"]))
+    assert "自有食堂" in warnings and "无须报送" in warnings and "用餐安排" in warnings
+
+
+# --- fonts -------------------------------------------------------------------------------------
+
+
+def test_fonts_are_embedded_truetype_subsets_with_unicode_maps(draft):
+    data = render_letter(draft, SHIPPED_ONLY).pdf
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    seen = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            base = font["/BaseFont"]
+            prefix, _, name = base[1:].partition("+")
+            assert len(prefix) == 6 and prefix.isupper(), base  # subset tag
+            assert font["/Subtype"] == "/TrueType"
+            assert "/FontFile2" in font["/FontDescriptor"]  # the glyphs travel with the file
+            assert "/ToUnicode" in font  # text can be copied and searched
+            seen.add(name)
+    assert seen == {"Desktop832Song-Bold", "Desktop832Kai-Regular"}
+    assert b"Helvetica" not in data
+
+
+def test_page_is_a4_and_file_is_small_and_quick(draft):
+    render_letter(draft, SHIPPED_ONLY)  # warm: fonts parsed once per process
+    start = time.perf_counter()
+    rendered = render_letter(draft, SHIPPED_ONLY)
+    elapsed = time.perf_counter() - start
+    reader = pypdf.PdfReader(io.BytesIO(rendered.pdf))
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(PAGE_WIDTH, abs=0.01)
+        assert float(page.mediabox.height) == pytest.approx(PAGE_HEIGHT, abs=0.01)
+    assert rendered.pages == len(reader.pages) == 2
+    assert len(rendered.pdf) < 200_000
+    assert elapsed < 1.0  # about 30 ms here; the bound only catches a gross regression
+
+
+def test_text_sits_inside_the_type_area(draft):
+    reader = pypdf.PdfReader(io.BytesIO(render_letter(draft, SHIPPED_ONLY).pdf))
+    xs, ys = [], []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and size:
+            xs.append(tm[4] * cm[0] + cm[4])
+            ys.append(tm[5] * cm[3] + cm[5])
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    assert min(xs) == pytest.approx(LEFT, abs=0.5)  # the addressee starts at the left margin
+    assert max(ys) < PAGE_HEIGHT - TOP  # first baseline below the 37 mm top margin
+    assert max(ys) > PAGE_HEIGHT - TOP - 25  # ... on the first grid line
+
+
+def test_missing_character_is_named_and_nothing_is_written(draft, tmp_path):
+    target = tmp_path / "letter.pdf"
+    target.write_bytes(b"old letter")
+    letter = draft.with_(unit_name=f"测试{NO_FONT_HAS}单位")
+    with pytest.raises(MissingGlyphError) as caught:
+        write_letter(target, letter, SHIPPED_ONLY)
+    assert NO_FONT_HAS in caught.value.message and "U+20000" in caught.value.message
+    assert "落款" in caught.value.message
+    assert target.read_bytes() == b"old letter"
+    assert [p.name for p in tmp_path.iterdir()] == ["letter.pdf"]
+
+
+def test_shipped_fonts_come_with_their_licences():
+    folder = paths.resources_dir() / "fonts"
+    for font_file, licence in fonts.SHIPPED.values():
+        assert (folder / licence).read_text("utf-8").count("SIL OPEN FONT LICENSE") == 1
+        face = probe(folder / font_file)
+        assert len(fonts.codepoints(face)) > 7000  # GB 2312 and punctuation
+        assert "LXGW" not in face.family and "Noto" not in face.family  # OFL: renamed when modified
+
+
+def test_configured_font_comes_first_and_gaps_are_filled():
+    kai = paths.resources_dir() / "fonts" / fonts.SHIPPED[Role.BODY][0]
+    plan = plan_fonts({Role.TITLE: [("标题", "关于无食堂")], Role.BODY: [("正文", "正文")]},
+                      FontChoice(title=kai, use_system=False))
+    assert plan.main[Role.TITLE].origin is fonts.Origin.CONFIGURED
+    assert plan.main[Role.BODY].origin is fonts.Origin.SHIPPED
+
+
+def _tiny_font(tmp_path, *, cff=False, fs_type=0):
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    fb = FontBuilder(1000, isTTF=not cff)
+    fb.setupGlyphOrder([".notdef", "A"])
+    fb.setupCharacterMap({ord("A"): "A"})
+    if cff:
+        pen = T2CharStringPen(500, None)
+        pen.moveTo((0, 0)), pen.lineTo((400, 0)), pen.lineTo((200, 600)), pen.closePath()
+        fb.setupCFF("Tiny", {"FullName": "Tiny"}, {".notdef": pen.getCharString(), "A": pen.getCharString()}, {})
+    else:
+        pen = TTGlyphPen(None)
+        pen.moveTo((0, 0)), pen.lineTo((400, 0)), pen.lineTo((200, 600)), pen.closePath()
+        fb.setupGlyf({".notdef": pen.glyph(), "A": pen.glyph()})
+    fb.setupHorizontalMetrics({".notdef": (500, 0), "A": (500, 0)})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Tiny", "styleName": "Regular"})
+    fb.setupOS2(fsType=fs_type)
+    fb.setupPost()
+    path = tmp_path / ("tiny.otf" if cff else f"tiny{fs_type}.ttf")
+    fb.save(str(path))
+    return path
+
+
+def test_unusable_font_files_are_refused_with_the_reason(tmp_path):
+    assert probe(_tiny_font(tmp_path)).family == "Tiny"
+    with pytest.raises(FontFileError, match="CFF"):
+        probe(_tiny_font(tmp_path, cff=True))
+    with pytest.raises(FontFileError, match="不允许嵌入"):
+        probe(_tiny_font(tmp_path, fs_type=0x0002))
+    with pytest.raises(FontFileError, match="找不到"):
+        probe(tmp_path / "none.ttf")
+    (tmp_path / "text.ttf").write_text("not a font")
+    with pytest.raises(FontFileError, match="无法读取"):
+        probe(tmp_path / "text.ttf")
+
+
+# --- layout ------------------------------------------------------------------------------------
+
+
+def _grid_measure(char, role, size):
+    return size if ord(char) > 0x2000 else size / 2
+
+
+def test_twenty_eight_characters_a_line_with_a_two_character_indent():
+    setter = Typesetter(_grid_measure)
+    lines = setter.paragraph("字" * 80)
+    assert [len(line.text) for line in lines] == [26, 28, 26]
+    assert lines[0].x == pytest.approx(2 * CELL)
+    assert TEXT_WIDTH == pytest.approx(156 * MM) and CELL == pytest.approx(156 * MM / 28)
+
+
+def test_closing_punctuation_never_starts_a_line():
+    setter = Typesetter(_grid_measure)
+    rows = setter.wrap("字" * 28 + "。后文", TEXT_WIDTH)
+    assert rows == ["字" * 27, "字。后文"]
+    rows = setter.wrap("字" * 27 + "（注）", TEXT_WIDTH)
+    assert rows[0] == "字" * 27 and rows[1].startswith("（")
+
+
+def test_latin_words_and_codes_stay_whole():
+    setter = Typesetter(_grid_measure)
+    rows = setter.wrap("字" * 20 + VALID_CODE, TEXT_WIDTH)
+    assert rows == ["字" * 20, VALID_CODE]
+
+
+def test_twenty_two_lines_a_page_and_blank_lines_never_start_one():
+    lines = [Line(f"第{i}行") for i in range(30)]
+    lines.insert(LINES_PER_PAGE, Line(""))
+    pages = paginate(lines)
+    assert [len(p.lines) for p in pages] == [22, 8]
+    assert pages[1].lines[0][1].text == "第22行"
+
+
+def test_kept_lines_move_to_the_next_page_together():
+    lines = [Line(str(i)) for i in range(20)] + [Line("签", keep_with_next=True), Line("名", keep_with_next=True), Line("日")]
+    pages = paginate(lines)
+    assert [line.text for _row, line in pages[1].lines] == ["签", "名", "日"]
+
+
+def test_long_title_breaks_into_balanced_lines_at_the_phrase():
+    setter = Typesetter(_grid_measure)
+    title = setter.title("关于河南省农业农村厅机关服务中心无食堂的承诺")
+    assert [line.text for line in title] == ["关于河南省农业农村厅机关服务中心", "无食堂的承诺"]
+    assert all(line.size == 22 for line in title)
+    title = setter.title("关于" + "甲" * 40 + "无食堂的承诺")
+    assert len(title) == 3 and max(len(t.text) for t in title) - min(len(t.text) for t in title) <= 2
+    assert [line.text for line in setter.title("关于甲单位\n无食堂的承诺")] == ["关于甲单位", "无食堂的承诺"]
+
+
+def test_justified_lines_fill_the_width():
+    setter = Typesetter(_grid_measure)
+    line = setter.paragraph("字" * 10 + "ab" + "字" * 30)[0]
+    natural = setter.width(line.text)
+    spread = natural + (len(line.text) - 1) * (line.char_space - (CELL - BODY_SIZE))
+    assert line.x + spread == pytest.approx(TEXT_WIDTH)
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def _load_unit(tmp_path, unit, name):
+    doc = {
+        "format": "desktop832", "version": 1,
+        "profile": {
+            "name": name, "credit_code": unit.credit_code, "level": "省级", "province": "河南省",
+            "supervising_department": unit.supervising_department, "contact_name": "王五", "phone": "0371-65901234",
+            "canteen_mode": "无食堂", "meal_arrangement": unit.meal_arrangement, "has_union_funds": False,
+        },
+        "plans": [{"year": 2024}],
+        "purchases": [],
+    }
+    source = tmp_path / "unit.json"
+    source.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    db = tmp_path / f"unit{len(name)}.sqlite"
+    assert main(["--db", str(db), "load", str(source)]) == 0
+    return db
+
+
+def test_letter_command_writes_the_pdf(tmp_path, unit, capsys):
+    db = _load_unit(tmp_path, unit, unit.name)
+    out = tmp_path / "承诺函.pdf"
+    code = main(["--db", str(db), "letter", "--year", "2024", "-o", str(out), "--date", "2024-02-19",
+                 "--date-style", "chinese", "--shipped-fonts-only"])
+    assert code == 0
+    assert "已写出" in capsys.readouterr().out
+    text = flat(pdf_text(out.read_bytes()))
+    assert "河南省示例农业技术推广总站" in text and "二〇二四年二月十九日" in text and VALID_CODE in text
+
+
+def test_letter_command_refuses_a_character_no_font_has(tmp_path, unit, capsys):
+    db = _load_unit(tmp_path, unit, f"测试{NO_FONT_HAS}单位")
+    out = tmp_path / "letter.pdf"
+    capsys.readouterr()
+    assert main(["--db", str(db), "letter", "-o", str(out), "--shipped-fonts-only"]) == 1
+    err = capsys.readouterr().err
+    assert "U+20000" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_letter_command_bad_font_file_and_bad_output_name(tmp_path, unit, capsys):
+    db = _load_unit(tmp_path, unit, unit.name)
+    out = tmp_path / "letter.pdf"
+    assert main(["--db", str(db), "letter", "-o", str(out), "--body-font", str(tmp_path / "none.ttf")]) == 1
+    assert "找不到字体文件" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["--db", str(db), "letter", "-o", str(tmp_path / "x.doc")]) == 2
