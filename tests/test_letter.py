@@ -220,6 +220,31 @@ def test_unusable_font_files_are_refused_with_the_reason(tmp_path):
         probe(tmp_path / "text.ttf")
 
 
+def test_a_real_system_fangsong_is_preferred_only_when_it_lacks_nothing_the_shipped_font_has(tmp_path, monkeypatch):
+    system = dataclasses.replace(probe(_tiny_font(tmp_path)), origin=fonts.Origin.SYSTEM)  # has only "A"
+    monkeypatch.setattr(fonts, "system_style_faces", lambda role: (system,) if role is Role.BODY else ())
+    plan = plan_fonts({Role.BODY: [("正文", "AAA")]}, FontChoice())
+    assert plan.main[Role.BODY] == system
+    plan = plan_fonts({Role.BODY: [("正文", "A中")]}, FontChoice())
+    assert plan.main[Role.BODY].origin is fonts.Origin.SHIPPED
+
+
+def test_windows_font_folder_is_searched_by_file_name(tmp_path, monkeypatch):
+    folder = tmp_path / "Fonts"
+    folder.mkdir()
+    (folder / "SIMFANG.TTF").write_bytes(_tiny_font(tmp_path).read_bytes())
+    monkeypatch.setattr(fonts, "_on_windows", lambda: True)
+    monkeypatch.setenv("WINDIR", str(tmp_path))
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    fonts.forget_system_fonts()
+    try:
+        faces = fonts.system_style_faces(Role.BODY)
+        assert [f.path.name for f in faces] == ["SIMFANG.TTF"] and faces[0].origin is fonts.Origin.SYSTEM
+        assert fonts.system_style_faces(Role.TITLE) == ()
+    finally:
+        fonts.forget_system_fonts()
+
+
 # --- layout ------------------------------------------------------------------------------------
 
 
