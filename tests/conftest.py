@@ -51,3 +51,36 @@ def plan():
 @pytest.fixture
 def today():
     return dt.date(2024, 2, 1)
+
+
+@pytest.fixture
+def configured_app(qapp):
+    from desktop832.ui.app import configure_application
+
+    configure_application(qapp)
+    return qapp
+
+
+@pytest.fixture
+def make_window(qtbot, configured_app, tmp_path):
+    """Open a main window on a data file, as the app does; ``today`` is fixed for the rules."""
+    from desktop832.ui.main_window import MainWindow
+
+    windows = []
+
+    def make(path=None, today=dt.date(2024, 2, 1), first_start=None):
+        path = path or tmp_path / "unit.sqlite"
+        window = MainWindow(today=today)
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        first = (not path.exists()) if first_start is None else first_start
+        assert window.open_database(path, first_start=first)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.document is not None:
+            window.document.save_now()

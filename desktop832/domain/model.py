@@ -146,6 +146,44 @@ class AnnualPlan:
         """Change plain fields; ratio/amount/total go through their own methods."""
         return dataclasses.replace(self, **changes)
 
+    def with_field(self, name: str, value, today: dt.date | None = None) -> AnnualPlan:
+        """Change one field by name, keeping derived fields consistent (what a form edit does)."""
+        if name == "canteen_total":
+            return self.with_canteen_total(value)
+        if name == "reserve_ratio":
+            return self.with_reserve_ratio(value)
+        if name == "reserve_amount":
+            return self.with_reserve_amount(value)
+        if name == "filing_status":
+            return self.with_filing_status(value, today or dt.date.today())
+        return dataclasses.replace(self, **{name: value})
+
+    def with_filing_status(self, status: FilingStatus, today: dt.date) -> AnnualPlan:
+        """Set the status and date the step it reaches, unless the clerk already gave that date."""
+        status = FilingStatus(status)
+        plan = dataclasses.replace(self, filing_status=status)
+        order = list(FilingStatus)
+        for reached, field in (
+            (FilingStatus.EXPORTED, "filed_on"),
+            (FilingStatus.SUPERVISOR_CONFIRMED, "supervisor_confirmed_on"),
+            (FilingStatus.FINANCE_CONFIRMED, "finance_confirmed_on"),
+        ):
+            if order.index(status) >= order.index(reached) and getattr(plan, field) is None:
+                plan = dataclasses.replace(plan, **{field: today})
+        return plan
+
+    def drops_below_last_year(self) -> bool:
+        """Whether the reserve amount or ratio is below last year's (an explanation may be due)."""
+        return (
+            self.reserve_amount is not None
+            and self.last_year_amount is not None
+            and self.reserve_amount < self.last_year_amount
+        ) or (
+            self.reserve_ratio is not None
+            and self.last_year_ratio is not None
+            and self.reserve_ratio < self.last_year_ratio
+        )
+
     def next_year(self) -> AnnualPlan:
         """A new year's plan starting from this one: totals carried, this reserve becomes last year's."""
         return AnnualPlan(

@@ -1,20 +1,63 @@
-"""Start the window (placeholder until the main-window issue lands)."""
+"""Start the window: application set-up, settings location, style, then paint before loading."""
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+
+STYLE = """
+QLineEdit[finding="error"], QPlainTextEdit[finding="error"], QComboBox[finding="error"] {
+    border: 1px solid #c62828; background: #fff4f4;
+}
+QLineEdit[finding="warning"], QPlainTextEdit[finding="warning"], QComboBox[finding="warning"] {
+    border: 1px solid #d89000; background: #fffaf0;
+}
+QCheckBox[finding="error"] { color: #c62828; }
+QCheckBox[finding="warning"] { color: #9a5b00; }
+QLabel#welcome_label { background: #e8f5e9; border: 1px solid #a5d6a7; padding: 8px; }
+"""
+
+
+def configure_application(app) -> None:
+    """Names QSettings uses; under DESKTOP832_HOME (tests, portable use) settings go there too."""
+    from PySide6.QtCore import QSettings
+
+    app.setOrganizationName("desktop832")
+    app.setApplicationName("desktop832")
+    app.setApplicationDisplayName("desktop832")
+    home = os.environ.get("DESKTOP832_HOME")
+    if home:
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(Path(home) / "config"))
+    app.setStyleSheet(STYLE)
+
+
+def choose_database(args, settings) -> tuple[Path, bool]:
+    """The file to open and whether this is a first start (no data file yet)."""
+    from .. import cli, paths
+
+    if args.demo:
+        return cli.make_demo_copy(), False
+    if args.db:
+        path = Path(args.db)
+    else:
+        last = settings.value("document/path", "")
+        path = Path(last) if last and Path(last).exists() else paths.default_database()
+    return path, not path.exists()
 
 
 def run_gui(args) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle("desktop832")
-    tabs = QTabWidget()
-    for title in ("单位信息", "预留份额", "工会预算", "采购记录"):
-        tabs.addTab(QLabel("建设中"), title)
-    window.setCentralWidget(tabs)
-    window.resize(900, 600)
+    configure_application(app)
+    window = MainWindow()
+    path, first_start = choose_database(args, window.settings)
     window.show()
+    # paint first, then open the file (the store's imports cost more than the window)
+    QTimer.singleShot(0, lambda: window.open_database(path, first_start=first_start))
     return app.exec()

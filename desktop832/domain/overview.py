@@ -1,0 +1,166 @@
+"""The year at a glance, derived from the findings and the tally: what the 概览 tab shows.
+
+No rule is re-implemented here: the status of each topic is the worst finding of its rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+from .counting import Tally
+from .findings import Finding, Severity
+from .model import AnnualPlan, CanteenMode, UnitProfile
+from .money import ZERO, format_money, format_percent, round_up_to_fen
+from .policy import Policy
+
+CANTEEN_RULES = ("canteen-ratio", "canteen-not-below-last-year", "canteen-outsourced", "canteen-shared", "canteen-none")
+UNION_RULES = ("union-standard", "union-cap")
+FILING_RULES = ("filing-deadline", "confirmation-deadline")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Status:
+    severity: Severity | None  # None: nothing to judge
+    text: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Overview:
+    year: int
+    policy_name: str
+    filing: Status
+    canteen: Status
+    union: Status
+    counted: Decimal
+    target: Decimal
+    progress: Status
+    errors: int
+    warnings: int
+    first_problem: Finding | None
+
+    @property
+    def progress_percent(self) -> int:
+        if self.target <= 0:
+            return 0
+        return min(100, int(self.counted * 100 / self.target))
+
+
+def _status(findings: list[Finding], rule_ids: tuple[str, ...], empty: str) -> Status:
+    relevant = [f for f in findings if f.rule_id in rule_ids]
+    if not relevant:
+        return Status(None, empty)
+    worst = max(relevant, key=lambda f: f.severity)
+    if worst.severity <= Severity.INFO:
+        # all met: say the most informative positive line
+        ok = next((f for f in relevant if f.severity is Severity.OK), worst)
+        return Status(worst.severity, ok.message)
+    return Status(worst.severity, worst.message)
+
+
+def reserve_target(profile: UnitProfile, plan: AnnualPlan) -> Decimal:
+    """What the year's counted purchases are measured against: canteen reserve + union reserve."""
+    canteen_applies = profile.canteen_mode in (CanteenMode.OWN, CanteenMode.OUTSOURCED) or (
+        profile.canteen_mode is CanteenMode.SHARED and profile.is_representative
+    )
+    return (plan.reserve_amount or ZERO if canteen_applies else ZERO) + (plan.union_reserve or ZERO)
+
+
+def overview(
+    profile: UnitProfile, plan: AnnualPlan, policy: Policy, findings: list[Finding], tally: Tally, today: dt.date
+) -> Overview:
+    target = reserve_target(profile, plan)
+    deadline = policy.filing_deadline
+    filing = _status(findings, FILING_RULES, "政策未规定填报期限")
+    if deadline and plan.filing_status.value == "草稿":
+        days = (deadline - today).days
+        when = f"还有 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
+        filing = Status(filing.severity, f"草稿 · 填报截止 {deadline:%Y-%m-%d}（{when}）")
+    elif plan.filing_status.value != "草稿":
+        filing = Status(Severity.OK if filing.severity is None else filing.severity, f"{plan.filing_status.value}" + (f"（{plan.filed_on:%Y-%m-%d} 填报）" if plan.filed_on else ""))
+    counted = tally.counted_total
+    if target > 0:
+        share = format_percent((counted * 100 / target).quantize(Decimal("0.01")))
+        progress_text = f"已计入 {format_money(counted)} 元 / 预留份额 {format_money(target)} 元（{share}）"
+    else:
+        progress_text = f"已计入 {format_money(counted)} 元（尚未填写预留份额）"
+    progress = _status(findings, ("purchase-progress",), progress_text)
+    progress = Status(progress.severity, progress_text if progress.severity in (None, Severity.OK) else progress.text)
+    problems = [f for f in findings if f.severity >= Severity.WARNING]
+    return Overview(
+        year=plan.year,
+        policy_name=policy.name,
+        filing=filing,
+        canteen=_status(findings, CANTEEN_RULES, "不适用"),
+        union=_status(findings, UNION_RULES, "不适用"),
+        counted=counted,
+        target=target,
+        progress=progress,
+        errors=sum(f.severity is Severity.ERROR for f in findings),
+        warnings=sum(f.severity is Severity.WARNING for f in findings),
+        first_problem=problems[0] if problems else None,
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Figure:
+    """One derived union figure next to the policy's threshold."""
+
+    label: str
+    value: str
+    standard: str
+    met: bool | None  # None: no threshold applies
+
+
+def union_figures(profile: UnitProfile, plan: AnnualPlan, policy: Policy) -> list[Figure]:
+    reserve = plan.union_reserve
+    standard = policy.rule("union-standard")
+    cap = policy.rule("union-cap")
+    figures: list[Figure] = []
+
+    def ratio(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+        return None if a is None or not b else a / b
+
+    per_member = ratio(reserve, Decimal(profile.union_members) if profile.union_members else None)
+    per_employee = ratio(reserve, Decimal(profile.employees) if profile.employees else None)
+    welfare_share = ratio(reserve * 100 if reserve is not None else None, plan.welfare_total)
+    purchase_share = ratio(reserve * 100 if reserve is not None else None, plan.union_farm_total)
+    money = lambda v: "—" if v is None else format_money(round_up_to_fen(v)) + " 元"  # noqa: E731
+    percent = lambda v: "—" if v is None else format_percent(v.quantize(Decimal("0.01")))  # noqa: E731
+
+    per_member_min = standard["per_member"] if standard and standard["mode"] == "per-member-or-welfare-share" else None
+    welfare_min = standard["welfare_share"] if standard and standard["mode"] == "per-member-or-welfare-share" else None
+    purchase_min = standard["union_purchase_share"] if standard and standard["mode"] == "share-of-union-purchases" else None
+    either = per_member_min is not None and welfare_min is not None
+    either_met = either and (
+        (per_member is not None and per_member >= per_member_min) or (welfare_share is not None and welfare_share >= welfare_min)
+    )
+
+    def met(value, minimum, upper=False):
+        if minimum is None or value is None:
+            return None
+        return value <= minimum if upper else value >= minimum
+
+    figures.append(Figure(
+        "人均（每名会员）", money(per_member),
+        f"不低于 {format_money(per_member_min)} 元" + ("（与福利占比满足其一）" if either else "") if per_member_min is not None else "—",
+        (either_met if either and per_member is not None else met(per_member, per_member_min)),
+    ))
+    cap_value = cap["per_employee_max"] if cap else None
+    figures.append(Figure(
+        "人均（每名职工）", money(per_employee),
+        f"不超过 {format_money(cap_value)} 元" if cap_value is not None else "—", met(per_employee, cap_value, upper=True),
+    ))
+    figures.append(Figure(
+        "占年度福利总额", percent(welfare_share),
+        f"不低于 {format_percent(welfare_min)}" + ("（与人均满足其一）" if either else "") if welfare_min is not None else "—",
+        (either_met if either and welfare_share is not None else met(welfare_share, welfare_min)),
+    ))
+    figures.append(Figure(
+        "占工会农副产品采购总额", percent(purchase_share),
+        f"不低于 {format_percent(purchase_min)}" if purchase_min is not None else "—", met(purchase_share, purchase_min),
+    ))
+    if not profile.has_union_funds and standard and standard["no_funds_exempt"]:
+        figures = [dataclasses.replace(f, met=None) if "每名职工" not in f.label else f for f in figures]
+    return figures

@@ -1,0 +1,213 @@
+"""Two-way binding of form widgets to document fields, and marking fields that have findings.
+
+A binding parses what the clerk types with the domain's parser; text that does not parse stays
+visible, marked, with the reason as tooltip, and is not passed on. When the document changes
+(undo, a derived value, another widget bound to the same field) the widgets are refreshed without
+disturbing the one being typed into.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QSignalBlocker, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+
+from ..domain.errors import InputError
+from ..domain.findings import Finding, Severity
+from .validators import ParserValidator
+
+# A dynamic property drives the look (see style.qss): "error", "warning" or "".
+MARK_PROPERTY = "finding"
+
+
+@dataclasses.dataclass
+class Binding:
+    key: str
+    widget: QWidget
+    show: Callable[[Any], None]
+    read: Callable[[], Any] | None = None  # for line edits: raises InputError
+    input_problem: str | None = None
+    base_tooltip: str = ""
+    shown: Any = None  # the value last displayed, to tell a real change from a refresh
+
+
+class Binder(QObject):
+    """Holds every binding of the window; emits ``edited(key, value)`` for valid edits."""
+
+    edited = Signal(str, object)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.bindings: list[Binding] = []
+        self._marks: dict[str, list[Finding]] = {}
+        self._active: Binding | None = None  # the binding whose edit is being applied
+
+    def _emit(self, binding: Binding, value) -> None:
+        """Pass an edit on; while it is applied, the widget that sent it is not rewritten."""
+        self._active = binding
+        try:
+            self.edited.emit(binding.key, value)
+        finally:
+            self._active = None
+
+    # --- registering --------------------------------------------------------------------------
+
+    def line(self, widget: QLineEdit, key: str, parse: Callable[[str], Any], show: Callable[[Any], str]) -> Binding:
+        binding = Binding(key, widget, lambda v: None, base_tooltip=widget.toolTip())
+
+        def read():
+            return parse(widget.text())
+
+        def display(value):
+            changed, binding.shown = value != binding.shown, value
+            if self._active is binding:
+                return
+            if binding.input_problem is not None and not changed:
+                return  # keep the refused text in view until the value itself changes
+            text = show(value)
+            try:
+                same = read() == value
+            except InputError:
+                same = False
+            # do not reformat under the cursor what already means this value
+            if not (widget.hasFocus() and same) and widget.text() != text:
+                with QSignalBlocker(widget):
+                    widget.setText(text)
+            binding.input_problem = None
+            self._apply_mark(binding)
+
+        def on_edit(_text):
+            try:
+                value = read()
+            except InputError as exc:
+                binding.input_problem = exc.message
+                self._apply_mark(binding)
+                return
+            binding.input_problem = None
+            self._apply_mark(binding)
+            self._emit(binding, value)
+
+        def on_finished():
+            if binding.input_problem is None:
+                try:
+                    value = read()
+                except InputError:
+                    return
+                text = show(value)
+                if widget.text() != text:
+                    with QSignalBlocker(widget):
+                        widget.setText(text)
+
+        binding.show, binding.read = display, read
+        widget.setValidator(ParserValidator(parse, widget))
+        widget.textEdited.connect(on_edit)
+        widget.editingFinished.connect(on_finished)
+        self.bindings.append(binding)
+        return binding
+
+    def text(self, widget: QPlainTextEdit, key: str, parse: Callable[[str], Any]) -> Binding:
+        binding = Binding(key, widget, lambda v: None, base_tooltip=widget.toolTip())
+
+        def display(value):
+            if self._active is not binding and widget.toPlainText() != (value or ""):
+                with QSignalBlocker(widget):
+                    widget.setPlainText(value or "")
+
+        def on_change():
+            try:
+                value = parse(widget.toPlainText())
+            except InputError as exc:
+                binding.input_problem = exc.message
+                self._apply_mark(binding)
+                return
+            binding.input_problem = None
+            self._apply_mark(binding)
+            self._emit(binding, value)
+
+        binding.show = display
+        widget.textChanged.connect(on_change)
+        self.bindings.append(binding)
+        return binding
+
+    def check(self, widget: QCheckBox, key: str) -> Binding:
+        def display(value):
+            if widget.isChecked() != bool(value):
+                with QSignalBlocker(widget):
+                    widget.setChecked(bool(value))
+
+        binding = Binding(key, widget, display, base_tooltip=widget.toolTip())
+        widget.toggled.connect(lambda on: self._emit(binding, bool(on)))
+        self.bindings.append(binding)
+        return binding
+
+    def combo(self, widget: QComboBox, key: str, enum_type: type[enum.Enum]) -> Binding:
+        """A combo whose item texts are the enum's (Chinese) values."""
+
+        def display(value):
+            index = widget.findText(enum_type(value).value)
+            if widget.currentIndex() != index:
+                with QSignalBlocker(widget):
+                    widget.setCurrentIndex(index)
+
+        binding = Binding(key, widget, display, base_tooltip=widget.toolTip())
+        widget.currentTextChanged.connect(lambda text: text and self._emit(binding, enum_type(text)))
+        self.bindings.append(binding)
+        return binding
+
+    def editable_combo(self, widget: QComboBox, key: str) -> Binding:
+        """A combo offering common values but accepting any text (province)."""
+
+        def display(value):
+            if widget.currentText() != value:
+                with QSignalBlocker(widget):
+                    widget.setCurrentText(value)
+
+        binding = Binding(key, widget, display, base_tooltip=widget.toolTip())
+        widget.currentTextChanged.connect(lambda text: self._emit(binding, text.strip()))
+        self.bindings.append(binding)
+        return binding
+
+    # --- document → widgets -------------------------------------------------------------------
+
+    def refresh(self, value_of: Callable[[str], Any]) -> None:
+        for binding in self.bindings:
+            binding.show(value_of(binding.key))
+
+    def mark(self, findings: list[Finding]) -> None:
+        """Mark every field an error or warning concerns, with the reasons as tooltip."""
+        self._marks = {}
+        for finding in findings:
+            if finding.severity >= Severity.WARNING:
+                for key in finding.fields:
+                    self._marks.setdefault(key, []).append(finding)
+        for binding in self.bindings:
+            self._apply_mark(binding)
+
+    def _apply_mark(self, binding: Binding) -> None:
+        findings = self._marks.get(binding.key, [])
+        reasons = [binding.input_problem] if binding.input_problem else []
+        reasons += [f"{f.message}（依据：{f.citation}）" for f in findings]
+        if binding.input_problem or any(f.severity is Severity.ERROR for f in findings):
+            level = "error"
+        elif findings:
+            level = "warning"
+        else:
+            level = ""
+        widget = binding.widget
+        widget.setToolTip("\n".join(reasons) or binding.base_tooltip)
+        if widget.property(MARK_PROPERTY) != level:
+            widget.setProperty(MARK_PROPERTY, level)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    # --- lookup -------------------------------------------------------------------------------
+
+    def widget_for(self, key: str) -> QWidget | None:
+        """The first widget bound to ``key`` (tabs register their primary widget first)."""
+        return next((b.widget for b in self.bindings if b.key == key), None)
+
+    def input_problems(self) -> dict[str, str]:
+        return {b.key: b.input_problem for b in self.bindings if b.input_problem}

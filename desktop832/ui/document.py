@@ -1,0 +1,156 @@
+"""The open unit as the window sees it: the current profile and year's plan, their findings, and
+saving.
+
+Edits arrive as (field key, parsed value), become undoable commands, re-run the rules at once
+(cheap: the purchase tally is cached) and are written to the data file within a second, like
+qutebrowser's save manager: a dirty flag, a timer, and a final flush on close.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..domain import rules
+from ..domain.counting import Tally
+from ..domain.findings import Finding
+from ..domain.model import AnnualPlan, UnitProfile
+from ..domain.overview import Overview, overview
+from ..domain.policy import Policy
+from .edit_commands import EditRecords
+
+SAVE_DELAY_MS = 600  # well inside the promised second, long enough to batch a burst of typing
+
+FIELD_LABELS = {
+    "profile.name": "单位全称", "profile.credit_code": "统一社会信用代码", "plan.canteen_total": "食堂食材采购总额",
+    "plan.reserve_ratio": "预留比例", "plan.reserve_amount": "预留金额", "plan.union_reserve": "工会预留金额",
+}
+
+
+class UnitDocument(QObject):
+    changed = Signal(str)  # the key edited, "undo", "load" or "policy"
+    saveStateChanged = Signal(str, bool)  # status text, ok
+
+    def __init__(self, workspace, undo_stack: QUndoStack, parent: QObject | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.undo_stack = undo_stack
+        self.profile: UnitProfile = workspace.store.profile()
+        self.plan: AnnualPlan = AnnualPlan(workspace.today.year)
+        self.policy: Policy | None = None
+        self.tally: Tally | None = None
+        self.findings: list[Finding] = []
+        self._profile_dirty = self._plan_dirty = False
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_now)
+
+    # --- loading ------------------------------------------------------------------------------
+
+    @property
+    def year(self) -> int:
+        return self.plan.year
+
+    def load_year(self, year: int, *, create: bool = False) -> None:
+        """Show ``year``; with ``create`` a new year's plan (from last year's figures) is saved."""
+        self.save_now()
+        self.undo_stack.clear()
+        self.plan = self.workspace.plan(year)
+        if create and self.workspace.store.plan(year) is None:
+            self._plan_dirty = True
+            self.save_now()
+        self.evaluate()
+        self.changed.emit("load")
+
+    def years(self) -> list[int]:
+        return self.workspace.store.years()
+
+    # --- editing ------------------------------------------------------------------------------
+
+    def value(self, key: str):
+        scope, name = key.split(".", 1)
+        return getattr(self.profile if scope == "profile" else self.plan, name)
+
+    def edit(self, key: str, value) -> None:
+        """A clerk's edit of one field: undoable, checked at once, saved shortly."""
+        if self.value(key) == value:
+            return
+        scope, name = key.split(".", 1)
+        profile, plan = self.profile, self.plan
+        if scope == "profile":
+            profile = dataclasses.replace(profile, **{name: value})
+        else:
+            plan = plan.with_field(name, value, self.workspace.today)
+        label = FIELD_LABELS.get(key, "")
+        self.undo_stack.push(EditRecords(self, key, (self.profile, self.plan), (profile, plan), f"修改{label}"))
+
+    def apply(self, profile: UnitProfile, plan: AnnualPlan, source: str = "") -> None:
+        """Make these the current values (called by undo commands and direct updates)."""
+        if plan.year != self.plan.year:
+            return  # a command from another year (the stack is cleared on year change; defensive)
+        self._profile_dirty |= profile != self.profile
+        self._plan_dirty |= plan != self.plan
+        self.profile, self.plan = profile, plan
+        self.evaluate()
+        self.changed.emit(source)
+        if self._profile_dirty or self._plan_dirty:
+            self.saveStateChanged.emit("有未保存的修改…", True)
+            if not self._save_timer.isActive():
+                self._save_timer.start()
+
+    def replace_plan(self, plan: AnnualPlan) -> None:
+        """Adopt a plan changed outside the form (e.g. the export set the filing status)."""
+        self.apply(self.profile, plan, "external")
+
+    # --- rules --------------------------------------------------------------------------------
+
+    def evaluate(self) -> None:
+        self.policy = self.workspace.policy_for(self.profile, self.plan)
+        if self.policy is None:
+            self.tally, self.findings = None, []
+            return
+        self.tally = self.workspace.tally(self.plan.year, self.policy)
+        self.findings = rules.evaluate(self.profile, self.plan, self.tally, self.policy, self.workspace.today)
+
+    def purchases_changed(self) -> None:
+        self.workspace.purchases_changed()
+        self.evaluate()
+        self.changed.emit("purchases")
+
+    def policies_changed(self) -> None:
+        self.workspace.library.reload()
+        self.evaluate()
+        self.changed.emit("policy")
+
+    def overview(self) -> Overview | None:
+        if self.policy is None or self.tally is None:
+            return None
+        return overview(self.profile, self.plan, self.policy, self.findings, self.tally, self.workspace.today)
+
+    # --- saving -------------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return self._profile_dirty or self._plan_dirty
+
+    def save_now(self) -> bool:
+        """Write what changed; on a known store error keep it dirty and say why."""
+        from ..store.errors import StoreError
+
+        self._save_timer.stop()
+        if not self.dirty:
+            return True
+        try:
+            if self._profile_dirty:
+                self.workspace.store.save_profile(self.profile)
+                self._profile_dirty = False
+            if self._plan_dirty:
+                self.workspace.store.save_plan(self.plan)
+                self._plan_dirty = False
+        except StoreError as exc:
+            self.saveStateChanged.emit(f"未保存：{exc.message}", False)
+            return False
+        self.saveStateChanged.emit(f"已保存 {dt.datetime.now():%H:%M:%S}", True)
+        return True

@@ -1,0 +1,426 @@
+"""The main window: menus, year selector, tabs, findings panel, status bar.
+
+It paints first and opens the data file right after (SQLAlchemy costs more than the window), then
+builds the tabs from their Designer forms. Everything the clerk edits flows
+widget → Binder → UnitDocument (undoable edit, rules, autosave) → every widget and the panel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
+    QToolBar, QWidget,
+)
+
+from .. import __version__, paths
+from .icons import icon
+
+TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION, TAB_PURCHASES = range(5)
+TAB_TITLES = ("概览", "单位信息", "预留份额", "工会预算", "采购记录")
+NEW_YEAR = -1  # year combo item data for "start next year"
+
+
+class MainWindow(QMainWindow):
+    documentOpened = Signal()
+
+    def __init__(self, parent: QWidget | None = None, today=None):
+        super().__init__(parent)
+        self.today = today  # fixed "today" for tests and demonstrations; None: the real date
+        self.settings = QSettings()
+        self.undo_stack = QUndoStack(self)
+        self.workspace = None
+        self.document = None
+        self.binder = None
+        self.tabs_built = False
+        self.setWindowIcon(icon("desktop832"))
+        self.setWindowTitle("desktop832")
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setDocumentMode(True)
+        for title in TAB_TITLES:
+            self.tabs.addTab(QLabel(self.tr("正在打开数据文件…"), alignment=Qt.AlignmentFlag.AlignCenter), title)
+        self.setCentralWidget(self.tabs)
+        self._build_findings_dock()
+        self._build_status_bar()
+        self.resize(1180, 760)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", fallback: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if fallback and action.shortcut().isEmpty():
+            # some platforms define no standard key for this (Quit on Windows): use the common one
+            action.setShortcut(QKeySequence(fallback))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.new_action = self._action(self.tr("新建数据文件…"), self.new_database, K.New)
+        self.open_action = self._action(self.tr("打开数据文件…"), self.choose_database, K.Open)
+        self.save_action = self._action(
+            self.tr("立即保存"), self.save_now, K.Save, self.tr("修改会自动保存，此项立即写入"), fallback="Ctrl+S"
+        )
+        self.backup_action = self._action(self.tr("备份…"), self.backup)
+        self.export_action = self._action(self.tr("导出上报文件…"), self.export, "Ctrl+E")
+        self.import_action = self._action(self.tr("导入平台订单…"), self.import_orders, "Ctrl+I")
+        self.verify_action = self._action(self.tr("核验上报文件…"), self.verify)
+        self.letter_action = self._action(self.tr("打印承诺函…"), self.print_letter, K.Print, fallback="Ctrl+P")
+        self.quit_action = self._action(self.tr("退出"), self.close, K.Quit, fallback="Ctrl+Q")
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("撤销"))
+        self.undo_action.setShortcut(QKeySequence(K.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("重做"))
+        self.redo_action.setShortcuts([QKeySequence(K.Redo), QKeySequence("Ctrl+Y")])
+        self.policies_action = self._action(self.tr("政策文件…"), self.show_policies, K.HelpContents, fallback="F1")
+        self.about_action = self._action(self.tr("关于 desktop832"), self.about)
+        self.document_actions = [
+            self.save_action, self.backup_action, self.export_action, self.import_action, self.letter_action,
+        ]
+        for action in self.document_actions:
+            action.setEnabled(False)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        for action in (self.new_action, self.open_action, self.save_action, self.backup_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.export_action, self.import_action, self.verify_action, self.letter_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu(self.tr("编辑(&E)"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self.policies_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(self.tr("年度"))
+        toolbar.setObjectName("year_toolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(self.tr(" 年度：")))
+        self.year_combo = QComboBox()
+        self.year_combo.setObjectName("year_combo")
+        self.year_combo.setMinimumContentsLength(12)
+        self.year_combo.activated.connect(self._year_chosen)
+        toolbar.addWidget(self.year_combo)
+        self.addToolBar(toolbar)
+
+    def _build_findings_dock(self) -> None:
+        from .findings_panel import FindingsPanel
+
+        self.findings_panel = FindingsPanel()
+        self.findings_panel.activated.connect(self.go_to_finding)
+        dock = QDockWidget(self.tr("检查结果"), self)
+        dock.setObjectName("findings_dock")
+        dock.setWidget(self.findings_panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setMinimumWidth(280)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+
+    def _build_status_bar(self) -> None:
+        self.save_label = QLabel()
+        self.save_label.setObjectName("save_label")
+        self.policy_label = QLabel()
+        self.policy_label.setObjectName("policy_label")
+        self.statusBar().addWidget(self.save_label, 1)
+        self.statusBar().addPermanentWidget(self.policy_label)
+
+    def _build_tabs(self) -> None:
+        from .binding import Binder
+        from .tabs.overview import OverviewTab
+        from .tabs.profile import ProfileTab
+        from .tabs.quota import QuotaTab
+        from .tabs.union import UnionTab
+
+        self.binder = Binder(self)
+        self.overview_tab = OverviewTab()
+        self.profile_tab = ProfileTab()
+        self.quota_tab = QuotaTab()
+        self.union_tab = UnionTab()
+        self.purchase_tab = self._make_purchase_tab()
+        # the union tab binds the union basics first: findings about them lead there
+        self.profile_tab.bind(self.binder)
+        self.quota_tab.bind(self.binder)
+        self.union_tab.bind(self.binder)
+        self.profile_tab.bind_union(self.binder)
+        current = self.tabs.currentIndex()
+        for index, widget in enumerate(
+            (self.overview_tab, self.profile_tab, self.quota_tab, self.union_tab, self.purchase_tab)
+        ):
+            old = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, TAB_TITLES[index])
+            old.deleteLater()
+        self.tabs.setCurrentIndex(current)
+        self.binder.edited.connect(lambda key, value: self.document.edit(key, value))
+        self.overview_tab.findingActivated.connect(self.go_to_finding)
+        self.profile_tab.letterRequested.connect(self.print_letter)
+        self.quota_tab.policyChosen.connect(lambda policy_id: self.document.edit("plan.policy_id", policy_id))
+        self.quota_tab.loadPolicyRequested.connect(self.load_policy_file)
+        self.tabs_built = True
+
+    def _make_purchase_tab(self) -> QWidget:
+        try:
+            from .purchase_log import PurchaseLogTab
+        except ImportError:  # the purchase log arrives with its own change
+            return QLabel(self.tr("采购记录将在此显示。"), alignment=Qt.AlignmentFlag.AlignCenter)
+        tab = PurchaseLogTab(self.workspace, self.undo_stack)
+        tab.purchasesChanged.connect(lambda: self.document.purchases_changed())
+        return tab
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def open_database(self, path: Path, *, first_start: bool = False) -> bool:
+        """Open (or create) a data file; on a known problem say so and keep the current one."""
+        from ..store.errors import StoreError
+        from ..workspace import Workspace
+        from .document import UnitDocument
+
+        path = Path(path)
+        if self.document is not None and not self.document.save_now():
+            return False
+        try:
+            workspace = Workspace.open(path, today=self.today)
+        except StoreError as exc:
+            QMessageBox.warning(self, self.tr("无法打开数据文件"), exc.message)
+            return False
+        if self.workspace is not None:
+            self.workspace.close()
+        self.workspace = workspace
+        self.undo_stack.clear()
+        if self.tabs_built and hasattr(self.purchase_tab, "set_workspace"):
+            self.purchase_tab.set_workspace(workspace)
+        if not self.tabs_built:
+            self._build_tabs()
+        self.document = UnitDocument(workspace, self.undo_stack, self)
+        self.document.changed.connect(self._document_changed)
+        self.document.saveStateChanged.connect(self._save_state_changed)
+        years = self.document.years()
+        last_year = self.settings.value("document/year", type=int)
+        year = last_year if last_year in years else (years[-1] if years else workspace.today.year)
+        self.document.load_year(year, create=not years)
+        for action in self.document_actions:
+            action.setEnabled(True)
+        self.settings.setValue("document/path", str(path))
+        welcome = first_start or not self.document.profile.name
+        self.profile_tab.show_welcome(welcome)
+        if welcome:
+            self.tabs.setCurrentIndex(TAB_PROFILE)
+            self.profile_tab.name_edit.setFocus()
+            self._save_state_changed(self.tr("已建立新的数据文件：%s") % path if first_start else self.tr("请先填写单位信息"), True)
+        else:
+            self._save_state_changed(self.tr("已打开 %s") % path, True)
+            self.tabs.setCurrentIndex(self.settings.value("window/tab", TAB_OVERVIEW, type=int))
+        self.documentOpened.emit()
+        return True
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开数据文件"), str(self._data_folder()), self.tr("desktop832 数据文件 (*.sqlite *.db);;所有文件 (*)")
+        )
+        if path:
+            self.open_database(Path(path))
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("新建数据文件"), str(self._data_folder() / "新单位.sqlite"), self.tr("desktop832 数据文件 (*.sqlite)")
+        )
+        if not path:
+            return
+        path = Path(path)
+        if path.exists() and path.stat().st_size > 0:
+            QMessageBox.warning(self, self.tr("文件已存在"), self.tr("为避免覆盖已有数据，请选择一个新的文件名。"))
+            return
+        self.open_database(path, first_start=True)
+
+    def _data_folder(self) -> Path:
+        return Path(self.workspace.store.path).parent if self.workspace else paths.data_dir()
+
+    # --- reacting to the document -------------------------------------------------------------
+
+    def _document_changed(self, source: str) -> None:
+        document = self.document
+        self.binder.refresh(document.value)
+        self.binder.mark(document.findings)
+        for tab in (self.overview_tab, self.profile_tab, self.quota_tab, self.union_tab):
+            tab.refresh(document)
+        self.findings_panel.set_findings(document.findings)
+        if source in ("load", "policy", "profile.province", "profile.city", "profile.level", "plan.policy_id", "undo"):
+            automatic = self.workspace.library.for_plan(document.profile, document.plan.with_(policy_id=""))
+            self.quota_tab.set_policies(
+                list(self.workspace.library), automatic.name if automatic else self.tr("无"), document.plan.policy_id
+            )
+        if source in ("load", "external") and hasattr(self.purchase_tab, "set_year") and document.policy:
+            self.purchase_tab.set_year(document.year, document.plan, document.policy)
+        elif source.startswith("plan.") and hasattr(self.purchase_tab, "set_year") and document.policy:
+            self.purchase_tab.set_year(document.year, document.plan, document.policy)
+        if source == "load":
+            self._fill_year_combo()
+        self.policy_label.setText(
+            self.tr("适用政策：%s") % document.policy.name if document.policy else self.tr("无适用政策")
+        )
+        name = document.profile.name or self.tr("未命名单位")
+        self.setWindowTitle(f"{name} — {Path(self.workspace.store.path).name}[*] — desktop832")
+        self.setWindowModified(document.dirty)
+
+    def _save_state_changed(self, text: str, ok: bool) -> None:
+        self.save_label.setText(text)
+        self.save_label.setStyleSheet("" if ok else "color: #c62828; font-weight: bold")
+        if self.document is not None:
+            self.setWindowModified(self.document.dirty)
+
+    def _fill_year_combo(self) -> None:
+        combo = self.year_combo
+        combo.blockSignals(True)
+        combo.clear()
+        years = sorted(set(self.document.years()) | {self.document.year})
+        for year in years:
+            combo.addItem(self.tr("%d 年度") % year, year)
+        combo.addItem(self.tr("新建 %d 年度…") % (years[-1] + 1), NEW_YEAR)
+        combo.setCurrentIndex(combo.findData(self.document.year))
+        combo.blockSignals(False)
+
+    def _year_chosen(self, index: int) -> None:
+        year = self.year_combo.itemData(index)
+        if year == NEW_YEAR:
+            year = max(self.document.years() + [self.document.year]) + 1
+            self.document.load_year(year, create=True)
+        elif year != self.document.year:
+            self.document.load_year(year)
+        self.settings.setValue("document/year", year)
+
+    # --- findings navigation ------------------------------------------------------------------
+
+    def go_to_finding(self, finding) -> None:
+        """Switch to the tab of the finding's first field and put the cursor there."""
+        for key in finding.fields:
+            if key == "purchases":
+                self.tabs.setCurrentIndex(TAB_PURCHASES)
+                return
+            widget = self.binder.widget_for(key)
+            if widget is None:
+                continue
+            for index in range(self.tabs.count()):
+                if self.tabs.widget(index).isAncestorOf(widget):
+                    self.tabs.setCurrentIndex(index)
+                    break
+            if not widget.isVisible() and key == "plan.policy_id":
+                continue
+            scroll = widget.parent()
+            while scroll is not None and not isinstance(scroll, QScrollArea):
+                scroll = scroll.parent()
+            if scroll is not None:
+                scroll.ensureWidgetVisible(widget)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if finding.fields and finding.fields[0] == "plan.policy_id":
+            self.tabs.setCurrentIndex(TAB_QUOTA)
+            self.quota_tab.policy_combo.setFocus()
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def save_now(self) -> None:
+        if self.document is not None:
+            self.document.save_now()
+
+    def backup(self) -> None:
+        from .backup_dialog import run_backup
+
+        run_backup(self)
+
+    def export(self) -> None:
+        self._feature("export")
+
+    def import_orders(self) -> None:
+        self._feature("import_orders")
+
+    def verify(self) -> None:
+        self._feature("verify")
+
+    def print_letter(self) -> None:
+        self._feature("letter")
+
+    def _feature(self, name: str) -> None:
+        from .features import run_feature
+
+        if self.document is not None:
+            self.document.save_now()
+        run_feature(name, self)
+
+    def load_policy_file(self) -> None:
+        from ..domain.policy import PolicyError
+
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("加载政策文件"), "", self.tr("政策文件 (*.toml)"))
+        if not path:
+            return
+        try:
+            policy = self.workspace.library.add_file(Path(path))
+        except PolicyError as exc:
+            QMessageBox.warning(self, self.tr("政策文件有误"), str(exc))
+            return
+        self.document.policies_changed()
+        self.statusBar().showMessage(self.tr("已加载政策文件：%s") % policy.name, 5000)
+
+    def show_policies(self) -> None:
+        from .policy_dialog import PolicyDialog
+
+        library = self.workspace.library if self.workspace else None
+        current = self.document.policy if self.document else None
+        PolicyDialog(library, current, self).exec()
+
+    def about(self) -> None:
+        db = self.workspace.store.path if self.workspace else "—"
+        QMessageBox.about(
+            self,
+            self.tr("关于 desktop832"),
+            self.tr(
+                "<h3>desktop832 %1</h3><p>政府采购脱贫地区农副产品（832平台）预留份额填报与采购台账。</p>"
+                "<p>数据文件：%2<br>日志目录：%3</p>"
+            ).replace("%1", __version__).replace("%2", str(db)).replace("%3", str(paths.log_dir())),
+        )
+
+    def open_folder(self, folder: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:
+        if self.document is not None and not self.document.save_now():
+            answer = QMessageBox.question(
+                self, self.tr("修改未能保存"),
+                self.tr("刚才的修改未能写入数据文件：%s\n\n仍要退出吗？未保存的修改将丢失。") % self.save_label.text(),
+                QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Retry and not self.document.save_now():
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/tab", self.tabs.currentIndex())
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
+        event.accept()

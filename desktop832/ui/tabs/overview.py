@@ -1,0 +1,64 @@
+"""概览: where the unit stands this year, answered in one look."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
+
+from ...domain.findings import Severity
+from ..forms import FormWidget
+
+COLOURS = {None: "#666666", Severity.OK: "#1b7f3b", Severity.INFO: "#1565c0", Severity.WARNING: "#b26a00", Severity.ERROR: "#c62828"}
+MARKS = {None: "○", Severity.OK: "✔", Severity.INFO: "✔", Severity.WARNING: "▲", Severity.ERROR: "✖"}
+
+
+def status_html(status) -> str:
+    colour = COLOURS[status.severity]
+    return f'<span style="color:{colour}; font-weight:bold">{MARKS[status.severity]}</span> {escape(status.text)}'
+
+
+class OverviewTab(FormWidget):
+    FORM = "overview_tab.ui"
+    WIDGETS = {
+        "headline_label": QLabel, "filing_value": QLabel, "canteen_value": QLabel, "union_value": QLabel,
+        "progress_bar": QProgressBar, "progress_value": QLabel, "counts_value": QLabel,
+        "first_problem_label": QLabel, "first_problem_button": QPushButton,
+    }
+    findingActivated = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._first = None
+        self.first_problem_button.clicked.connect(lambda: self._first and self.findingActivated.emit(self._first))
+
+    def refresh(self, document) -> None:
+        view = document.overview()
+        name = escape(document.profile.name or "（未填写单位名称）")
+        if view is None:
+            self.headline_label.setText(f"<h2>{name}</h2>没有适用于 {document.year} 年度的政策文件，请在“预留份额”中加载政策文件。")
+            return
+        errors, warnings = view.errors, view.warnings
+        verdict = (
+            '<span style="color:#1b7f3b">一切正常</span>' if not errors and not warnings
+            else f'<span style="color:#c62828">有 {errors} 项错误需要处理</span>' if errors
+            else f'<span style="color:#b26a00">有 {warnings} 项需要注意</span>'
+        )
+        self.headline_label.setText(f"<h2>{name} · {view.year} 年度</h2>{verdict}　<small>适用政策：{escape(view.policy_name)}</small>")
+        self.filing_value.setText(status_html(view.filing))
+        self.canteen_value.setText(status_html(view.canteen))
+        self.union_value.setText(status_html(view.union))
+        self.progress_bar.setValue(view.progress_percent)
+        self.progress_value.setText(view.progress.text)
+        self.counts_value.setText(f"错误 {errors} 项，警告 {warnings} 项")
+        self._first = view.first_problem
+        if view.first_problem:
+            colour = COLOURS[view.first_problem.severity]
+            self.first_problem_label.setText(
+                f'<span style="color:{colour}">{escape(view.first_problem.message)}</span><br>'
+                f"<small>依据：{escape(view.first_problem.citation)}</small>"
+            )
+        else:
+            self.first_problem_label.setText("没有需要处理的问题。")
+        self.first_problem_button.setVisible(view.first_problem is not None)

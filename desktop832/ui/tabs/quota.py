@@ -1,0 +1,84 @@
+"""预留份额: the policy in force, the canteen reserve, last year's figures and the filing status."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+
+from ...domain.model import FilingStatus
+from ...domain.money import format_money, format_percent, round_up_to_fen, to_capital
+from ..forms import FormWidget
+from . import fields as f
+
+AUTOMATIC = ""  # policy_combo item data meaning "choose from region, level and year"
+
+
+class QuotaTab(FormWidget):
+    FORM = "quota_tab.ui"
+    WIDGETS = {
+        "policy_combo": QComboBox, "load_policy_button": QPushButton, "policy_description_label": QLabel,
+        "canteen_total_edit": QLineEdit, "reserve_ratio_edit": QLineEdit, "reserve_amount_edit": QLineEdit,
+        "reserve_capital_label": QLabel, "minimum_label": QLabel,
+        "last_year_amount_edit": QLineEdit, "last_year_ratio_edit": QLineEdit,
+        "drop_explanation_edit": QPlainTextEdit, "drop_explanation_edit_label": QLabel,
+        "deadline_label": QLabel, "confirmation_deadline_label": QLabel, "filing_status_combo": QComboBox,
+        "filed_on_edit": QLineEdit, "supervisor_confirmed_on_edit": QLineEdit, "finance_confirmed_on_edit": QLineEdit,
+        "letter_sent_check": QCheckBox, "note_edit": QPlainTextEdit,
+    }
+    policyChosen = Signal(str)  # policy id, "" for automatic
+    loadPolicyRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.load_policy_button.clicked.connect(self.loadPolicyRequested)
+        self.policy_combo.activated.connect(lambda i: self.policyChosen.emit(self.policy_combo.itemData(i) or AUTOMATIC))
+
+    def bind(self, b) -> None:
+        b.line(self.canteen_total_edit, "plan.canteen_total", f.money("食堂食材采购总额"), f.show_money)
+        b.line(self.reserve_amount_edit, "plan.reserve_amount", f.money("预留金额"), f.show_money)
+        b.line(self.reserve_ratio_edit, "plan.reserve_ratio", f.percent("预留比例"), f.show_percent)
+        b.line(self.last_year_amount_edit, "plan.last_year_amount", f.money("上年度预留金额"), f.show_money)
+        b.line(self.last_year_ratio_edit, "plan.last_year_ratio", f.percent("上年度预留比例"), f.show_percent)
+        b.text(self.drop_explanation_edit, "plan.drop_explanation", f.long_text("下降说明"))
+        b.combo(self.filing_status_combo, "plan.filing_status", FilingStatus)
+        b.line(self.filed_on_edit, "plan.filed_on", f.date("填报日期"), f.show_date)
+        b.line(self.supervisor_confirmed_on_edit, "plan.supervisor_confirmed_on", f.date("主管部门确认日期"), f.show_date)
+        b.line(self.finance_confirmed_on_edit, "plan.finance_confirmed_on", f.date("财政部门确认日期"), f.show_date)
+        b.check(self.letter_sent_check, "plan.letter_sent")
+        b.text(self.note_edit, "plan.note", f.long_text("备注"))
+
+    def set_policies(self, policies, automatic_name: str, chosen_id: str) -> None:
+        self.policy_combo.clear()
+        self.policy_combo.addItem(f"自动选择：{automatic_name}", AUTOMATIC)
+        for policy in policies:
+            self.policy_combo.addItem(f"{policy.name}（{policy.region}）", policy.id)
+        index = self.policy_combo.findData(chosen_id) if chosen_id else 0
+        self.policy_combo.setCurrentIndex(max(0, index))
+
+    def refresh(self, document) -> None:
+        plan, policy, today = document.plan, document.policy, document.workspace.today
+        amount = plan.reserve_amount
+        self.reserve_capital_label.setText(f"大写：{to_capital(amount)}" if amount is not None else "")
+        rule = policy.rule("canteen-ratio") if policy else None
+        if rule and plan.canteen_total:
+            minimum = round_up_to_fen(plan.canteen_total * rule["floor_ratio"] / 100)
+            self.minimum_label.setText(f"按政策（{format_percent(rule['floor_ratio'])}）应不低于 {format_money(minimum)} 元")
+        else:
+            self.minimum_label.setText("")
+        # the explanation becomes required when the reserve drops below last year's
+        required = plan.drops_below_last_year()
+        self.drop_explanation_edit_label.setText("下降说明（必填）" if required else "下降说明")
+        self.drop_explanation_edit.setEnabled(required or bool(plan.drop_explanation))
+        self.policy_description_label.setText(
+            f"{policy.description}\n文件依据：{policy.notice_numbers}" if policy else "没有适用于本年度的政策文件，请加载政策文件。"
+        )
+        for label, deadline in (
+            (self.deadline_label, policy.filing_deadline if policy else None),
+            (self.confirmation_deadline_label, policy.confirmation_deadline if policy else None),
+        ):
+            if deadline is None:
+                label.setText("—")
+            else:
+                days = (deadline - today).days
+                left = f"还有 {days} 天" if days >= 0 else f"已过 {-days} 天"
+                label.setText(f"{deadline:%Y-%m-%d}（{left}）")

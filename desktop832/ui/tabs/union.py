@@ -1,0 +1,76 @@
+"""工会预算: union funds, members, employees and the union figures the policy judges."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QCheckBox, QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem
+
+from ...domain.money import format_money, round_up_to_fen
+from ...domain.overview import union_figures
+from ..forms import FormWidget
+from . import fields as f
+
+MET_COLOURS = {True: "#1b7f3b", False: "#c62828", None: "#666666"}
+MET_TEXT = {True: "达标", False: "未达标", None: "—"}
+
+
+class UnionTab(FormWidget):
+    FORM = "union_tab.ui"
+    WIDGETS = {
+        "u_has_union_funds_check": QCheckBox, "u_union_members_edit": QLineEdit, "u_employees_edit": QLineEdit,
+        "no_funds_label": QLabel, "welfare_total_edit": QLineEdit, "union_farm_total_edit": QLineEdit,
+        "union_reserve_edit": QLineEdit, "union_minimum_label": QLabel, "figures_table": QTableWidget,
+        "union_standard_label": QLabel,
+    }
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        table = self.figures_table
+        table.setColumnCount(4)
+        table.setHorizontalHeaderLabels(["指标", "本单位", "政策标准", "结论"])
+        table.verticalHeader().hide()
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setWordWrap(False)
+
+    def bind(self, b) -> None:
+        b.line(self.union_reserve_edit, "plan.union_reserve", f.money("工会预留金额"), f.show_money)
+        b.line(self.welfare_total_edit, "plan.welfare_total", f.money("年度福利总额"), f.show_money)
+        b.line(self.union_farm_total_edit, "plan.union_farm_total", f.money("工会农副产品采购总额"), f.show_money)
+        b.check(self.u_has_union_funds_check, "profile.has_union_funds")
+        b.line(self.u_union_members_edit, "profile.union_members", f.count("工会会员人数"), f.show_count)
+        b.line(self.u_employees_edit, "profile.employees", f.count("职工人数"), f.show_count)
+
+    def refresh(self, document) -> None:
+        profile, plan, policy = document.profile, document.plan, document.policy
+        self.no_funds_label.setVisible(not profile.has_union_funds)
+        rule = policy.rule("union-standard") if policy else None
+        self.union_minimum_label.setText(self._minimum_text(rule, profile, plan))
+        figures = union_figures(profile, plan, policy) if policy else []
+        table = self.figures_table
+        table.setRowCount(len(figures))
+        # show every row without an empty band below them
+        rows_height = sum(table.rowHeight(r) for r in range(len(figures)))
+        table.setFixedHeight(table.horizontalHeader().height() + rows_height + 2 * table.frameWidth() + 2)
+        for row, figure in enumerate(figures):
+            for column, text in enumerate((figure.label, figure.value, figure.standard, MET_TEXT[figure.met])):
+                item = QTableWidgetItem(text)
+                if column == 3:
+                    item.setForeground(QBrush(QColor(MET_COLOURS[figure.met])))
+                table.setItem(row, column, item)
+        standard = [x for x in document.findings if x.rule_id in ("union-standard", "union-cap")]
+        self.union_standard_label.setText("\n".join(f"{x.severity.label}：{x.message}" for x in standard))
+
+    @staticmethod
+    def _minimum_text(rule, profile, plan) -> str:
+        if rule is None or not profile.has_union_funds:
+            return ""
+        if rule["mode"] == "share-of-union-purchases":
+            if plan.union_farm_total is None:
+                return f"按政策应不低于工会年度农副产品采购总额的 {rule['union_purchase_share']}%"
+            minimum = round_up_to_fen(plan.union_farm_total * rule["union_purchase_share"] / 100)
+            return f"按政策应不低于 {format_money(minimum)} 元"
+        return f"按政策：会员每人每年不低于 {format_money(rule['per_member'])} 元，或年度福利总额的 {rule['welfare_share']}%"
