@@ -46,6 +46,27 @@ def why_not_counted(
     return None
 
 
+def payment_due(channel: Channel, state: OrderState) -> bool:
+    """Whether the unit owes the supplier payment and a performance evaluation: a completed platform order."""
+    return channel is Channel.PLATFORM and state is OrderState.DONE
+
+
+def max_unpaid_days(policy: Policy | None) -> int | None:
+    """The policy's limit on days between an order and its payment, if it sets one."""
+    rule = policy.rule("pay-on-time") if policy else None
+    return rule["max_unpaid_days"] if rule else None
+
+
+def overdue_days(
+    channel: Channel, state: OrderState, date: dt.date, paid_on: dt.date | None, today: dt.date, max_days: int | None
+) -> int | None:
+    """Days an unpaid order has waited when that is beyond ``max_days``, else ``None``."""
+    if max_days is None or paid_on is not None or not payment_due(channel, state):
+        return None
+    days = (today - date).days
+    return days if days > max_days else None
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class OverduePayment:
     purchase_id: int | None
@@ -79,8 +100,7 @@ class Tally:
 def tally(purchases: Iterable[Purchase], policy: Policy | None, year: int, today: dt.date) -> Tally:
     """Sum the year's purchases by whether and why they count."""
     purposes = counted_purposes(policy)
-    pay_rule = policy.rule("pay-on-time") if policy else None
-    max_days = pay_rule["max_unpaid_days"] if pay_rule else None
+    max_days = max_unpaid_days(policy)
     counted = defaultdict(lambda: ZERO)
     by_month = defaultdict(lambda: ZERO)
     not_counted = defaultdict(lambda: ZERO)
@@ -96,13 +116,11 @@ def tally(purchases: Iterable[Purchase], policy: Policy | None, year: int, today
             by_month[p.date.month] += p.amount
         else:
             not_counted[reason] += p.amount
-        if p.channel is Channel.PLATFORM and p.state is OrderState.DONE:
-            if not p.evaluated:
-                unevaluated += 1
-            if max_days is not None and p.paid_on is None:
-                days = (today - p.date).days
-                if days > max_days:
-                    overdue.append(OverduePayment(p.id, p.order_no, p.date, p.amount, days))
+        if payment_due(p.channel, p.state) and not p.evaluated:
+            unevaluated += 1
+        days = overdue_days(p.channel, p.state, p.date, p.paid_on, today, max_days)
+        if days is not None:
+            overdue.append(OverduePayment(p.id, p.order_no, p.date, p.amount, days))
     return Tally(
         year=year,
         count=count,

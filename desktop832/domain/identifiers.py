@@ -75,3 +75,25 @@ def parse_phone(text: str | None, *, required: bool = True, label: str = "联系
     if digits.isdigit() and not digits.startswith("0"):
         raise InputError(f"{label}：固定电话请加区号，例如 0371-12345678")
     raise InputError(f"{label}格式不正确：{(text or '').strip()}（手机号或带区号的固定电话）")
+
+
+MAX_ORDER_NO_LENGTH = 100  # the data file's column width
+_ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_./-]*$")
+
+
+def parse_order_no(text: str | None, *, required: bool = False, label: str = "订单号") -> str:
+    """An order or invoice number as printed by the platform or a supplier: letters, digits and
+    ``- _ / .``; full-width characters are folded and spaces inside (from copying) removed."""
+    s = re.sub(r"\s+", "", normalise(text or ""))
+    if not s:
+        if required:
+            raise InputError(f"{label}不能为空")
+        return ""
+    if len(s) > MAX_ORDER_NO_LENGTH:
+        raise InputError(f"{label}过长：最多{MAX_ORDER_NO_LENGTH}个字符，现为{len(s)}个")
+    if not _ORDER_NO.match(s):
+        bad = next((c for c in s if not (c.isascii() and (c.isalnum() or c in "_./-"))), None)
+        if bad is None:
+            raise InputError(f"{label}应以字母或数字开头：{(text or '').strip()}")
+        raise InputError(f"{label}只能包含字母、数字和 - _ / .，不能有“{bad}”：{(text or '').strip()}")
+    return s
