@@ -12,7 +12,8 @@ from desktop832.domain.counting import REASON_CHANNEL, REASON_OPEN, REASON_REFUN
 from desktop832.domain.errors import InputError
 from desktop832.domain.identifiers import parse_order_no
 from desktop832.domain.model import CanteenMode, Channel, OrderState, Purchase, Purpose
-from desktop832.domain.pace import pace, reserve_target
+from desktop832.domain.overview import reserve_target
+from desktop832.domain.pace import pace
 from desktop832.domain.rules import evaluate
 from desktop832.store import purchase_queries as q
 from desktop832.store.database import Store

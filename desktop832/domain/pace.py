@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from .model import AnnualPlan, CanteenMode, UnitProfile
 from .money import ZERO, round_up_to_fen
 
 _SHARE_PLACES = Decimal("0.01")
@@ -31,15 +30,6 @@ class Pace:
     @property
     def complete(self) -> bool:
         return self.done >= self.target
-
-
-def reserve_target(profile: UnitProfile, plan: AnnualPlan) -> Decimal:
-    """What the year's counted purchases are measured against: the unit's own canteen reserve (a
-    shared canteen's reserve is filed by its representative) plus the union reserve."""
-    canteen_applies = profile.canteen_mode in (CanteenMode.OWN, CanteenMode.OUTSOURCED) or (
-        profile.canteen_mode is CanteenMode.SHARED and profile.is_representative
-    )
-    return (plan.reserve_amount or ZERO if canteen_applies else ZERO) + (plan.union_reserve or ZERO)
 
 
 def pace(target: Decimal, done: Decimal, year: int, finish_by: dt.date | None, today: dt.date) -> Pace | None:

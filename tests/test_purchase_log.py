@@ -1,0 +1,434 @@
+"""The purchase log tab, used as a clerk uses it: the form, the cells, the filters, undo."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+from desktop832.domain.counting import REASON_CHANNEL, REASON_OPEN, REASON_REFUNDED
+from desktop832.domain.model import Channel, OrderState, Purchase, Purpose
+from desktop832.store.database import Store
+from desktop832.store.errors import StoreError
+from desktop832.ui import purchase_log_fields as fields
+from desktop832.ui.purchase_commands import AddPurchase
+from desktop832.ui.purchase_log import PurchaseLogTab
+from desktop832.workspace import Workspace
+from tests.gui_helpers import choose, type_ascii, type_chinese
+
+TODAY = dt.date(2024, 6, 1)
+COL = {key: i for i, key in enumerate(fields.COLUMN_KEYS)}
+
+
+@pytest.fixture
+def workspace(tmp_path, profile):
+    store = Store.open(tmp_path / "unit.sqlite")
+    store.save_profile(profile)
+    workspace = Workspace(store, today=TODAY)
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_tab(qtbot, workspace, plan, settings):
+    stacks = []
+
+    def make(year_plan=plan):
+        stack = QUndoStack()
+        stacks.append(stack)
+        tab = PurchaseLogTab(workspace, stack, settings=settings)
+        tab.stack = stack
+        qtbot.addWidget(tab)
+        tab.resize(1200, 700)
+        tab.show()
+        tab.set_year(2024, year_plan, workspace.library.get("cn-2024"))
+        return tab
+
+    yield make
+    for stack in stacks:
+        stack.clear()
+
+
+@pytest.fixture
+def tab(make_tab):
+    return make_tab()
+
+
+def seed(workspace, *purchases):
+    workspace.store.add_purchases(purchases)
+
+
+def buy(amount, order_no, date=dt.date(2024, 5, 20), **kw):
+    return Purchase(date=date, amount=D(amount), order_no=order_no, supplier="光山县原味农业", paid_on=kw.pop("paid_on", date), **kw)
+
+
+def cell(tab, row, key, role=Qt.ItemDataRole.DisplayRole):
+    return tab.model.index(row, COL[key]).data(role)
+
+
+def column(tab, key):
+    return [cell(tab, row, key) for row in range(tab.model.rowCount())]
+
+
+def row_of(tab, order_no):
+    return column(tab, "order_no").index(order_no)
+
+
+def add_through_form(qtbot, tab, amount, order_no, date="2024-05-20", **combos):
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    form = dialog.form
+    type_ascii(qtbot, form.date_edit, date)
+    type_ascii(qtbot, form.amount_edit, amount)
+    type_ascii(qtbot, form.order_no_edit, order_no)
+    type_chinese(form.supplier_edit, "河南省光山县原味农业发展有限公司")
+    for key, value in combos.items():
+        choose(getattr(form, f"{key}_combo"), value)
+    with qtbot.waitSignal(tab.purchasesChanged):
+        qtbot.mouseClick(form.button_box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert tab.dialog is None
+
+
+def edit_cell(qtbot, tab, row, key, text):
+    """Double-click into a cell, replace its text with ``text`` (ASCII) and press Enter."""
+    index = tab.model.index(row, COL[key])
+    tab.table.setCurrentIndex(index)
+    tab.table.edit(index)
+    editor = tab.table.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    return editor
+
+
+# --- the clerk's year -------------------------------------------------------------------------
+
+
+def test_purchases_that_do_not_count_are_left_out_with_the_reason(qtbot, tab, workspace):
+    add_through_form(qtbot, tab, "10,000", "8320001")
+    add_through_form(qtbot, tab, "200", "OFF-1", channel=Channel.OTHER.value)
+    add_through_form(qtbot, tab, "300.50", "8320002", state=OrderState.OPEN.value)
+    add_through_form(qtbot, tab, "400", "8320003", state=OrderState.REFUNDED.value)
+
+    assert tab.model.rowCount() == 4
+    reasons = dict(zip(column(tab, "order_no"), column(tab, "counted")))
+    assert reasons == {"8320001": "计入", "OFF-1": REASON_CHANNEL, "8320002": REASON_OPEN, "8320003": REASON_REFUNDED}
+    assert tab.counted_value_label.text() == "10,000.00 元"
+    assert tab.not_counted_value_label.text() == "900.50 元"
+    assert REASON_REFUNDED in tab.not_counted_value_label.toolTip()
+    assert tab.reserve_value_label.text() == "165,000.00 元"  # 150,000 canteen + 15,000 union
+    assert tab.remaining_value_label.text() == "155,000.00 元"
+    assert tab.progress_bar.format() == "6.06%"
+    assert "进度落后" in tab.pace_label.text() and "31,000.00 元" in tab.pace_label.text()  # 155,000 / 5 months
+    assert tab.shown_label.text() == "本年度共 4 笔，合计 10,900.50 元"
+    assert [p.order_no for p in workspace.store.purchases(2024)] == ["8320001", "OFF-1", "8320002", "8320003"]
+
+
+def test_editing_an_amount_in_place_changes_totals_and_findings(qtbot, tab, workspace, profile, plan):
+    seed(workspace, buy("1000", "A1"), buy("500", "A2", state=OrderState.OPEN))
+    tab.set_year(2025, plan, tab.policy)  # the window reloads the year after an import
+    tab.set_year(2024, plan, tab.policy)
+    before = [f.message for f in workspace.findings(profile, plan) if f.rule_id == "purchase-progress"]
+    assert "已计入采购 1,000.00 元" in before[0]
+
+    with qtbot.waitSignal(tab.purchasesChanged):
+        edit_cell(qtbot, tab, row_of(tab, "A1"), "amount", "2500")
+
+    assert cell(tab, row_of(tab, "A1"), "amount") == "2,500.00"
+    assert tab.counted_value_label.text() == "2,500.00 元"
+    assert workspace.store.purchases(2024)[0].amount == D("2500.00")
+    after = [f.message for f in workspace.findings(profile, plan) if f.rule_id == "purchase-progress"]
+    assert "已计入采购 2,500.00 元" in after[0]
+    assert tab.stack.undoText().startswith("修改采购记录金额")
+
+    with qtbot.waitSignal(tab.purchasesChanged):
+        tab.stack.undo()
+    assert tab.counted_value_label.text() == "1,000.00 元"
+    assert cell(tab, row_of(tab, "A1"), "amount") == "1,000.00"
+
+
+def test_a_wrong_amount_in_a_cell_is_refused_and_the_old_value_kept(qtbot, tab, workspace):
+    seed(workspace, buy("1000", "A1"))
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+
+    editor = edit_cell(qtbot, tab, 0, "amount", "12x")
+    assert "金额只能包含数字" in tab.message_label.text()
+    assert editor.isVisible()  # Enter did not take it: the clerk can correct it
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert "未保存，仍为原值" in tab.message_label.text()
+    assert cell(tab, 0, "amount") == "1,000.00"
+    assert workspace.store.purchases(2024)[0].amount == D("1000.00")
+    assert tab.stack.count() == 0
+
+    # the model itself refuses too (e.g. a paste), with the same message
+    assert not tab.model.setData(tab.model.index(0, COL["amount"]), "-5")
+    assert "金额不能为负数" in tab.message_label.text()
+    assert not tab.model.setData(tab.model.index(0, COL["date"]), "2023-12-31")
+    assert "不在 2024 年度内" in tab.message_label.text()
+    assert workspace.store.purchases(2024)[0].amount == D("1000.00")
+
+
+def test_delete_then_undo_and_redo(qtbot, tab, workspace):
+    seed(workspace, buy("100", "D1"), buy("200", "D2"), buy("300", "D3"))
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+    original = {p.order_no: p for p in workspace.store.purchases(2024)}
+
+    tab.table.selectRow(row_of(tab, "D2"))
+    tab.table.setFocus()
+    with qtbot.waitSignal(tab.purchasesChanged):
+        qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
+    assert column(tab, "order_no") == ["D1", "D3"]
+    assert tab.counted_value_label.text() == "400.00 元"
+    assert tab.stack.undoText() == "删除采购记录 D2"
+
+    with qtbot.waitSignal(tab.purchasesChanged):
+        tab.stack.undo()
+    assert column(tab, "order_no") == ["D1", "D2", "D3"]
+    assert workspace.store.purchase(original["D2"].id) == original["D2"]  # same id, same values
+    assert tab.table.currentIndex().row() == row_of(tab, "D2")
+    assert tab.counted_value_label.text() == "600.00 元"
+
+    with qtbot.waitSignal(tab.purchasesChanged):
+        tab.stack.redo()
+    assert column(tab, "order_no") == ["D1", "D3"]
+
+
+def test_add_undo_redo_keeps_the_id(qtbot, tab, workspace):
+    add_through_form(qtbot, tab, "88", "N1")
+    [added] = workspace.store.purchases(2024)
+    tab.stack.undo()
+    assert workspace.store.purchases(2024) == []
+    tab.stack.redo()
+    assert workspace.store.purchases(2024) == [added]
+
+
+def test_filter_by_purpose_and_month_and_sort_by_amount(qtbot, tab, workspace):
+    seed(
+        workspace,
+        buy("300", "C-MAR", dt.date(2024, 3, 5), purpose=Purpose.CANTEEN),
+        buy("100", "U-MAR", dt.date(2024, 3, 9), purpose=Purpose.UNION),
+        buy("200", "U-APR", dt.date(2024, 4, 2), purpose=Purpose.UNION),
+        buy("50", "U-MAR2", dt.date(2024, 3, 20), purpose=Purpose.UNION),
+    )
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+    choose(tab.purpose_filter, Purpose.UNION.value)
+    assert column(tab, "order_no") == ["U-MAR", "U-MAR2", "U-APR"]
+    choose(tab.month_filter, "3月")
+    assert column(tab, "order_no") == ["U-MAR", "U-MAR2"]
+    assert tab.shown_label.text() == "筛选出 2 笔，合计 150.00 元"
+
+    header = tab.table.horizontalHeader()
+    x = header.sectionViewportPosition(COL["amount"]) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert column(tab, "amount") == ["50.00", "100.00"]
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert column(tab, "amount") == ["100.00", "50.00"]
+
+    qtbot.mouseClick(tab.clear_filters_button, Qt.MouseButton.LeftButton)
+    assert column(tab, "amount") == ["300.00", "200.00", "100.00", "50.00"]  # the sort stays
+    tab.search_edit.setText("apr")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert column(tab, "order_no") == ["U-APR"]
+
+
+def test_counted_filter_and_overdue_highlight(qtbot, tab, workspace):
+    seed(
+        workspace,
+        buy("100", "PAID", dt.date(2024, 4, 1)),
+        buy("200", "LATE", dt.date(2024, 4, 1), paid_on=None),  # 61 days unpaid, limit 30
+        buy("300", "RECENT", dt.date(2024, 5, 20), paid_on=None),
+        buy("400", "OPEN", dt.date(2024, 4, 1), paid_on=None, state=OrderState.OPEN),
+    )
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+    late = row_of(tab, "LATE")
+    assert cell(tab, late, "paid_on") == "超期 61 天未付"
+    assert cell(tab, late, "amount", Qt.ItemDataRole.BackgroundRole) is not None
+    assert cell(tab, row_of(tab, "RECENT"), "amount", Qt.ItemDataRole.BackgroundRole) is None
+    assert "1 笔已完结订单超过 30 天未付款，共 200.00 元" in tab.overdue_label.text()
+
+    tab.overdue_check.setChecked(True)
+    assert column(tab, "order_no") == ["LATE"]
+    tab.overdue_check.setChecked(False)
+    choose(tab.counted_filter, "只看不计入")
+    assert column(tab, "order_no") == ["OPEN"]
+
+    with qtbot.waitSignal(tab.purchasesChanged):  # paying it clears the warning
+        tab.overdue_check.setChecked(False)
+        choose(tab.counted_filter, "全部记录")
+        edit_cell(qtbot, tab, row_of(tab, "LATE"), "paid_on", "2024-05-30")
+    assert "没有超过 30 天未付款" in tab.overdue_label.text()
+
+
+def test_form_refuses_bad_input_and_edits_a_purchase(qtbot, tab, workspace):
+    seed(workspace, buy("100", "F1"))
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+    tab.table.selectRow(0)
+    qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)
+    form = tab.dialog.form
+    assert form.amount_edit.text() == "100.00" and form.order_no_edit.text() == "F1"
+    ok = form.button_box.button(QDialogButtonBox.StandardButton.Ok)
+
+    type_ascii(qtbot, form.amount_edit, "1.234")
+    assert "最多保留两位小数" in form.error_label.text()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert tab.dialog is not None and "最多保留两位小数" in form.error_label.text()
+
+    type_ascii(qtbot, form.amount_edit, "150")
+    type_ascii(qtbot, form.date_edit, "2023-05-01")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert "不在 2024 年度内" in form.error_label.text() and tab.dialog.focusWidget() is form.date_edit
+
+    type_ascii(qtbot, form.date_edit, "2024-05-01")
+    type_chinese(form.order_no_edit, "订单F1")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert "订单号只能包含" in form.error_label.text()
+
+    type_ascii(qtbot, form.order_no_edit, "F1")
+    choose(form.purpose_combo, Purpose.STATE_ENTERPRISE.value)
+    assert "按政策不计入" in form.counted_label.text()  # cn-2024 does not count it
+    with qtbot.waitSignal(tab.purchasesChanged):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    [saved] = workspace.store.purchases(2024)
+    assert (saved.amount, saved.date, saved.purpose) == (D("150.00"), dt.date(2024, 5, 1), Purpose.STATE_ENTERPRISE)
+    assert "按政策不计入" in cell(tab, 0, "counted")
+
+
+def test_choosing_from_a_drop_down_cell(qtbot, tab, workspace):
+    seed(workspace, buy("100", "S1"))
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+    index = tab.model.index(0, COL["state"])
+    tab.table.edit(index)
+    combo = tab.table.focusWidget()
+    with qtbot.waitSignal(tab.purchasesChanged):
+        choose(combo, OrderState.REFUNDED.value)
+    assert cell(tab, 0, "counted") == REASON_REFUNDED
+    assert tab.counted_value_label.text() == "0.00 元"
+
+
+def test_evaluated_check_box_in_the_table(qtbot, tab, workspace):
+    seed(workspace, buy("100", "E1"))
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+    index = tab.model.index(0, COL["evaluated"])
+    with qtbot.waitSignal(tab.purchasesChanged):
+        tab.model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert workspace.store.purchases(2024)[0].evaluated
+    assert cell(tab, 0, "evaluated", Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+
+
+def test_columns_hidden_and_moved_are_remembered(qtbot, make_tab, settings):
+    tab = make_tab()
+    header = tab.table.horizontalHeader()
+    tab.columns_menu.aboutToShow.emit()
+    tab.columns_menu.actions()[COL["channel"]].setChecked(False)
+    header.moveSection(header.visualIndex(COL["amount"]), 0)
+    header.setSortIndicator(COL["supplier"], Qt.SortOrder.DescendingOrder)
+    tab.save_columns()
+    assert tab.shown_keys()[0] == "amount" and "channel" not in tab.shown_keys()
+
+    again = make_tab()
+    assert again.shown_keys() == tab.shown_keys()
+    assert (again.model.query.sort, again.model.query.descending) == ("supplier", True)
+    for index in range(header.count()):  # hiding every column is refused
+        again.show_column(index, False)
+    assert again.shown_keys() and "至少要显示一列" in again.message_label.text()
+
+
+def test_export_writes_the_shown_rows(qtbot, tab, workspace, tmp_path):
+    from openpyxl import load_workbook
+
+    seed(workspace, buy("1234.5", "X1", purpose=Purpose.UNION), buy("10", "X2"), buy("20", "X3", channel=Channel.OTHER))
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+    choose(tab.purpose_filter, Purpose.UNION.value)
+    tab.show_column(COL["note"], False)
+    assert tab.export_shown(tmp_path / "log.xlsx")
+    sheet = load_workbook(tmp_path / "log.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "2024 年度采购记录" in rows[0][0]
+    assert rows[1][:6] == ("日期", "订单号", "供应商", "商品", "金额（元）", "计入情况") and "备注" not in rows[1]
+    assert len(rows) == 3
+    assert rows[2][0] == dt.datetime(2024, 5, 20) and rows[2][1] == "X1" and rows[2][4] == 1234.5 and rows[2][5] == "计入"
+
+    blocked = tmp_path / "folder.xlsx"
+    blocked.mkdir()  # a path that cannot be written: a message, not a traceback
+    assert not tab.export_shown(blocked)
+    assert "无法写入" in tab.message_label.text()
+
+
+def test_a_failed_write_is_reported_and_not_left_on_the_undo_stack(qtbot, tab, workspace, monkeypatch):
+    def fail(_purchase):
+        raise StoreError("磁盘已满，刚才的修改没有保存。", "full")
+
+    monkeypatch.setattr(workspace.store, "add_purchase", fail)
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    form = tab.dialog.form
+    type_ascii(qtbot, form.amount_edit, "5")
+    qtbot.mouseClick(form.button_box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert "磁盘已满" in tab.message_label.text()
+    assert tab.stack.count() == 0 and tab.model.rowCount() == 0
+
+
+def test_a_new_plan_only_refreshes_the_summary(qtbot, tab, workspace, plan):
+    seed(workspace, buy("16500", "P1"))
+    tab.set_year(2025, plan, tab.policy)
+    tab.set_year(2024, plan, tab.policy)
+    reloads = []
+    tab.model.modelReset.connect(lambda: reloads.append(1))
+    tab.set_year(2024, plan.with_reserve_amount(D("1500")).with_(union_reserve=D("0")), tab.policy)
+    assert reloads == []
+    assert tab.reserve_value_label.text() == "1,500.00 元" and tab.pace_label.text() == "已完成预留份额。"
+    tab.set_year(2024, plan, None)  # no policy: everything counts, no limits
+    assert reloads == [1] and "未规定" in tab.overdue_label.text()
+
+
+def test_read_only_file_offers_no_editing(qtbot, tmp_path, profile, plan, settings):
+    path = tmp_path / "ro.sqlite"
+    with Store.open(path) as store:
+        store.add_purchase(buy("1", "R1"))
+    workspace = Workspace(Store.open(path, readonly=True), today=TODAY)
+    tab = PurchaseLogTab(workspace, QUndoStack(), settings=settings)
+    qtbot.addWidget(tab)
+    tab.set_year(2024, plan, workspace.library.get("cn-2024"))
+    tab.table.selectRow(0)
+    assert tab.model.rowCount() == 1
+    assert not tab.add_button.isEnabled() and not tab.delete_button.isEnabled()
+    assert not tab.model.flags(tab.model.index(0, COL["amount"])) & Qt.ItemFlag.ItemIsEditable
+    workspace.close()
+
+
+def test_in_the_main_window_a_purchase_updates_the_findings(qtbot, make_window, tmp_path, profile, plan):
+    path = tmp_path / "unit.sqlite"
+    with Store.open(path) as store:
+        store.save_profile(profile)
+        store.save_plan(plan)
+    window = make_window(path, today=TODAY)
+    tab = window.purchase_tab
+    assert isinstance(tab, PurchaseLogTab) and tab.year == 2024
+    assert tab.reserve_value_label.text() == "165,000.00 元"
+    window.tabs.setCurrentWidget(tab)
+
+    def progress():
+        return [m for m in window.findings_panel.messages() if "已计入采购" in m]
+
+    assert "已计入采购 0.00 元" in progress()[0]
+    tab.undo_stack.push(AddPurchase(tab.model, buy("5000", "W1")))
+    assert "已计入采购 5,000.00 元" in progress()[0]
+    assert tab.counted_value_label.text() == "5,000.00 元"
+    window.undo_action.trigger()
+    assert "已计入采购 0.00 元" in progress()[0]
+    assert tab.model.rowCount() == 0
