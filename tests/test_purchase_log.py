@@ -154,6 +154,14 @@ def test_editing_an_amount_in_place_changes_totals_and_findings(qtbot, tab, work
     assert tab.counted_value_label.text() == "1,000.00 元"
     assert cell(tab, row_of(tab, "A1"), "amount") == "1,000.00"
 
+    # sorted by amount, a new amount moves the row, and the cursor goes with it
+    tab.table.horizontalHeader().setSortIndicator(COL["amount"], Qt.SortOrder.AscendingOrder)
+    assert column(tab, "order_no") == ["A2", "A1"]
+    with qtbot.waitSignal(tab.purchasesChanged):
+        edit_cell(qtbot, tab, row_of(tab, "A2"), "amount", "5000")
+    assert column(tab, "order_no") == ["A1", "A2"]
+    assert tab.table.currentIndex().row() == 1
+
 
 def test_a_wrong_amount_in_a_cell_is_refused_and_the_old_value_kept(qtbot, tab, workspace):
     seed(workspace, buy("1000", "A1"))

@@ -66,7 +66,7 @@ class PurchaseLogTab(FormWidget):
         self.judge: q.Judge | None = None
         self.tally = None
         self.dialog = None  # the open add/edit form, if any
-        self._scroll = 0
+        self._scroll: int | None = None  # the scroll position before the last reload
         self.model = PurchaseTableModel(workspace.store, self)
         self.delegate = PurchaseDelegate(self.table)
         self._search_timer = QTimer(self, singleShot=True, interval=300)
@@ -271,7 +271,9 @@ class PurchaseLogTab(FormWidget):
         self.tally = q.year_tally(self.workspace.store, self.year, self.policy, self.workspace.today)
         self._show_summary()
         self._show_count()
-        self.table.verticalScrollBar().setValue(self._scroll)
+        if self._scroll is not None:  # the model was reloaded: stay where the clerk was
+            self.table.verticalScrollBar().setValue(self._scroll)
+            self._scroll = None
         row = self.model.row_of(focus_id) if focus_id is not None else -1
         if row >= 0:
             column = max(0, self.table.currentIndex().column())

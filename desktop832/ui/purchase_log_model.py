@@ -32,6 +32,11 @@ _AMOUNT = fields.column_index("amount")
 _EVALUATED = fields.column_index("evaluated")
 _COUNTED = fields.column_index(q.COUNTED)
 _PAID_ON = fields.column_index("paid_on")
+# the view asks for about ten roles per cell on every paint: answer the rest before any lookup
+_ROLES = frozenset(int(role) for role in (
+    R.DisplayRole, R.EditRole, R.CheckStateRole, R.TextAlignmentRole, R.BackgroundRole, R.ForegroundRole,
+    R.ToolTipRole, ID_ROLE,
+))
 
 
 class PurchaseTableModel(QAbstractTableModel):
@@ -134,6 +139,8 @@ class PurchaseTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=R.DisplayRole):
+        if role not in _ROLES:
+            return None
         raw = self.raw(index.row()) if index.isValid() else None
         if raw is None:
             return None
@@ -205,16 +212,37 @@ class PurchaseTableModel(QAbstractTableModel):
 
     # --- writing (what undo commands call) ------------------------------------------------------
 
-    def _write(self, action) -> bool:
-        """Run ``action`` (it returns the id to put the cursor on); a known store error is reported."""
+    def _write(self, action, *, in_place: int = -1) -> bool:
+        """Run ``action``, which returns the id to put the cursor on; a known store error is
+        reported. ``in_place`` is the row of an edit that neither moves the row nor takes it out
+        of the filter: that row is repainted instead of reloading every id."""
         try:
             focus_id = action()
         except StoreError as exc:
             self.problem.emit(f"未能保存：{exc.message}")
             return False
-        self.reload()
+        if in_place >= 0:
+            self._rows.pop(focus_id, None)
+            self._meta.pop(focus_id, None)
+            self.dataChanged.emit(self.index(in_place, 0), self.index(in_place, self.columnCount() - 1))
+        else:
+            self.reload()
         self.purchasesChanged.emit(focus_id)
         return True
+
+    def _stays(self, before: Purchase | None, after: Purchase) -> bool:
+        """Whether an edit keeps the row in its place and in the filter."""
+        if before is None or self.query is None:
+            return False
+        query = self.query
+        fields_used = {"date"}  # the year, the month, and every sort's tie-break
+        fields_used |= {"channel", "state", "purpose"} if query.sort == q.COUNTED else {query.sort}
+        fields_used |= {"purpose"} if query.purpose else set()
+        fields_used |= {"state"} if query.state else set()
+        fields_used |= {"channel", "state", "purpose"} if query.counted is not None else set()
+        fields_used |= {"channel", "state", "paid_on"} if query.overdue_only else set()
+        fields_used |= {"order_no", "supplier", "description"} if query.search.strip() else set()
+        return all(getattr(before, name) == getattr(after, name) for name in fields_used)
 
     def add(self, purchase: Purchase) -> Purchase | None:
         """Store a new purchase (with its id when it had one) and return it as stored."""
@@ -227,11 +255,24 @@ class PurchaseTableModel(QAbstractTableModel):
         return saved[0] if self._write(add) else None
 
     def update(self, purchase: Purchase) -> bool:
-        return self._write(lambda: self.store.update_purchase(purchase) or purchase.id)
+        def update() -> int:
+            self.store.update_purchase(purchase)
+            return purchase.id
+
+        row = self.row_of(purchase.id)
+        return self._write(update, in_place=row if self._stays(self.purchase(row), purchase) else -1)
 
     def remove(self, purchases: list[Purchase]) -> bool:
-        return self._write(lambda: q.delete_purchases(self.store, [p.id for p in purchases]))
+        def remove() -> None:
+            q.delete_purchases(self.store, [p.id for p in purchases])
+
+        return self._write(remove)
 
     def restore(self, purchases: list[Purchase]) -> bool:
         """Put deleted purchases back with their ids (undo of a delete)."""
-        return self._write(lambda: self.store.add_purchases(purchases) and purchases[0].id)
+
+        def restore() -> int:
+            self.store.add_purchases(purchases)
+            return purchases[0].id
+
+        return self._write(restore)
