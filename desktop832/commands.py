@@ -10,7 +10,7 @@ import dataclasses
 import importlib
 from typing import Callable
 
-MODULES: list[str] = ["desktop832.letter_cli"]
+MODULES: list[str] = ["desktop832.letter_cli", "desktop832.exchange.commands"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,218 @@
+"""The upward export: what the file holds, how it prints, and that it stays text where it must."""
+
+import dataclasses
+import datetime as dt
+import zipfile
+from decimal import Decimal as D
+
+import pytest
+from openpyxl import load_workbook
+
+from desktop832.domain.model import FilingStatus
+from desktop832.exchange.progress import Cancelled
+from desktop832.output import export_layout as layout
+from desktop832.output.export_data import ExportError
+from desktop832.output.export_xlsx import default_file_name, export_year
+from desktop832.output.stack import stack, write_stack
+from desktop832.output.verify import verify_file
+
+from .exchange_helpers import TODAY, sample_purchases, workspace
+
+
+@pytest.fixture
+def ws(tmp_path, profile, plan):
+    w = workspace(tmp_path / "unit.sqlite", profile, plan, sample_purchases(24) + sample_purchases(3, 2023))
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def exported(ws, tmp_path):
+    return export_year(ws, 2024, tmp_path / "out.xlsx")
+
+
+def test_file_name_follows_the_convention():
+    assert default_file_name(2024, "测试市财政局") == "2024_测试市财政局_预留份额填报.xlsx"
+    assert default_file_name(2024, 'a/b:c*"d"') == "2024_abcd_预留份额填报.xlsx"
+
+
+def test_export_marks_the_filing_and_verify_finds_it_unchanged(ws, exported, tmp_path):
+    plan = ws.store.plan(2024)
+    assert plan.filing_status is FilingStatus.EXPORTED and plan.filed_on == TODAY
+    assert exported.plan == plan and len(exported.fingerprint) == 64
+    assert exported.purchase_count == 24  # the year's purchases only
+    report = verify_file(tmp_path / "out.xlsx", ws.library)
+    assert report.unchanged, report.text()
+    assert report.computed_fingerprint == exported.fingerprint
+    assert [f.message for f in report.findings] == [f.message for f in exported.findings]
+    assert not report.findings_differ
+    assert "未被改动" in report.text()
+
+
+def test_workbook_sheets_and_print_setup(exported):
+    wb = load_workbook(exported.path)
+    assert wb.sheetnames == [layout.PRINT_SHEET, layout.SUMMARY_SHEET, layout.PURCHASE_SUMMARY_SHEET,
+                             layout.DETAIL_SHEET, layout.DATA_SHEET]
+    sheet = wb[layout.PRINT_SHEET]
+    assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "portrait"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$2" and sheet.freeze_panes == "A3"
+    assert "第 &P 页" in sheet.oddFooter.right.text and exported.fingerprint[:16] in sheet.oddFooter.left.text
+    assert sheet.column_dimensions["A"].width == layout.PRINT_WIDTHS[0]
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value is not None}
+    label = cells["食堂食材预留金额"]
+    amount = sheet.cell(label.row, label.column + 1)
+    assert amount.value == 150000 and amount.number_format == "#,##0.00"
+    assert any(isinstance(v, str) and exported.fingerprint in v for v in cells)
+    assert any(isinstance(v, str) and "财办库〔2023〕252号" in v for v in cells)
+    summary = wb[layout.SUMMARY_SHEET]
+    assert [c.value for c in summary[1]] == layout.SUMMARY_HEADERS
+    assert summary["H2"].value == pytest.approx(0.15) and summary["H2"].number_format == "0.00%"
+    data = {r[2]: r[1] for r in wb[layout.DATA_SHEET].iter_rows(min_row=2, values_only=True)}
+    assert data["fingerprint"] == exported.fingerprint and data["plan.filing_status"] == "已导出待确认"
+
+
+def _tamper(path, sheet, find, delta=1):
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    for row in ws.iter_rows():
+        for cell in row:
+            if find(cell):
+                cell.value = cell.value + delta
+                wb.save(path)
+                return cell.coordinate
+    raise AssertionError("nothing to change")
+
+
+def _right_of(label):
+    def find(cell, state={}):
+        if cell.value == label:
+            state["row"], state["col"] = cell.row, cell.column + 1
+        return (cell.row, cell.column) == (state.get("row"), state.get("col"))
+
+    return find
+
+
+@pytest.mark.parametrize(
+    "sheet, find, named",
+    [
+        (layout.SUMMARY_SHEET, lambda c: c.coordinate == "I2", "食堂预留金额（元）"),
+        (layout.PRINT_SHEET, _right_of("食堂食材预留金额"), "食堂食材预留金额"),
+        (layout.DETAIL_SHEET, lambda c: c.coordinate == "E3", "采购明细 第 3 行"),
+        (layout.DATA_SHEET, _right_of("食堂食材预留金额"), "食堂食材预留金额"),
+        (layout.PURCHASE_SUMMARY_SHEET, lambda c: c.column == 2 and isinstance(c.value, (int, float)), "计入"),
+    ],
+)
+def test_a_changed_figure_is_named(exported, ws, sheet, find, named):
+    where = _tamper(exported.path, sheet, find)
+    report = verify_file(exported.path, ws.library)
+    assert not report.unchanged
+    assert any(named in str(c) for c in report.changes), report.text()
+    if sheet in (layout.DETAIL_SHEET, layout.DATA_SHEET):
+        assert report.computed_fingerprint != report.stored_fingerprint
+    else:
+        assert any(c.where == f"{sheet} {where}" for c in report.changes), report.text()
+    assert "导出后被改动过" in report.text()
+
+
+def test_re_sorting_the_detail_sheet_is_not_a_change(exported, ws):
+    wb = load_workbook(exported.path)
+    sheet = wb[layout.DETAIL_SHEET]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    for r, values in enumerate(reversed(rows), 2):
+        for c, value in enumerate(values, 1):
+            sheet.cell(r, c).value = value
+    wb.save(exported.path)
+    assert verify_file(exported.path, ws.library).unchanged
+
+
+def test_formula_like_text_stays_text(tmp_path, profile, plan):
+    name = '=HYPERLINK("x")'
+    purchases = [dataclasses.replace(p, supplier="+1", note="-2", description="@x") for p in sample_purchases(2)]
+    w = workspace(tmp_path / "f.sqlite", dataclasses.replace(profile, name=name, contact_name="=1+1"), plan, purchases)
+    result = export_year(w, 2024, tmp_path / "f.xlsx")
+    with zipfile.ZipFile(result.path) as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and "<f " not in xml
+    wb = load_workbook(result.path)
+    assert wb[layout.SUMMARY_SHEET]["B2"].value == name and wb[layout.SUMMARY_SHEET]["B2"].data_type == "s"
+    texts = [c for s in wb for row in s.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {c.value for c in texts} >= {name, "=1+1", "+1", "-2", "@x"}
+    assert all(c.data_type == "s" for c in texts)
+    report = verify_file(result.path, w.library)
+    assert report.unchanged and report.unit == name
+    w.close()
+
+
+def test_three_exports_stack_into_one_table(tmp_path, profile, plan):
+    files = []
+    for i, (name, amount) in enumerate((("甲单位", "150000"), ("乙单位", "160000.50"), ("丙单位", "170000"))):
+        w = workspace(tmp_path / f"{i}.sqlite", dataclasses.replace(profile, name=name),
+                      plan.with_reserve_amount(D(amount)), sample_purchases(3))
+        files.append(export_year(w, 2024, tmp_path / f"{i}.xlsx").path)
+        w.close()
+    headers, rows = stack(files)
+    assert headers == layout.SUMMARY_HEADERS
+    assert headers[:4] == ["年度", "单位名称", "统一社会信用代码", "主管预算单位"]
+    for column in ("食堂情况", "年度食堂食材采购总额（元）", "预留比例", "食堂预留金额（元）", "工会预留金额（元）",
+                   "上年度预留金额（元）", "下降说明", "经办人", "联系电话", "备注"):
+        assert column in headers
+    assert [r[1] for r in rows] == ["甲单位", "乙单位", "丙单位"]
+    reserve = headers.index("食堂预留金额（元）")
+    assert [D(str(r[reserve])) for r in rows] == [D("150000"), D("160000.5"), D("170000")]
+    out = write_stack(files, tmp_path / "all.xlsx")
+    assert out == 3
+    merged = list(load_workbook(tmp_path / "all.xlsx").active.iter_rows(values_only=True))
+    assert list(merged[0]) == headers and len(merged) == 4
+
+
+def test_cancelled_export_leaves_no_file_and_no_status(ws, tmp_path):
+    def cancel(done, total):
+        if done:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        export_year(ws, 2024, tmp_path / "x.xlsx", progress=cancel)
+    assert list(tmp_path.glob("*.xlsx")) == [] and list(tmp_path.glob(".*")) == []
+    assert ws.store.plan(2024).filing_status is FilingStatus.DRAFT
+
+
+def test_a_year_without_a_plan_cannot_be_exported(ws, tmp_path):
+    with pytest.raises(ExportError, match="2030 年度还没有填报数据"):
+        export_year(ws, 2030, tmp_path / "x.xlsx")
+
+
+def test_export_clears_earlier_confirmations(ws, plan, tmp_path):
+    ws.store.save_plan(plan.with_(filing_status=FilingStatus.SUPERVISOR_CONFIRMED, filed_on=dt.date(2024, 1, 5),
+                                  supervisor_confirmed_on=dt.date(2024, 1, 9)))
+    result = export_year(ws, 2024, tmp_path / "x.xlsx")
+    assert result.plan.filing_status is FilingStatus.EXPORTED and result.plan.supervisor_confirmed_on is None
+
+
+def test_cli_export_and_verify(tmp_path, profile, plan, capsys):
+    from desktop832.cli import main
+
+    db = tmp_path / "cli.sqlite"
+    workspace(db, profile, plan, sample_purchases(5)).close()
+    assert main(["--db", str(db), "export", "--year", "2024", "-o", str(tmp_path), "--today", "2024-02-10"]) == 0
+    out = capsys.readouterr().out
+    path = tmp_path / default_file_name(2024, profile.name)
+    assert path.exists() and "数据指纹（SHA-256）：" in out and "已导出待确认（2024-02-10）" in out
+    assert main(["verify", str(path)]) == 0
+    assert "导出后未被改动" in capsys.readouterr().out
+    _tamper(path, layout.SUMMARY_SHEET, lambda c: c.coordinate == "J2")
+    assert main(["verify", str(path)]) == 1
+    assert "汇总数据 J2（工会预留金额（元））" in capsys.readouterr().out
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(path.read_bytes()[:2000])
+    assert main(["verify", str(other)]) == 2
+    assert "损坏或不完整" in capsys.readouterr().err
+
+
+def test_verify_without_the_policy_still_checks_the_figures(exported, tmp_path):
+    from desktop832.policies import PolicyLibrary
+
+    report = verify_file(exported.path, PolicyLibrary([tmp_path / "none"]))
+    assert report.unchanged and report.findings is None
+    assert any("本机没有上报文件所用的政策文件" in n for n in report.notes)
