@@ -179,6 +179,7 @@ class PurchaseLogTab(FormWidget):
             self.year, self.policy = year, policy
             self.judge = q.Judge(policy, today)
             self.model.set_query(self._query(), self.judge)
+            self._scroll = None
             self.tally = q.year_tally(self.workspace.store, year, policy, today)
             self._show_count()
         self._show_summary()
@@ -208,6 +209,7 @@ class PurchaseLogTab(FormWidget):
         query = self._query()
         if query != self.model.query:
             self.model.set_query(query, self.judge)
+            self._scroll = None
             self.table.scrollToTop()
             self._show_count()
             self._update_buttons()
