@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime as dt
 import sqlite3
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -53,6 +52,9 @@ def migrate(engine: Engine, path: Path) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        # pysqlite runs DDL outside any transaction: without this BEGIN a crash halfway through
+        # leaves some tables and no application_id, a file the next start refuses as foreign
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         connection.exec_driver_sql(f"PRAGMA application_id={schema.APPLICATION_ID}")
@@ -95,9 +97,9 @@ class Store:
             if state is not schema.FileState.CURRENT:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if state is schema.FileState.OLDER:
-                    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-                    where = backup_dir or path.parent
-                    backup_copy(path, where / f"{path.stem}.{stamp}.before-migration-{version}.sqlite")
+                    from . import backups  # same naming and folder as every other backup
+
+                    backups.make_backup(path, backup_dir or path.parent, f"{backups.MIGRATION_PREFIX}-{version}")
                 engine = _make_engine(path)
                 migrate(engine, path)
             else:

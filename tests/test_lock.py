@@ -1,0 +1,137 @@
+"""One writer per data file: a second instance is told who holds it and offered read-only viewing;
+a lock left by a crashed instance is taken over."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from desktop832 import locking
+from desktop832.store.database import Store
+from desktop832.store.errors import StoreError
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from PySide6.QtCore import QCoreApplication
+    app = QCoreApplication(["desktop832"])
+    app.setApplicationName("desktop832")
+    from desktop832 import locking
+    result = locking.acquire(sys.argv[1])
+    print("locked" if result.ok else "refused", flush=True)
+    time.sleep(60)
+""")
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "unit.sqlite"
+    Store.open(path).close()
+    yield path
+    locking.release(path)
+
+
+@pytest.fixture
+def other_instance(db):
+    """Another desktop832 process holding the lock on ``db``."""
+    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        yield child
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+        child.stdout.close()
+
+
+def test_lock_file_beside_the_data_file_and_released(db):
+    result = locking.acquire(db)
+    assert result.ok and result.holder_description == ""
+    assert (db.parent / "unit.sqlite.lock").exists()
+    assert locking.acquire(db).ok  # this process opening the same file again is not locked out
+    result.release()
+    assert not (db.parent / "unit.sqlite.lock").exists()
+    locking.release(db)  # releasing twice is harmless
+
+
+def test_second_instance_is_told_who_holds_the_file(db, other_instance):
+    result = locking.acquire(db)
+    assert not result.ok and result.problem == "held" and result.lock is None
+    assert f"进程号 {other_instance.pid}" in result.holder_description
+    assert result.holder_description.startswith("本机上的 desktop832")
+    assert "自 " in result.holder_description
+
+
+def test_lock_of_a_crashed_instance_is_taken_over(db, other_instance):
+    assert not locking.acquire(db).ok
+    other_instance.send_signal(signal.SIGKILL)
+    other_instance.wait()
+    assert (db.parent / "unit.sqlite.lock").exists()  # left behind by the crash
+    result = locking.acquire(db)
+    assert result.ok
+    pid = int((db.parent / "unit.sqlite.lock").read_text().split()[0])
+    assert pid == os.getpid()
+
+
+def test_lock_held_on_another_computer_is_not_taken(db):
+    # a live process number on another machine cannot be checked: the lock must be respected
+    (db.parent / "unit.sqlite.lock").write_text(f"{os.getpid()}\ndesktop832\nfinance-pc-02\n")
+    result = locking.acquire(db)
+    assert not result.ok
+    assert result.holder_description.startswith("计算机“finance-pc-02”上的 desktop832")
+
+
+def test_no_lock_possible_in_a_folder_that_cannot_be_written(tmp_path):
+    result = locking.acquire(tmp_path / "missing-folder" / "unit.sqlite")
+    assert not result.ok and result.problem == "error"
+    assert "无法在数据文件所在的文件夹建立锁文件" in result.holder_description
+
+
+def click(role):
+    def exec_(box):
+        [button] = [b for b in box.buttons() if box.buttonRole(b) == role]
+        button.click()
+        return 0
+
+    return exec_
+
+
+def test_ask_read_only_names_the_holder_and_file(qtbot, monkeypatch):
+    from desktop832.ui.file_lock import ask_read_only, read_only_question
+
+    box = read_only_question(None, "本机上的 desktop832（进程号 42）", "单位.sqlite")
+    qtbot.addWidget(box)
+    assert box.text() == "数据文件“单位.sqlite”正由本机上的 desktop832（进程号 42）打开。"
+    assert "只读" in box.informativeText()
+    assert box.buttonRole(box.defaultButton()) == QMessageBox.ButtonRole.RejectRole  # Enter does not open
+    monkeypatch.setattr(QMessageBox, "exec", click(QMessageBox.ButtonRole.AcceptRole))
+    assert ask_read_only(None, "x") is True
+    monkeypatch.setattr(QMessageBox, "exec", click(QMessageBox.ButtonRole.RejectRole))
+    assert ask_read_only(None, "x") is False
+
+
+def test_second_instance_can_view_read_only_but_not_write(qtbot, db, other_instance, monkeypatch, profile):
+    from desktop832.ui.file_lock import choose_open_mode
+
+    monkeypatch.setattr(QMessageBox, "exec", click(QMessageBox.ButtonRole.AcceptRole))
+    mode, result = choose_open_mode(None, db)
+    assert mode == "readonly" and not result.ok
+    with Store.open(db, readonly=True) as store:
+        assert store.profile().name == ""
+        with pytest.raises(StoreError, match="只读"):
+            store.save_profile(profile)
+    monkeypatch.setattr(QMessageBox, "exec", click(QMessageBox.ButtonRole.RejectRole))
+    assert choose_open_mode(None, db)[0] == "cancel"
+
+
+def test_choose_open_mode_locks_a_free_file(qtbot, db, monkeypatch):
+    from desktop832.ui.file_lock import choose_open_mode
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail("no question for a free file"))
+    mode, result = choose_open_mode(None, db)
+    assert mode == "write" and result.ok
+    result.release()
