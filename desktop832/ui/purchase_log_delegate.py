@@ -11,9 +11,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate
 
 from . import purchase_log_fields as fields
+from .binding import MARK_PROPERTY
 from .validators import ParserValidator
 
-INVALID_STYLE = "QLineEdit { border: 1px solid #c62828; background: #fff4f4; }"
+
+def mark_problem(widget, problem: str | None) -> None:
+    """Show (or clear) why typed text is refused, the way every field of the window does."""
+    widget.setToolTip(problem or "")
+    level = "error" if problem else ""
+    if widget.property(MARK_PROPERTY) != level:
+        widget.setProperty(MARK_PROPERTY, level)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
 
 
 class PurchaseDelegate(QStyledItemDelegate):
@@ -51,6 +60,5 @@ class PurchaseDelegate(QStyledItemDelegate):
 
     def _check(self, editor: QLineEdit, text: str) -> None:
         problem = editor.validator().problem(text)
-        editor.setToolTip(problem or "")
-        editor.setStyleSheet(INVALID_STYLE if problem else "")
+        mark_problem(editor, problem)
         self.problem.emit(problem or "")

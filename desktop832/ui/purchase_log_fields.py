@@ -15,8 +15,9 @@ from ..domain.errors import InputError
 from ..domain.identifiers import parse_order_no
 from ..domain.model import Channel, OrderState, Purpose
 from ..domain.money import format_money, from_fen, parse_money
-from ..domain.values import MAX_TEXT_LENGTH, clean_text, parse_date
+from ..domain.values import parse_date
 from ..store import purchase_queries as q
+from .tabs import fields as form_fields
 
 COUNTED_TEXT = "计入"
 
@@ -74,14 +75,14 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "date": partial(parse_date, required=True, label="日期"),
     "amount": partial(parse_money, required=True, label="金额"),
     "order_no": partial(parse_order_no, label="订单号"),
-    "supplier": partial(clean_text, label="供应商", max_length=200),
-    "description": partial(clean_text, label="商品", max_length=500),
+    "supplier": form_fields.text("供应商", 200),
+    "description": form_fields.text("商品", 500),
     "purpose": _enum(Purpose, "用途"),
     "channel": _enum(Channel, "渠道"),
     "state": _enum(OrderState, "订单状态"),
-    "paid_on": partial(parse_date, required=False, label="付款日期"),
+    "paid_on": form_fields.date("付款日期"),
     "evaluated": _checked,
-    "note": partial(clean_text, label="备注", max_length=MAX_TEXT_LENGTH),
+    "note": form_fields.long_text("备注"),
 }
 
 

@@ -19,7 +19,7 @@ from ..domain.model import Channel, OrderState, Purchase, Purpose
 from ..domain.money import ZERO, format_money
 from . import purchase_log_fields as fields
 from .forms import FormWidget
-from .purchase_log_delegate import INVALID_STYLE
+from .purchase_log_delegate import mark_problem
 from .validators import ParserValidator
 
 _LINES = ("date", "amount", "order_no", "supplier", "description", "paid_on")
@@ -97,8 +97,7 @@ class PurchaseDialog(QDialog):
 
     def _mark(self, edit: QLineEdit) -> None:
         problem = edit.validator().problem(edit.text())
-        edit.setStyleSheet(INVALID_STYLE if problem else "")
-        edit.setToolTip(problem or "")
+        mark_problem(edit, problem)
         self.form.error_label.setText(problem or "")
 
     def read(self) -> Purchase:
@@ -128,8 +127,7 @@ class PurchaseDialog(QDialog):
         except InputError as exc:
             self.form.error_label.setText(exc.message)
             widget = self.form.note_edit if exc.field == "note" else self.line(exc.field)
-            if widget is not self.form.note_edit:
-                widget.setStyleSheet(INVALID_STYLE)
+            mark_problem(widget, exc.message)
             widget.setFocus()
             return
         super().accept()
