@@ -101,7 +101,12 @@ class UnitDocument(QObject):
                 self._save_timer.start()
 
     def replace_plan(self, plan: AnnualPlan) -> None:
-        """Adopt a plan changed outside the form (e.g. the export set the filing status)."""
+        """Adopt a plan changed outside the form (e.g. the export set the filing status).
+
+        Undo steps hold whole earlier plans; undoing one now would silently take back this
+        change, so the history ends here.
+        """
+        self.undo_stack.clear()
         self.apply(self.profile, plan, "external")
 
     # --- rules --------------------------------------------------------------------------------

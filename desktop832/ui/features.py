@@ -5,16 +5,9 @@ Features are imported when first used, so the window starts without reportlab or
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
-
-
 def run_feature(name: str, window) -> None:
     runner = {"letter": _letter, "export": _export, "import_orders": _import_orders, "verify": _verify}[name]
     runner(window)
-
-
-def _unavailable(window, what: str) -> None:
-    QMessageBox.information(window, what, f"“{what}”功能尚未提供。")
 
 
 def _letter(window) -> None:
@@ -26,12 +19,22 @@ def _letter(window) -> None:
 
 
 def _export(window) -> None:
-    _unavailable(window, "导出上报文件")
+    from .export_dialog import export_with_dialog
+
+    year = window.document.year
+    if export_with_dialog(window, window.workspace, year) is not None:
+        # the export set the filing status and date in the file: show them
+        window.document.replace_plan(window.workspace.store.plan(year))
 
 
 def _import_orders(window) -> None:
-    _unavailable(window, "导入平台订单")
+    from .import_dialog import import_orders_with_dialog
+
+    if import_orders_with_dialog(window, window.workspace):
+        window.reload_purchases()
 
 
 def _verify(window) -> None:
-    _unavailable(window, "核验上报文件")
+    from .verify_dialog import verify_with_dialog
+
+    verify_with_dialog(window, window.workspace.library if window.workspace else None)

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence(K.Redo), QKeySequence("Ctrl+Y")])
         self.policies_action = self._action(self.tr("政策文件…"), self.show_policies, K.HelpContents, fallback="F1")
         self.about_action = self._action(self.tr("关于 desktop832"), self.about)
-        self.document_actions = [
+        self.document_actions = [  # need an open data file; verifying an export does not
             self.save_action, self.backup_action, self.export_action, self.import_action, self.letter_action,
         ]
         for action in self.document_actions:
@@ -366,6 +366,13 @@ class MainWindow(QMainWindow):
         if self.document is not None:
             self.document.save_now()
         run_feature(name, self)
+
+    def reload_purchases(self) -> None:
+        """Purchases changed outside the log tab (an import): reload the table and re-check."""
+        self.document.purchases_changed()
+        if hasattr(self.purchase_tab, "set_workspace"):
+            self.purchase_tab.set_workspace(self.workspace)
+            self.purchase_tab.set_year(self.document.year, self.document.plan, self.document.policy)
 
     def load_policy_file(self) -> None:
         from ..domain.policy import PolicyError

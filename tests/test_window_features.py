@@ -1,0 +1,71 @@
+"""Menu actions of the main window that open the export, import and letter features."""
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from desktop832.domain.model import FilingStatus
+from desktop832.ui import export_dialog, import_dialog
+from desktop832.ui.main_window import TAB_PURCHASES
+
+from .exchange_helpers import write_orders_xlsx
+from .gui_helpers import type_ascii
+
+
+@pytest.fixture
+def quiet(monkeypatch):
+    """Answer the feature dialogs' questions as a clerk clicking 是/确定 would, and record messages."""
+    said = []
+    for name in ("information", "warning"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda parent, title, text, *a, **k: said.append(text)))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    return said
+
+
+def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_path, monkeypatch, quiet):
+    window = make_window()
+    type_ascii(qtbot, window.quota_tab.canteen_total_edit, "1000000")
+    type_ascii(qtbot, window.quota_tab.reserve_amount_edit, "150000")
+    target = tmp_path / "上报.xlsx"
+    monkeypatch.setattr(export_dialog, "choose_path", lambda *a: target)
+    shown = []
+    monkeypatch.setattr(export_dialog.ExportDoneDialog, "exec", lambda self: shown.append(self) or QDialog.DialogCode.Accepted)
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+    assert shown, quiet
+    assert window.quota_tab.filing_status_combo.currentText() == FilingStatus.EXPORTED.value
+    assert window.quota_tab.filed_on_edit.text() == "2024-02-01"
+    assert window.workspace.store.plan(2024).reserve_amount == Decimal("150000.00")
+    assert not window.undo_action.isEnabled()  # an undo must not take the export back
+
+
+def test_import_from_the_menu_fills_the_purchase_log(qtbot, make_window, tmp_path, monkeypatch, quiet):
+    window = make_window()
+    orders = write_orders_xlsx(tmp_path / "orders.xlsx")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(orders), "")))
+
+    def run_dialog(dialog):
+        # the clerk accepts the column page and the preview
+        while dialog.next_button.isEnabled() and not dialog.changed:
+            dialog.next_button.click()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(import_dialog.ImportOrdersDialog, "exec", run_dialog)
+    before = window.document.tally.count
+    window.import_action.trigger()
+    assert window.document.tally.count == before + 4
+    window.tabs.setCurrentIndex(TAB_PURCHASES)
+    assert window.purchase_tab.model.rowCount() == 4
+    assert any("不计入" in m or "未完结" in m or "已退款" in m for m in window.findings_panel.messages())
+
+
+def test_letter_from_the_menu_opens_the_preview(qtbot, make_window, monkeypatch):
+    from desktop832.ui.letter_dialog import LetterDialog
+
+    window = make_window()
+    opened = []
+    monkeypatch.setattr(LetterDialog, "exec", lambda self: opened.append(self) or QDialog.DialogCode.Rejected)
+    window.letter_action.trigger()
+    [dialog] = opened
+    dialog.deleteLater()
