@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import socket
 from pathlib import Path
 
@@ -25,7 +26,7 @@ class LockResult:
     ok: bool
     holder_description: str  # Chinese, who holds the file ("" when ok)
     lock: QLockFile | None  # keep it for as long as the file is open for writing
-    problem: str = ""  # "held" by another instance, "error" when no lock could be made
+    problem: str = ""  # "held" by another instance, "error" no lock could be made, "readonly"
     path: Path | None = None
 
     def release(self) -> None:
@@ -54,6 +55,22 @@ def acquire(path: Path | str) -> LockResult:
     return LockResult(
         False, f"无法在数据文件所在的文件夹建立锁文件（{key}），该文件夹可能是只读的", None, "error", Path(path)
     )
+
+
+def write_problem(path: Path | str) -> str:
+    """Why this process cannot write the data file (Chinese), or ``""``.
+
+    SQLite opens a file it may not write read-only without a word, and the clerk would learn it
+    only when the first edit fails to save: ask the system first. SQLite also needs to create
+    ``-wal`` and ``-shm`` files beside the data file, so its folder must be writable too.
+    """
+    path = Path(path).expanduser().absolute()
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"数据文件“{path.name}”是只读的（文件属性或权限不允许修改）"
+    folder = path.parent
+    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        return f"数据文件所在的文件夹“{folder}”不允许写入"
+    return ""
 
 
 def release(path: Path | str) -> None:

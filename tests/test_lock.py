@@ -135,3 +135,39 @@ def test_choose_open_mode_locks_a_free_file(qtbot, db, monkeypatch):
     mode, result = choose_open_mode(None, db)
     assert mode == "write" and result.ok
     result.release()
+
+
+def _immutable(path):
+    """Make ``path`` read-only even for root (the tests run as root), or skip."""
+    import shutil
+
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+        pytest.skip("chattr +i is not available here")
+
+
+def test_a_read_only_file_is_offered_read_only_before_anything_fails(qtbot, db, monkeypatch):
+    from desktop832.ui.file_lock import choose_open_mode
+
+    _immutable(db)
+    try:
+        assert "只读" in locking.write_problem(db)
+        asked = []
+
+        def answer(box):
+            asked.append(box.text())
+            return click(QMessageBox.ButtonRole.AcceptRole)(box)
+
+        monkeypatch.setattr(QMessageBox, "exec", answer)
+        mode, result = choose_open_mode(None, db)
+        assert mode == "readonly" and result.problem == "readonly"
+        assert asked == ["数据文件“unit.sqlite”是只读的（文件属性或权限不允许修改）。"]
+        assert not (db.parent / "unit.sqlite.lock").exists()
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=True)
+
+
+def test_write_problem_names_a_read_only_folder(db, monkeypatch):
+    monkeypatch.setattr(os, "access", lambda path, mode: os.fspath(path) != os.fspath(db.parent))
+    assert locking.write_problem(db) == f"数据文件所在的文件夹“{db.parent}”不允许写入"
+    monkeypatch.setattr(os, "access", lambda path, mode: True)
+    assert locking.write_problem(db) == ""

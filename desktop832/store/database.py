@@ -134,6 +134,10 @@ class Store:
         except SQLAlchemyError as exc:
             known = translate(exc, self.path)
             if known:
+                if known.kind == "readonly":
+                    # SQLite opened the file read-only and would stay so: once the clerk has made
+                    # it writable again, the next save must open it afresh to succeed
+                    self._engine.dispose()
                 raise known from None
             raise
 

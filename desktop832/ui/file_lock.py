@@ -36,7 +36,7 @@ def ask_read_only(parent: QWidget | None, holder: str, path: Path | str | None =
 
 
 def cannot_lock(parent: QWidget | None, problem: str) -> bool:
-    """No lock can be made (read-only folder): the file cannot be saved there; offer read-only."""
+    """The file cannot be saved where it is (read-only file or folder): offer read-only viewing."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("无法修改数据文件")
@@ -53,9 +53,16 @@ def cannot_lock(parent: QWidget | None, problem: str) -> bool:
 def choose_open_mode(parent: QWidget | None, path: Path | str):
     """Lock ``path`` or ask what to do: returns ``(mode, lock_result)``, mode one of ``"write"``
     (locked for us; keep ``lock_result`` and call ``lock_result.release()`` when the file is
-    closed), ``"readonly"`` (open with ``readonly=True``) or ``"cancel"``."""
+    closed), ``"readonly"`` (open with ``readonly=True``) or ``"cancel"``.
+
+    A file this process may not write (read-only attribute, a read-only share) is offered
+    read-only at once, instead of failing at the first save."""
     from .. import locking
 
+    problem = locking.write_problem(path)
+    if problem:
+        no_lock = locking.LockResult(False, problem, None, "readonly", Path(path))
+        return ("readonly" if cannot_lock(parent, problem) else "cancel"), no_lock
     result = locking.acquire(path)
     if result.ok:
         return "write", result
