@@ -114,10 +114,14 @@ def _headers(values: tuple) -> list[str]:
 
 # --- xlsx ---------------------------------------------------------------------------------------
 
-# What openpyxl and zipfile raise for a damaged or truncated file; anything else is a bug.
-def _xlsx_errors() -> tuple[type[BaseException], ...]:
-    from xml.etree.ElementTree import ParseError
+def xlsx_errors() -> tuple[type[BaseException], ...]:
+    """What zipfile, zlib, the XML parser and openpyxl raise for a damaged or truncated file.
+
+    openpyxl reports malformed parts with plain ``ValueError``/``TypeError``/``KeyError`` from its
+    descriptors, so those are included; they are caught only around reading a workbook.
+    """
     import zlib
+    from xml.etree.ElementTree import ParseError
 
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -132,7 +136,7 @@ BROKEN_XLSX = "文件已损坏或不完整（可能下载或复制没有完成�
 def _open_xlsx(path: Path, score: Callable[[tuple], int]) -> Iterator[Table]:
     from openpyxl import load_workbook
 
-    errors = _xlsx_errors()
+    errors = xlsx_errors()
     handle = open(path, "rb")
     workbook = None
     try:

@@ -302,7 +302,8 @@ def total_reserve(profile: UnitProfile, plan: AnnualPlan) -> Decimal | None:
 
 
 def summary_note(profile: UnitProfile, plan: AnnualPlan) -> str:
-    notes = [plan.note.strip()] if plan.note.strip() else []
+    note = plan.note.strip().rstrip("。；;，,")
+    notes = [note] if note else []
     if not profile.has_union_funds:
         notes.append("无独立工会经费")
     return "；".join(notes)

@@ -19,7 +19,7 @@ def read_summary_rows(path: Path | str) -> list[tuple]:
     """The data rows of one export's 汇总数据 sheet, checked against the expected columns."""
     from openpyxl import load_workbook
 
-    from ..exchange.tables import BROKEN_XLSX, _xlsx_errors
+    from ..exchange.tables import BROKEN_XLSX, xlsx_errors
 
     path = Path(path)
     try:
@@ -33,7 +33,7 @@ def read_summary_rows(path: Path | str) -> list[tuple]:
                 wb.close()
     except OSError as exc:
         raise ExchangeError(f"无法读取“{path.name}”：{exc.strerror or exc}") from None
-    except _xlsx_errors():
+    except xlsx_errors():
         raise ExchangeError(f"无法读取“{path.name}”：{BROKEN_XLSX}") from None
     header = [cell_text(v) for v in rows[0]] if rows else []
     if header[: len(layout.SUMMARY_HEADERS)] != layout.SUMMARY_HEADERS:

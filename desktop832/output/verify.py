@@ -107,14 +107,14 @@ class VerifyReport:
 def _open(path: Path):
     from openpyxl import load_workbook
 
-    from ..exchange.tables import BROKEN_XLSX, _xlsx_errors, sniff
+    from ..exchange.tables import BROKEN_XLSX, xlsx_errors, sniff
 
     if sniff(path) != "xlsx":
         raise ExchangeError(f"“{path.name}”不是 .xlsx 文件")
     handle = open(path, "rb")
     try:
-        return handle, load_workbook(handle, read_only=True, data_only=True), _xlsx_errors()
-    except _xlsx_errors():
+        return handle, load_workbook(handle, read_only=True, data_only=True), xlsx_errors()
+    except xlsx_errors():
         handle.close()
         raise ExchangeError(f"无法读取“{path.name}”：{BROKEN_XLSX}") from None
 
