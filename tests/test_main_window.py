@@ -283,3 +283,12 @@ def test_tab_order_follows_reading_order(make_window):
             nxt = nxt.nextInFocusChain()
         # an editable combo box focuses its line edit
         assert nxt is following or following.isAncestorOf(nxt), (current.objectName(), nxt.objectName())
+
+
+def test_standard_dialog_buttons_speak_chinese(configured_app):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    texts = {b.text() for b in box.buttons()}
+    box.deleteLater()
+    assert any("确定" in t for t in texts) and any("取消" in t for t in texts), texts

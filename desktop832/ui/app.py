@@ -31,6 +31,17 @@ def configure_application(app) -> None:
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(Path(home) / "config"))
     app.setStyleSheet(STYLE)
+    install_qt_translation(app)
+
+
+def install_qt_translation(app) -> None:
+    """Qt's own strings (确定/取消 on standard dialogs, context menus) in Chinese."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
 
 
 def choose_database(args, settings) -> tuple[Path, bool]:
