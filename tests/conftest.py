@@ -84,3 +84,15 @@ def make_window(qtbot, configured_app, tmp_path):
     for window in windows:
         if window.document is not None:
             window.document.save_now()
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """Message boxes answered as a clerk clicking 是/确定 would; what they said is recorded."""
+    from PySide6.QtWidgets import QMessageBox
+
+    said = []
+    for name in ("information", "warning"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda parent, title, text, *a, **k: said.append(text)))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    return said

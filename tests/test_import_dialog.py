@@ -21,15 +21,6 @@ from .exchange_helpers import ORDER_HEADERS, ORDER_ROWS, sample_purchases, works
 
 
 @pytest.fixture
-def messages(monkeypatch):
-    said = []
-    for name in ("information", "warning"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda parent, title, text, *a, **k: said.append(text)))
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
-    return said
-
-
-@pytest.fixture
 def ws(tmp_path, profile, plan):
     w = workspace(tmp_path / "unit.sqlite", profile, plan)
     yield w

@@ -2,8 +2,7 @@
 
 from decimal import Decimal
 
-import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog
 
 from desktop832.domain.model import FilingStatus
 from desktop832.ui import export_dialog, import_dialog
@@ -13,17 +12,7 @@ from .exchange_helpers import write_orders_xlsx
 from .gui_helpers import type_ascii
 
 
-@pytest.fixture
-def quiet(monkeypatch):
-    """Answer the feature dialogs' questions as a clerk clicking 是/确定 would, and record messages."""
-    said = []
-    for name in ("information", "warning"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda parent, title, text, *a, **k: said.append(text)))
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
-    return said
-
-
-def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_path, monkeypatch, quiet):
+def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_path, monkeypatch, messages):
     window = make_window()
     type_ascii(qtbot, window.quota_tab.canteen_total_edit, "1000000")
     type_ascii(qtbot, window.quota_tab.reserve_amount_edit, "150000")
@@ -33,14 +22,14 @@ def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_pa
     monkeypatch.setattr(export_dialog.ExportDoneDialog, "exec", lambda self: shown.append(self) or QDialog.DialogCode.Accepted)
     window.export_action.trigger()
     qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
-    assert shown, quiet
+    assert shown, messages
     assert window.quota_tab.filing_status_combo.currentText() == FilingStatus.EXPORTED.value
     assert window.quota_tab.filed_on_edit.text() == "2024-02-01"
     assert window.workspace.store.plan(2024).reserve_amount == Decimal("150000.00")
     assert not window.undo_action.isEnabled()  # an undo must not take the export back
 
 
-def test_import_from_the_menu_fills_the_purchase_log(qtbot, make_window, tmp_path, monkeypatch, quiet):
+def test_import_from_the_menu_fills_the_purchase_log(qtbot, make_window, tmp_path, monkeypatch, messages):
     window = make_window()
     orders = write_orders_xlsx(tmp_path / "orders.xlsx")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(orders), "")))
