@@ -431,3 +431,32 @@ def test_explain_open_failure_restores_a_damaged_file(qtbot, db, folder, monkeyp
     opened = []
     assert backup_dialog.explain_open_failure(None, db, info.value, reopen=lambda p: opened.append(p) or True, backup_dir=folder)
     assert opened == [db] and canteen_total(db) == 100000
+
+
+def test_backup_on_open_runs_off_the_gui_thread_and_reports_back(qtbot, db, folder, qapp):
+    from desktop832.ui.backup_dialog import OpenBackup, wait_for_open_backups
+
+    job = OpenBackup(db, folder)
+    with qtbot.waitSignal(job.finished, timeout=10_000) as signal:
+        job.start()
+    backup, problem = signal.args
+    assert problem == "" and backup.reason == "open" and canteen_total(backup.path) == 100000
+    assert job.thread is not None and job.thread.name == "desktop832-open-backup"
+    again = OpenBackup(db, folder)
+    with qtbot.waitSignal(again.finished, timeout=10_000) as signal:
+        again.start()
+        wait_for_open_backups()
+    assert signal.args == [None, ""]  # nothing changed: no second copy
+
+
+def test_backup_on_open_reports_a_problem_in_chinese(qtbot, db, tmp_path, monkeypatch):
+    from desktop832.ui.backup_dialog import start_open_backup, wait_for_open_backups
+
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("DESKTOP832_HOME", str(blocker))  # the user data folder cannot be made
+    problems = []
+    start_open_backup(None, db, problems.append)
+    wait_for_open_backups()
+    qtbot.waitUntil(lambda: bool(problems))
+    assert problems == [f"自动备份未能完成：无法建立备份文件夹：{blocker / 'data' / 'backups'}（Not a directory）"]
