@@ -274,6 +274,9 @@ class PurchaseLogTab(FormWidget):
     def _written(self, focus_id) -> None:
         """After any write (including undo and redo): totals, findings, the cursor."""
         self.workspace.purchases_changed()
+        if self.year is None:  # a command undone between set_workspace and set_year
+            self.purchasesChanged.emit()
+            return
         self.tally = q.year_tally(self.workspace.store, self.year, self.policy, self.workspace.today)
         self._show_summary()
         self._show_count()
