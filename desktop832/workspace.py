@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from .domain import rules
-from .domain.counting import Tally, tally
+from .domain.counting import Tally
 from .domain.findings import Finding
 from .domain.model import AnnualPlan, UnitProfile
 from .domain.policy import Policy
@@ -59,9 +59,12 @@ class Workspace:
         self._tallies.clear()
 
     def tally(self, year: int, policy: Policy) -> Tally:
+        """The year's tally, summed by SQL (a big log is never loaded as objects) and cached."""
+        from .store.purchase_queries import year_tally
+
         key = (year, policy.id, self.today)
         if key not in self._tallies:
-            self._tallies[key] = tally(self.store.purchases(year), policy, year, self.today)
+            self._tallies[key] = year_tally(self.store, year, policy, self.today)
         return self._tallies[key]
 
     def findings(self, profile: UnitProfile, plan: AnnualPlan, policy: Policy | None = None) -> list[Finding]:

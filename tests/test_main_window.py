@@ -3,9 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from desktop832.domain.findings import Severity
 from desktop832.ui.main_window import TAB_OVERVIEW, TAB_PROFILE, TAB_PURCHASES, TAB_QUOTA, TAB_UNION

@@ -97,30 +97,41 @@ class Tally:
         return sum((o.amount for o in self.overdue), ZERO)
 
 
-def tally(purchases: Iterable[Purchase], policy: Policy | None, year: int, today: dt.date) -> Tally:
-    """Sum the year's purchases by whether and why they count."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class Group:
+    """Purchases alike in everything that decides counting, summed: one row of a GROUP BY."""
+
+    channel: Channel
+    state: OrderState
+    purpose: Purpose
+    month: int
+    count: int
+    amount: Decimal
+    not_evaluated: int
+
+
+def tally_groups(
+    groups: Iterable[Group], overdue: Iterable[OverduePayment], policy: Policy | None, year: int
+) -> Tally:
+    """The year's tally from summed groups: the one place that adds up what counts and why not.
+
+    :func:`tally` feeds it from purchase values; the store feeds it from SQL for big logs.
+    """
     purposes = counted_purposes(policy)
-    max_days = max_unpaid_days(policy)
     counted = defaultdict(lambda: ZERO)
     by_month = defaultdict(lambda: ZERO)
     not_counted = defaultdict(lambda: ZERO)
-    overdue: list[OverduePayment] = []
     count = unevaluated = 0
-    for p in purchases:
-        if p.date.year != year:
-            continue
-        count += 1
-        reason = why_not_counted(p.channel, p.state, p.purpose, purposes)
+    for g in groups:
+        count += g.count
+        reason = why_not_counted(g.channel, g.state, g.purpose, purposes)
         if reason is None:
-            counted[p.purpose] += p.amount
-            by_month[p.date.month] += p.amount
+            counted[g.purpose] += g.amount
+            by_month[g.month] += g.amount
         else:
-            not_counted[reason] += p.amount
-        if payment_due(p.channel, p.state) and not p.evaluated:
-            unevaluated += 1
-        days = overdue_days(p.channel, p.state, p.date, p.paid_on, today, max_days)
-        if days is not None:
-            overdue.append(OverduePayment(p.id, p.order_no, p.date, p.amount, days))
+            not_counted[reason] += g.amount
+        if payment_due(g.channel, g.state):
+            unevaluated += g.not_evaluated
     return Tally(
         year=year,
         count=count,
@@ -129,6 +140,25 @@ def tally(purchases: Iterable[Purchase], policy: Policy | None, year: int, today
         counted_by_purpose=dict(counted),
         not_counted_by_reason=dict(not_counted),
         counted_by_month=dict(by_month),
-        overdue=tuple(sorted(overdue, key=lambda o: o.date)),
+        overdue=tuple(sorted(overdue, key=lambda o: (o.date, o.purchase_id or 0))),
         unevaluated=unevaluated,
     )
+
+
+def tally(purchases: Iterable[Purchase], policy: Policy | None, year: int, today: dt.date) -> Tally:
+    """Sum the year's purchases by whether and why they count."""
+    max_days = max_unpaid_days(policy)
+    sums: dict[tuple, list] = defaultdict(lambda: [0, ZERO, 0])
+    overdue: list[OverduePayment] = []
+    for p in purchases:
+        if p.date.year != year:
+            continue
+        entry = sums[(p.channel, p.state, p.purpose, p.date.month)]
+        entry[0] += 1
+        entry[1] += p.amount
+        entry[2] += not p.evaluated
+        days = overdue_days(p.channel, p.state, p.date, p.paid_on, today, max_days)
+        if days is not None:
+            overdue.append(OverduePayment(p.id, p.order_no, p.date, p.amount, days))
+    groups = (Group(*key, n, amount, not_evaluated) for key, (n, amount, not_evaluated) in sums.items())
+    return tally_groups(groups, overdue, policy, year)

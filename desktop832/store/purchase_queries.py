@@ -16,7 +16,6 @@ import dataclasses
 import datetime as dt
 import itertools
 import sqlite3
-from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
@@ -24,10 +23,11 @@ from typing import Callable, Iterable, Iterator, Sequence
 from sqlalchemy import delete
 
 from ..domain.counting import (
-    OverduePayment, Tally, counted_purposes, max_unpaid_days, overdue_days, payment_due, why_not_counted,
+    Group, OverduePayment, Tally, counted_purposes, max_unpaid_days, overdue_days, payment_due, tally_groups,
+    why_not_counted,
 )
 from ..domain.model import Channel, OrderState, Purchase, Purpose
-from ..domain.money import ZERO, from_fen
+from ..domain.money import from_fen
 from ..domain.policy import Policy
 from ..domain.text import normalise
 from .database import Store
@@ -295,10 +295,6 @@ def year_tally(store: Store, year: int, policy: Policy | None, today: dt.date) -
     """The year's :class:`~desktop832.domain.counting.Tally`, equal to ``tally(store.purchases(year), ...)``
     but summed by SQL: about 0.1 s for 100,000 purchases instead of seconds."""
     judge = Judge(policy, today)
-    counted = defaultdict(lambda: ZERO)
-    by_month = defaultdict(lambda: ZERO)
-    not_counted = defaultdict(lambda: ZERO)
-    count = unevaluated = 0
     in_year = _year_condition(store, year)
     # one integer key (combination * 16 + month) groups faster than two; months are 1..12
     sql = (
@@ -307,40 +303,21 @@ def year_tally(store: Store, year: int, policy: Policy | None, today: dt.date) -
     )
     overdue: list[OverduePayment] = []
     with _connection(store) as connection:
-        groups = connection.execute(sql, {"year": year}).fetchall()
+        rows = connection.execute(sql, {"year": year}).fetchall()
         overdue_sql = judge.overdue_sql()
         if overdue_sql is not None:
-            rows = connection.execute(
+            unpaid = connection.execute(
                 "SELECT id, order_no, date, amount, channel, state FROM purchase "
                 f"WHERE {in_year} AND {overdue_sql} ORDER BY date, id",
                 {"year": year, "unpaid_before": judge.unpaid_before},
             )
-            for pid, order_no, date, fen, channel, state in rows:
+            for pid, order_no, date, fen, channel, state in unpaid:
                 date = dt.date.fromisoformat(date)
                 days = overdue_days(_CHANNEL[channel], _STATE[state], date, None, today, judge.max_days)
                 if days is not None:  # always, by the query; the domain has the last word
                     overdue.append(OverduePayment(pid, order_no, date, from_fen(fen), days))
-    for key, n, fen, not_evaluated in groups:
+    groups = []
+    for key, n, fen, not_evaluated in rows:
         combo, month = divmod(key, 16)
-        channel, state, purpose = _COMBOS[combo]
-        amount = from_fen(fen)
-        count += n
-        reason = why_not_counted(channel, state, purpose, judge.purposes)
-        if reason is None:
-            counted[purpose] += amount
-            by_month[month] += amount
-        else:
-            not_counted[reason] += amount
-        if payment_due(channel, state):
-            unevaluated += not_evaluated
-    return Tally(
-        year=year,
-        count=count,
-        counted_total=sum(counted.values(), ZERO),
-        not_counted_total=sum(not_counted.values(), ZERO),
-        counted_by_purpose=dict(counted),
-        not_counted_by_reason=dict(not_counted),
-        counted_by_month=dict(by_month),
-        overdue=tuple(overdue),
-        unevaluated=unevaluated,
-    )
+        groups.append(Group(*_COMBOS[combo], month, n, from_fen(fen), not_evaluated))
+    return tally_groups(groups, overdue, policy, year)
