@@ -290,3 +290,17 @@ def test_standard_dialog_buttons_speak_chinese(configured_app):
     texts = {b.text() for b in box.buttons()}
     box.deleteLater()
     assert any("确定" in t for t in texts) and any("取消" in t for t in texts), texts
+
+
+def test_purchase_log_summary_follows_the_canteen_mode_and_undo(qtbot, make_window):
+    window = make_window()
+    quota, log = window.quota_tab, window.purchase_tab
+    type_ascii(qtbot, quota.canteen_total_edit, "1000000")
+    type_ascii(qtbot, quota.reserve_amount_edit, "150000")
+    assert log.reserve_value_label.text() == "150,000.00 元"
+    choose(window.profile_tab.canteen_mode_combo, "无食堂")  # no canteen share any more, before any save
+    assert log.reserve_value_label.text() == "尚未填写"
+    window.undo_action.trigger()
+    assert log.reserve_value_label.text() == "150,000.00 元"
+    window.undo_action.trigger()
+    assert log.reserve_value_label.text() == "尚未填写"

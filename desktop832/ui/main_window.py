@@ -270,10 +270,9 @@ class MainWindow(QMainWindow):
             self.quota_tab.set_policies(
                 list(self.workspace.library), automatic.name if automatic else self.tr("无"), document.plan.policy_id
             )
-        if source in ("load", "external") and hasattr(self.purchase_tab, "set_year") and document.policy:
-            self.purchase_tab.set_year(document.year, document.plan, document.policy)
-        elif source.startswith("plan.") and hasattr(self.purchase_tab, "set_year") and document.policy:
-            self.purchase_tab.set_year(document.year, document.plan, document.policy)
+        if source != "purchases" and hasattr(self.purchase_tab, "set_year") and document.policy:
+            # cheap unless the year or policy changed: the reserve and canteen mode feed its summary
+            self.purchase_tab.set_year(document.year, document.plan, document.policy, document.profile)
         if source == "load":
             self._fill_year_combo()
         self.policy_label.setText(
@@ -372,7 +371,7 @@ class MainWindow(QMainWindow):
         self.document.purchases_changed()
         if hasattr(self.purchase_tab, "set_workspace"):
             self.purchase_tab.set_workspace(self.workspace)
-            self.purchase_tab.set_year(self.document.year, self.document.plan, self.document.policy)
+            self.purchase_tab.set_year(self.document.year, self.document.plan, self.document.policy, self.document.profile)
 
     def load_policy_file(self) -> None:
         from ..domain.policy import PolicyError

@@ -172,9 +172,10 @@ class PurchaseLogTab(FormWidget):
         self.model.set_store(workspace.store)
         self._update_buttons()
 
-    def set_year(self, year: int, plan, policy) -> None:
+    def set_year(self, year: int, plan, policy, profile=None) -> None:
+        """``profile``: the window's current one (may be newer than the file); else the saved one."""
         self.plan = plan
-        self.profile = self.workspace.store.profile()
+        self.profile = profile if profile is not None else self.workspace.store.profile()
         today = self.workspace.today
         if year != self.year or policy != self.policy or self.judge is None or self.judge.today != today:
             self.year, self.policy = year, policy
