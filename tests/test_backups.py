@@ -317,6 +317,7 @@ def test_dialog_lists_backups_and_backs_up_now(dialog_for, db, folder):
     dialog = dialog_for(db)
     assert rows(dialog) == [["2024-03-20 09:30:00", backups.list_backups(folder, db)[0].size_label, "打开时自动备份"]]
     assert not dialog.panel.restore_button.isVisibleTo(dialog)  # no close/reopen given: backups only
+    assert [b.text() for b in dialog.panel.button_box.buttons()] == ["关闭"]
     made = dialog.backup_now()
     assert made.reason == "manual"
     assert rows(dialog)[0][2] == "手动备份" and len(rows(dialog)) == 2
@@ -460,3 +461,17 @@ def test_backup_on_open_reports_a_problem_in_chinese(qtbot, db, tmp_path, monkey
     wait_for_open_backups()
     qtbot.waitUntil(lambda: bool(problems))
     assert problems == [f"自动备份未能完成：无法建立备份文件夹：{blocker / 'data' / 'backups'}（Not a directory）"]
+
+
+def test_rotation_removes_half_made_copies_left_by_a_crash(db, folder):
+    import os
+    import time
+
+    folder.mkdir()
+    old, fresh = folder / ".unit.sqlite.111.partial", folder / ".unit.sqlite.222.partial"
+    for partial in (old, fresh):
+        partial.write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    backups.rotate(folder, db)
+    assert not old.exists() and fresh.exists()  # a fresh one may be another instance's, still writing

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import filecmp
+import glob
 import os
 import re
 import shutil
@@ -138,11 +139,9 @@ def _copy_database(source: Path, target: Path) -> None:
 
 def _fsync(path: Path) -> None:
     # a backup the clerk relies on must survive a power cut right after it is reported made
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    # (opened for writing: Windows cannot flush a read-only handle)
+    with open(path, "r+b") as handle:
+        os.fsync(handle.fileno())
 
 
 def _store_error(exc: BaseException, what: str, path: Path) -> StoreError:
@@ -233,7 +232,19 @@ def rotate(
         except OSError:
             continue
         removed.append(backup)
+    _remove_stale_partials(Path(backup_dir), Path(source))
     return removed
+
+
+def _remove_stale_partials(backup_dir: Path, source: Path, age: dt.timedelta = dt.timedelta(hours=1)) -> None:
+    """Half-made copies left by a crash while backing up (never listed, but they take space)."""
+    limit = (dt.datetime.now() - age).timestamp()
+    for partial in backup_dir.glob(f".{glob.escape(source.name)}.*.partial"):
+        try:
+            if partial.stat().st_mtime < limit:
+                partial.unlink()
+        except OSError:
+            continue
 
 
 def backup_on_open(source: Path | str, backup_dir: Path | str, *, now: dt.datetime | None = None) -> Backup | None:

@@ -84,6 +84,8 @@ class BackupDialog(QDialog):
         p.restore_button.setVisible(close_file is not None and reopen_file is not None)
         p.folder_button.clicked.connect(self._open_folder)
         p.button_box.rejected.connect(self.reject)
+        p.button_box.button(QDialogButtonBox.StandardButton.Close).setText("关闭")  # no Qt translations are loaded
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.restore_selected())
         self.refresh()
