@@ -310,3 +310,14 @@ def test_ten_thousand_purchases_tally_once(policies, profile, plan):
     t = tally(purchases, policies["cn-2024"], 2024, dt.date(2024, 6, 1))
     f = evaluate(profile, plan, t, policies["cn-2024"], dt.date(2024, 6, 1))
     assert t.counted_total == D("10000.00") and of(f, "purchase-progress")
+
+
+def test_another_years_policy_does_not_set_this_years_deadlines(policies, profile, plan):
+    later = dataclasses.replace(plan, year=2026)
+    f = run(policies, profile, later, [buy("10000", date=dt.date(2026, 3, 1))], today=dt.date(2026, 11, 23))
+    [filing] = of(f, "filing-deadline")
+    assert filing.severity is Severity.INFO and "以该年度的政策文件为准" in filing.message
+    assert not of(f, "confirmation-deadline")
+    # the customary finishing day is kept, in this year: 2026-10-31 has passed
+    assert "已过 10月31日" in of(f, "purchase-progress")[0].message
+    assert worst(f, "policy-year") is Severity.WARNING

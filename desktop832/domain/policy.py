@@ -85,6 +85,17 @@ class Policy:
         rule = self.rule("purchase-progress")
         return rule["finish_by"] if rule else None
 
+    def finish_by_in(self, year: int) -> dt.date | None:
+        """The day purchases should be done by in ``year``: the policy's own date for its year,
+        the same day of the year otherwise (a policy of another year is standing in)."""
+        day = self.finish_by
+        if day is None or day.year == year:
+            return day
+        try:
+            return day.replace(year=year)
+        except ValueError:  # 29 February
+            return day.replace(year=year, day=28)
+
     @property
     def notice_numbers(self) -> str:
         return "、".join(n.number for n in self.notices)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from decimal import Decimal
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .counting import Tally, tally as make_tally
@@ -16,7 +15,9 @@ from .errors import InputError
 from .findings import Finding, Severity
 from .identifiers import parse_credit_code, parse_phone
 from .model import AnnualPlan, CanteenMode, FilingStatus, Purchase, UnitProfile
-from .money import ZERO, format_money as m, format_percent as pct, round_up_to_fen
+from .money import format_money as m, format_percent as pct, round_up_to_fen
+from .overview import reserve_target
+from .pace import pace
 from .policy import RULE_PARAMS, Policy, Rule
 
 
@@ -31,6 +32,11 @@ class Context:
 
     def finding(self, severity: Severity, message: str, *fields: str) -> Finding:
         return Finding(self.rule.id, severity, message, self.rule.citation, fields)
+
+    @property
+    def policy_is_for_this_year(self) -> bool:
+        """Dates in a policy of another year say nothing about this year's deadlines."""
+        return self.policy.year == self.plan.year
 
     @property
     def canteen_reserve_applies(self) -> bool:
@@ -313,37 +319,29 @@ def _what_counts(c: Context) -> Iterator[Finding]:
 
 @rule("purchase-progress")
 def _progress(c: Context) -> Iterator[Finding]:
-    plan, t = c.plan, c.tally
-    target = (plan.reserve_amount or ZERO if c.canteen_reserve_applies else ZERO) + (plan.union_reserve or ZERO)
-    if target <= 0:
+    plan = c.plan
+    target = reserve_target(c.profile, plan)
+    progress = pace(target, c.tally.counted_total, plan.year, c.policy.finish_by_in(plan.year), c.today)
+    if progress is None:
         return
-    done, finish = t.counted_total, c.rule["finish_by"]
-    share = pct((done * 100 / target).quantize(Decimal("0.01")))
-    if done >= target:
+    done, finish, share = progress.done, progress.finish_by, pct(progress.share)
+    if progress.complete:
         yield c.finding(Severity.OK, f"已计入采购 {m(done)} 元，完成预留份额 {m(target)} 元（{share}）", "purchases")
-        return
-    remaining = target - done
-    if c.today > finish:
+    elif progress.late:
         yield c.finding(
             Severity.WARNING,
-            f"已过 {finish:%m月%d日} 的完成目标，已计入采购 {m(done)} 元，仅完成预留份额的 {share}，尚差 {m(remaining)} 元",
+            f"已过 {finish:%m月%d日} 的完成目标，已计入采购 {m(done)} 元，仅完成预留份额的 {share}，"
+            f"尚差 {m(progress.remaining)} 元",
             "purchases",
         )
-        return
-    start = dt.date(plan.year, 1, 1)
-    if c.today < start:
-        return
-    months_left = max(1, (finish.year - c.today.year) * 12 + finish.month - c.today.month + 1)
-    per_month = round_up_to_fen(remaining / months_left)
-    expected = target * Decimal((c.today - start).days) / Decimal(max(1, (finish - start).days))
-    behind = done < expected
-    yield c.finding(
-        Severity.WARNING if behind else Severity.INFO,
-        f"已计入采购 {m(done)} 元，完成预留份额 {m(target)} 元的 {share}"
-        + ("，进度落后" if behind else "")
-        + f"；要在 {finish:%Y-%m-%d} 前完成，每月还需采购约 {m(per_month)} 元",
-        "purchases",
-    )
+    elif progress.per_month is not None:
+        yield c.finding(
+            Severity.WARNING if progress.behind else Severity.INFO,
+            f"已计入采购 {m(done)} 元，完成预留份额 {m(target)} 元的 {share}"
+            + ("，进度落后" if progress.behind else "")
+            + f"；要在 {finish:%Y-%m-%d} 前完成，每月还需采购约 {m(progress.per_month)} 元",
+            "purchases",
+        )
 
 
 @rule("pay-on-time")
@@ -370,6 +368,12 @@ def _performance_evaluation(c: Context) -> Iterator[Finding]:
 @rule("filing-deadline")
 def _filing_deadline(c: Context) -> Iterator[Finding]:
     deadline, plan = c.rule["date"], c.plan
+    if plan.filing_status is FilingStatus.DRAFT and not c.policy_is_for_this_year:
+        yield c.finding(
+            Severity.INFO, f"{plan.year} 年度的填报截止日期以该年度的政策文件为准（当前政策为 {c.policy.year} 年度）",
+            "plan.filing_status",
+        )
+        return
     if plan.filing_status is not FilingStatus.DRAFT:
         when = f"（{plan.filed_on:%Y-%m-%d}）" if plan.filed_on else ""
         yield c.finding(Severity.OK, f"预留份额已填报{when}，状态：{plan.filing_status.value}", "plan.filing_status")
@@ -386,6 +390,8 @@ def _filing_deadline(c: Context) -> Iterator[Finding]:
 @rule("confirmation-deadline")
 def _confirmation_deadline(c: Context) -> Iterator[Finding]:
     deadline, status = c.rule["date"], c.plan.filing_status
+    if not c.policy_is_for_this_year and status is not FilingStatus.FINANCE_CONFIRMED:
+        return
     if status is FilingStatus.FINANCE_CONFIRMED:
         yield c.finding(Severity.OK, "财政部门已确认汇总", "plan.filing_status")
     elif c.today > deadline:

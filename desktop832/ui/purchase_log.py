@@ -336,7 +336,7 @@ class PurchaseLogTab(FormWidget):
             or "没有不计入的采购"
         )
         target = reserve_target(self.profile, self.plan) if self.plan is not None else None
-        finish_by = self.policy.finish_by if self.policy else None
+        finish_by = self.policy.finish_by_in(self.year) if self.policy else None
         progress = pace(target, t.counted_total, self.year, finish_by, self.workspace.today) if target else None
         if progress is None:
             self.reserve_value_label.setText("尚未填写")
