@@ -171,3 +171,16 @@ def test_write_problem_names_a_read_only_folder(db, monkeypatch):
     assert locking.write_problem(db) == f"数据文件所在的文件夹“{db.parent}”不允许写入"
     monkeypatch.setattr(os, "access", lambda path, mode: True)
     assert locking.write_problem(db) == ""
+
+
+def test_window_on_a_file_held_elsewhere_opens_read_only(make_window, db, other_instance, monkeypatch):
+    from desktop832.ui import file_lock
+
+    asked = []
+    monkeypatch.setattr(file_lock, "ask_read_only", lambda parent, holder, path=None: asked.append(holder) or True)
+    window = make_window(db, first_start=False)
+    assert asked and window.readonly
+    assert "（只读）" in window.windowTitle()
+    assert window.profile_tab.name_edit.isReadOnly() and not window.profile_tab.canteen_mode_combo.isEnabled()
+    assert not window.import_action.isEnabled() and not window.export_action.isEnabled()
+    assert window.letter_action.isEnabled()

@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import sqlite3
+import uuid
 from pathlib import Path
 
 from . import schema
@@ -174,7 +175,8 @@ def make_backup(
         backup_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _store_error(exc, "无法建立备份文件夹", backup_dir) from None
-    partial = backup_dir / f".{source.name}.{os.getpid()}.partial"
+    # unique per call: the backup made on open runs on a worker while the clerk may ask for one
+    partial = backup_dir / f".{source.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial"
     try:
         partial.unlink(missing_ok=True)
         _copy_database(source, partial)

@@ -62,13 +62,24 @@ def run_gui(args) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from .. import logs
+    from .crash import install_excepthook
     from .main_window import MainWindow
 
+    logs.setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
     window = MainWindow()
+    # an unexpected error: logged, a calm dialog with the log's path, pending edits saved first
+    handler = install_excepthook(
+        app, window=lambda: window, before_dialog=lambda: window.document and window.document.save_now()
+    )
     path, first_start = choose_database(args, window.settings)
     window.show()
-    # paint first, then open the file (the store's imports cost more than the window)
+    app.processEvents()  # paint first, then open the file (the store's imports cost more)
     QTimer.singleShot(0, lambda: window.open_database(path, first_start=first_start))
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        handler.uninstall()
+        logs.shutdown_logging()

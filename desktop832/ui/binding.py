@@ -203,6 +203,15 @@ class Binder(QObject):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A file opened for viewing: text stays selectable, nothing can be changed."""
+        for binding in self.bindings:
+            widget = binding.widget
+            if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+                widget.setReadOnly(read_only)
+            else:
+                widget.setEnabled(not read_only)
+
     # --- lookup -------------------------------------------------------------------------------
 
     def widget_for(self, key: str) -> QWidget | None:

@@ -35,6 +35,8 @@ class MainWindow(QMainWindow):
         self.workspace = None
         self.document = None
         self.binder = None
+        self.readonly = False
+        self._purchase_tab_stale = False
         self.tabs_built = False
         self.setWindowIcon(icon("desktop832"))
         self.setWindowTitle("desktop832")
@@ -78,7 +80,7 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(
             self.tr("立即保存"), self.save_now, K.Save, self.tr("修改会自动保存，此项立即写入"), fallback="Ctrl+S"
         )
-        self.backup_action = self._action(self.tr("备份…"), self.backup)
+        self.backup_action = self._action(self.tr("备份与恢复…"), self.backup)
         self.export_action = self._action(self.tr("导出上报文件…"), self.export, "Ctrl+E")
         self.import_action = self._action(self.tr("导入平台订单…"), self.import_orders, "Ctrl+I")
         self.verify_action = self._action(self.tr("核验上报文件…"), self.verify)
@@ -177,6 +179,7 @@ class MainWindow(QMainWindow):
         self.profile_tab.letterRequested.connect(self.print_letter)
         self.quota_tab.policyChosen.connect(lambda policy_id: self.document.edit("plan.policy_id", policy_id))
         self.quota_tab.loadPolicyRequested.connect(self.load_policy_file)
+        self.tabs.currentChanged.connect(lambda _index: self._refresh_purchase_tab())
         self.tabs_built = True
 
     def _make_purchase_tab(self) -> QWidget:
@@ -191,22 +194,39 @@ class MainWindow(QMainWindow):
     # --- opening ------------------------------------------------------------------------------
 
     def open_database(self, path: Path, *, first_start: bool = False) -> bool:
-        """Open (or create) a data file; on a known problem say so and keep the current one."""
+        """Open (or create) a data file; on a known problem say so and keep the current one.
+
+        One writer per file: another instance's lock offers read-only viewing instead.
+        """
+        from .. import locking
+        from ..store.database import Store
         from ..store.errors import StoreError
         from ..workspace import Workspace
+        from .backup_dialog import explain_open_failure, start_open_backup
         from .document import UnitDocument
+        from .file_lock import choose_open_mode
 
-        path = Path(path)
+        path = Path(path).expanduser().absolute()
         if self.document is not None and not self.document.save_now():
             return False
-        try:
-            workspace = Workspace.open(path, today=self.today)
-        except StoreError as exc:
-            QMessageBox.warning(self, self.tr("无法打开数据文件"), exc.message)
+        previous = Path(self.workspace.store.path) if self.workspace is not None else None
+        mode, lock = choose_open_mode(self, path)
+        if mode == "cancel":
             return False
+        readonly = mode == "readonly"
+        try:
+            store = Store.open(path, readonly=readonly, backup_dir=paths.backup_dir())
+        except StoreError as exc:
+            if not readonly and path != previous:
+                lock.release()
+            return explain_open_failure(self, path, exc, reopen=self.open_database)
         if self.workspace is not None:
             self.workspace.close()
+        if previous is not None and previous != path:
+            locking.release(previous)
+        workspace = Workspace(store, today=self.today)
         self.workspace = workspace
+        self.readonly = readonly
         self.undo_stack.clear()
         if self.tabs_built and hasattr(self.purchase_tab, "set_workspace"):
             self.purchase_tab.set_workspace(workspace)
@@ -218,19 +238,26 @@ class MainWindow(QMainWindow):
         years = self.document.years()
         last_year = self.settings.value("document/year", type=int)
         year = last_year if last_year in years else (years[-1] if years else workspace.today.year)
-        self.document.load_year(year, create=not years)
+        self.document.load_year(year, create=not years and not readonly)
         for action in self.document_actions:
             action.setEnabled(True)
+        for action in (self.save_action, self.import_action, self.export_action):
+            action.setEnabled(not readonly)
+        self.binder.set_read_only(readonly)
         self.settings.setValue("document/path", str(path))
-        welcome = first_start or not self.document.profile.name
+        welcome = (first_start or not self.document.profile.name) and not readonly
         self.profile_tab.show_welcome(welcome)
         if welcome:
             self.tabs.setCurrentIndex(TAB_PROFILE)
             self.profile_tab.name_edit.setFocus()
             self._save_state_changed(self.tr("已建立新的数据文件：%s") % path if first_start else self.tr("请先填写单位信息"), True)
         else:
-            self._save_state_changed(self.tr("已打开 %s") % path, True)
+            opened = self.tr("已以只读方式打开 %s：不能修改") if readonly else self.tr("已打开 %s")
+            self._save_state_changed(opened % path, True)
             self.tabs.setCurrentIndex(self.settings.value("window/tab", TAB_OVERVIEW, type=int))
+        if not readonly:
+            # a rotating copy on every open, on a worker thread: the window stays responsive
+            start_open_backup(self, path, report=lambda text: self.statusBar().showMessage(text, 15000))
         self.documentOpened.emit()
         return True
 
@@ -270,17 +297,29 @@ class MainWindow(QMainWindow):
             self.quota_tab.set_policies(
                 list(self.workspace.library), automatic.name if automatic else self.tr("无"), document.plan.policy_id
             )
-        if source != "purchases" and hasattr(self.purchase_tab, "set_year") and document.policy:
-            # cheap unless the year or policy changed: the reserve and canteen mode feed its summary
-            self.purchase_tab.set_year(document.year, document.plan, document.policy, document.profile)
+        if source != "purchases":
+            # the reserve and canteen mode feed its summary; a hidden tab catches up when shown
+            self._purchase_tab_stale = True
+            self._refresh_purchase_tab()
         if source == "load":
             self._fill_year_combo()
         self.policy_label.setText(
             self.tr("适用政策：%s") % document.policy.name if document.policy else self.tr("无适用政策")
         )
         name = document.profile.name or self.tr("未命名单位")
-        self.setWindowTitle(f"{name} — {Path(self.workspace.store.path).name}[*] — desktop832")
+        mark = self.tr("（只读）") if self.readonly else ""
+        self.setWindowTitle(f"{name} — {Path(self.workspace.store.path).name}{mark}[*] — desktop832")
         self.setWindowModified(document.dirty)
+
+    def _refresh_purchase_tab(self) -> None:
+        document = self.document
+        if not (self._purchase_tab_stale and hasattr(self.purchase_tab, "set_year") and document and document.policy):
+            return
+        if self.tabs.currentWidget() is not self.purchase_tab and self.tabs.count() > TAB_PURCHASES:
+            if self.purchase_tab.year == document.year:
+                return  # shown already once for this year: refresh when the clerk looks at it
+        self._purchase_tab_stale = False
+        self.purchase_tab.set_year(document.year, document.plan, document.policy, document.profile)
 
     def _save_state_changed(self, text: str, ok: bool) -> None:
         self.save_label.setText(text)
@@ -371,7 +410,8 @@ class MainWindow(QMainWindow):
         self.document.purchases_changed()
         if hasattr(self.purchase_tab, "set_workspace"):
             self.purchase_tab.set_workspace(self.workspace)
-            self.purchase_tab.set_year(self.document.year, self.document.plan, self.document.policy, self.document.profile)
+            self._purchase_tab_stale = True
+            self._refresh_purchase_tab()
 
     def load_policy_file(self) -> None:
         from ..domain.policy import PolicyError
@@ -427,6 +467,12 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         if self.workspace is not None:
+            from .. import locking
+            from .backup_dialog import wait_for_open_backups
+
+            path = Path(self.workspace.store.path)
             self.workspace.close()
             self.workspace = None
+            locking.release(path)
+            wait_for_open_backups(10)
         event.accept()
