@@ -77,7 +77,7 @@ def test_malformed_policy_names_key_and_problem(change, key, problem):
 
 
 def test_broken_toml_names_the_file():
-    with pytest.raises(PolicyError, match="broken.toml.*TOML 格式错误"):
+    with pytest.raises(PolicyError, match="broken.toml.*TOML 格式错误：第 1 行第 8 列附近"):
         parse_policy("year = = 3", "broken.toml")
 
 

@@ -245,7 +245,7 @@ def parse_policy(data: bytes | str, source: str = "<policy>") -> Policy:
     try:
         doc = tomllib.loads(data)
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(source, "", f"TOML 格式错误：{exc}") from None
+        raise PolicyError(source, "", f"TOML 格式错误{_where_in_toml(exc)}") from None
 
     def need(table: dict, key: str, check: Param, path: str, default: Any = ..., required=True):
         if key not in table:
@@ -338,6 +338,14 @@ def parse_policy(data: bytes | str, source: str = "<policy>") -> Policy:
         source=source,
         description=need(doc, "description", _str, "description", "", required=False),
     )
+
+
+def _where_in_toml(exc: tomllib.TOMLDecodeError) -> str:
+    """Where the parser stopped, in Chinese (its own message is English)."""
+    import re
+
+    found = re.search(r"line (\d+), column (\d+)", str(exc))
+    return f"：第 {found[1]} 行第 {found[2]} 列附近写法不对（检查引号、等号和方括号）" if found else ""
 
 
 def load_policy_file(path: Path) -> Policy:
