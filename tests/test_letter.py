@@ -4,7 +4,6 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import time
 
 import pypdf
 import pytest
@@ -16,7 +15,7 @@ from desktop832.output import fonts
 from desktop832.output.fonts import FontChoice, FontFileError, MissingGlyphError, Role, plan_fonts, probe
 from desktop832.output.letter import DateStyle, build_draft, default_addressee, format_date, letter_warnings
 from desktop832.output.letter_layout import (
-    BODY_SIZE, CELL, LEFT, LINES_PER_PAGE, MM, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH, TOP, Line, Typesetter, paginate,
+    BODY_SIZE, BOTTOM, CELL, LEFT, LINES_PER_PAGE, MM, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH, TOP, Line, Typesetter, paginate,
 )
 from desktop832.output.letter_pdf import render_letter, write_letter
 
@@ -123,18 +122,50 @@ def test_fonts_are_embedded_truetype_subsets_with_unicode_maps(draft):
     assert b"Helvetica" not in data
 
 
-def test_page_is_a4_and_file_is_small_and_quick(draft):
-    render_letter(draft, SHIPPED_ONLY)  # warm: fonts parsed once per process
-    start = time.perf_counter()
+def test_page_is_a4_and_file_is_small(draft):
     rendered = render_letter(draft, SHIPPED_ONLY)
-    elapsed = time.perf_counter() - start
     reader = pypdf.PdfReader(io.BytesIO(rendered.pdf))
     for page in reader.pages:
         assert float(page.mediabox.width) == pytest.approx(PAGE_WIDTH, abs=0.01)
         assert float(page.mediabox.height) == pytest.approx(PAGE_HEIGHT, abs=0.01)
     assert rendered.pages == len(reader.pages) == 2
     assert len(rendered.pdf) < 200_000
-    assert elapsed < 1.0  # about 30 ms here; the bound only catches a gross regression
+
+
+def _page_number_runs(page) -> list[tuple[str, float, float]]:
+    """(text, x, baseline) of every piece of text set below the type area: where page numbers go."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and y < BOTTOM:
+            runs.append((text, tm[4] * cm[0] + cm[4], y))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_a_letter_of_two_pages_is_numbered_like_an_official_document(draft):
+    rendered = render_letter(draft, SHIPPED_ONLY)
+    reader = pypdf.PdfReader(io.BytesIO(rendered.pdf))
+    assert rendered.pages == len(reader.pages) == 2
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert text.count("—") == 2 and text.rstrip().endswith(f"— {number} —")
+        runs = _page_number_runs(page)
+        assert "".join(t for t, _x, _y in runs) == f"—{number}—"  # the number alone, below the type area
+        # GB/T 9704: odd pages on the right, even pages on the left
+        xs = [x for _t, x, _y in runs]
+        assert (min(xs) > PAGE_WIDTH / 2) if number % 2 else (max(xs) < PAGE_WIDTH / 2)
+
+
+def test_a_letter_of_one_page_has_no_page_number(draft):
+    rendered = render_letter(draft.with_(body=("我单位无食堂，特此承诺。",)), SHIPPED_ONLY)
+    reader = pypdf.PdfReader(io.BytesIO(rendered.pdf))
+    assert rendered.pages == len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "特此承诺" in text and "主管部门意见" in text  # the whole letter is on it
+    assert "—" not in text and not _page_number_runs(reader.pages[0])
 
 
 def test_text_sits_inside_the_type_area(draft):

@@ -11,6 +11,7 @@ from desktop832.domain.findings import Severity
 from desktop832.domain.model import (
     AnnualPlan, CanteenMode, Channel, FilingStatus, Level, OrderState, Purchase, Purpose,
 )
+from desktop832.domain.model import ratio_of
 from desktop832.domain.rules import evaluate
 
 
@@ -56,6 +57,30 @@ def test_ratio_entered_always_satisfies_itself(policies, profile, plan):
     assert worst(run(policies, profile, odd), "canteen-ratio") is Severity.OK
 
 
+@pytest.mark.parametrize(
+    "amount, total, ratio",
+    [
+        ("150000.00", "1000000.00", "15.00"),
+        ("149999.99", "1000000.00", "14.99"),  # 14.999999%: rounded down, never shown as 15
+        ("150000.01", "1000000.01", "15.00"),  # the amount 15% gives (rounded up) reads as 15% again
+        ("2.00", "3.00", "66.66"),  # 66.666…%: down, not to the nearest 66.67
+        ("1.00", "3.00", "33.33"),
+        ("0.01", "1000000.00", "0.00"),  # 0.000001%
+        ("1000000.00", "1000000.00", "100.00"),
+    ],
+)
+def test_ratio_derived_from_an_amount_is_rounded_down_to_a_hundredth_point(plan, amount, total, ratio):
+    assert ratio_of(D(amount), D(total)) == D(ratio)
+    derived = plan.with_canteen_total(D(total)).with_reserve_amount(D(amount))
+    assert derived.reserve_ratio == D(ratio) and derived.reserve_amount == D(amount)
+
+
+def test_no_ratio_of_a_zero_or_missing_total(plan):
+    assert ratio_of(D("100.00"), D("0.00")) is None
+    assert plan.with_canteen_total(D("0")).reserve_ratio is None
+    assert plan.with_canteen_total(None).reserve_ratio is None
+
+
 def test_2023_floor_is_ten_percent(policies, profile):
     plan = AnnualPlan(2023).with_canteen_total(D("1000000")).with_reserve_amount(D("100000"))
     f = run(policies, profile, plan, policy="zhengzhou-2023", today=dt.date(2023, 3, 1))
@@ -87,6 +112,23 @@ def test_provincial_no_canteen_needs_the_letter(policies, profile, plan):
     # a municipal unit without a canteen sends no letter under this policy
     municipal = dataclasses.replace(unit, level=Level.MUNICIPAL)
     assert not [x for x in of(run(policies, municipal, plan), "canteen-none") if "plan.letter_sent" in x.fields]
+
+
+def test_no_canteen_letter_unit_is_asked_for_the_meal_arrangement(policies, profile, plan):
+    unit = dataclasses.replace(profile, canteen_mode=CanteenMode.NONE, level=Level.PROVINCIAL, meal_arrangement="")
+
+    def meal(u, p=plan):
+        return [x for x in of(run(policies, u, p), "canteen-none") if x.fields == ("profile.meal_arrangement",)]
+
+    [finding] = meal(unit)
+    assert finding.severity is Severity.INFO and finding.message == "请填写职工就餐方式（写入承诺函）"
+    assert finding.citation.startswith("财办库〔2023〕252号")
+    assert meal(dataclasses.replace(unit, meal_arrangement=" \u3000 "))  # blanks are not an arrangement
+    assert meal(unit, plan.with_(letter_sent=True))  # the letter was sent, the field is still empty
+    assert not meal(dataclasses.replace(unit, meal_arrangement="职工自行解决午餐"))
+    # a unit that sends no letter under the policy is not asked
+    assert not meal(dataclasses.replace(unit, level=Level.MUNICIPAL))
+    assert not meal(dataclasses.replace(unit, canteen_mode=CanteenMode.OWN))
 
 
 def test_shared_but_not_representative(policies, profile, plan):
@@ -193,6 +235,37 @@ def test_union_cap_per_employee(policies, profile, plan):
     assert over and over[0].severity is Severity.WARNING and "500.00" in over[0].message
 
 
+def test_union_cap_message_at_the_boundary_does_not_contradict_itself(policies, profile, plan):
+    # 60,000.01 / 120 = 500.0000833…: over the cap, so the per-head figure must not read 500.00
+    [finding] = of(run(policies, profile, plan.with_(union_reserve=D("60000.01"))), "union-cap")
+    assert finding.message == (
+        "工会预留金额 60,000.01 元折合职工每人约 500.01 元，超过每人每年 500.00 元的标准"
+        "（职工 120 人，合计不超过 60,000.00 元，超出 0.01 元）"
+    )
+    assert finding.fields == ("plan.union_reserve",)
+    assert "每人约 500.00 元" not in finding.message
+
+
+def test_union_cap_on_counted_union_purchases(policies, profile, plan):
+    # 120 employees × 500.00 = 60,000.00; the reserve (15,000.00) is within the cap
+    def cap(purchases):
+        return of(run(policies, profile, plan, purchases, today=dt.date(2024, 6, 1)), "union-cap")
+
+    at_cap = [buy("30000.00", purpose=Purpose.UNION), buy("30000.00", purpose=Purpose.UNION)]
+    assert not cap(at_cap)
+    # an unfinished union order and canteen purchases do not count towards the union spend
+    assert not cap(at_cap + [buy("0.01", purpose=Purpose.UNION, state=OrderState.OPEN), buy("5000.00")])
+    [finding] = cap(at_cap + [buy("0.01", purpose=Purpose.UNION)])
+    assert finding.severity is Severity.WARNING and finding.fields == ("purchases",)
+    assert finding.message == (
+        "本年度已计入的工会福利采购 60,000.01 元折合职工每人约 500.01 元，超过每人每年 500.00 元的标准"
+        "（职工 120 人，合计不超过 60,000.00 元，超出 0.01 元）"
+    )
+    # without the number of employees there is nothing to divide by
+    assert not of(run(policies, dataclasses.replace(profile, employees=None), plan, at_cap + [buy("1.00", purpose=Purpose.UNION)],
+                      today=dt.date(2024, 6, 1)), "union-cap")
+
+
 # --- purchases -------------------------------------------------------------------------------
 
 
@@ -222,6 +295,53 @@ def test_reasons():
     assert why_not_counted(Channel.PLATFORM, OrderState.OPEN, Purpose.CANTEEN, purposes) == "订单未完结，不计入"
     assert why_not_counted(Channel.PLATFORM, OrderState.REFUNDED, Purpose.CANTEEN, purposes) == "已退款，不计入"
     assert why_not_counted(Channel.PLATFORM, OrderState.DONE, Purpose.CANTEEN, purposes) is None
+
+
+def test_what_counts_reports_what_does_not_count_and_why(policies, profile, plan):
+    purchases = [
+        buy("100.00"), buy("20.00", state=OrderState.OPEN), buy("30.00", channel=Channel.OTHER),
+        buy("40.00", state=OrderState.REFUNDED), buy("50.00", purpose=Purpose.STATE_ENTERPRISE),
+        buy("999.00", date=dt.date(2023, 12, 31)),  # last year: not part of this year at all
+    ]
+    [finding] = of(run(policies, profile, plan, purchases, today=dt.date(2024, 6, 1)), "what-counts")
+    assert finding.severity is Severity.INFO and finding.fields == ("purchases",)
+    assert finding.message == (
+        "本年度有 140.00 元采购不计入年度采购总额：已退款，不计入 40.00 元；用途“所属国有企业”按政策不计入 50.00 元；"
+        "订单未完结，不计入 20.00 元；非832平台采购，不计入 30.00 元"
+    )
+    assert finding.citation.startswith("财办库〔2023〕252号")
+
+
+def test_what_counts_is_silent_when_everything_counts(policies, profile, plan):
+    everything = [buy("100.00"), buy("50.00", purpose=Purpose.UNION), buy("999.00", date=dt.date(2023, 12, 31), state=OrderState.OPEN)]
+    assert not of(run(policies, profile, plan, everything, today=dt.date(2024, 6, 1)), "what-counts")
+    # under 2023 Henan the orders of state-owned enterprises under the unit count
+    henan_plan = dataclasses.replace(plan, year=2023)
+    state = [buy("50.00", date=dt.date(2023, 3, 1), purpose=Purpose.STATE_ENTERPRISE)]
+    assert not of(run(policies, profile, henan_plan, state, today=dt.date(2023, 6, 1), policy="henan-2023"), "what-counts")
+
+
+def test_performance_evaluation(policies, profile, plan):
+    def evaluation(purchases):
+        return of(run(policies, profile, plan, purchases, today=dt.date(2024, 6, 1)), "performance-evaluation")
+
+    assert not evaluation([])
+    assert not evaluation([buy("100.00", evaluated=True)])
+    # only completed platform orders are due for evaluation
+    not_due = [
+        buy("10.00", state=OrderState.OPEN), buy("20.00", state=OrderState.REFUNDED), buy("30.00", channel=Channel.OTHER),
+        buy("40.00", date=dt.date(2023, 12, 31)),
+    ]
+    assert not evaluation(not_due + [buy("100.00", evaluated=True)])
+    [finding] = evaluation(not_due + [buy("100.00", evaluated=True), buy("200.00")])
+    assert finding.severity is Severity.INFO and finding.fields == ("purchases",)
+    assert finding.message == "1 笔已完结订单尚未在“832平台”进行履约评价"
+    [finding] = evaluation([buy("200.00"), buy("300.00", purpose=Purpose.UNION), buy("1.00", evaluated=True)])
+    assert finding.message == "2 笔已完结订单尚未在“832平台”进行履约评价"
+    # the 2023 Henan policy does not switch the rule on
+    henan = run(policies, profile, dataclasses.replace(plan, year=2023), [buy("200.00", date=dt.date(2023, 3, 1))],
+                today=dt.date(2023, 6, 1), policy="henan-2023")
+    assert not of(henan, "performance-evaluation")
 
 
 def test_progress_and_pace(policies, profile, plan):

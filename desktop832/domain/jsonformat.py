@@ -18,7 +18,7 @@ from .model import (
     AnnualPlan, CanteenMode, Channel, FilingStatus, Level, OrderState, Purchase, Purpose, ReserveBasis,
     UnitProfile,
 )
-from .money import parse_money, parse_percent
+from .money import format_money, format_percent, parse_money, parse_percent
 from .values import MAX_TEXT_LENGTH, clean_text, parse_date
 
 FORMAT = "desktop832"
@@ -205,6 +205,36 @@ def _read_object(raw, path: str, readers: dict[str, Reader], cls, required=()):
     return cls(**values)
 
 
+def _json_value(value: Decimal | None) -> str:
+    return "null" if value is None else f"\"{value:.2f}\""
+
+
+def _check_reserve(plan: AnnualPlan, path: str) -> None:
+    """Ratio and amount given together must agree under the rounding rule (docs/policy-format.md):
+    the one ``reserve_basis`` names was entered, the other is derived from it: an amount from a
+    ratio rounded up to the fen, a ratio from an amount rounded down to 0.01 percent point."""
+    if plan.canteen_total is None or plan.reserve_ratio is None or plan.reserve_amount is None:
+        return  # nothing to compare; a missing derived value is derived again on the next edit
+    expected = plan.rederived()
+    total, ratio, amount = format_money(plan.canteen_total), format_percent(plan.reserve_ratio), format_money(plan.reserve_amount)
+    if plan.reserve_basis is ReserveBasis.RATIO and expected.reserve_amount != plan.reserve_amount:
+        raise JsonFormatError(
+            f"{path}.reserve_amount",
+            f"预留金额 {amount} 元与预留比例 {ratio} 不一致：reserve_basis 为 ratio（金额由比例推算），"
+            f"{total} 元 × {ratio} 向上取整到分应为 {_json_value(expected.reserve_amount)}",
+        )
+    if plan.reserve_basis is ReserveBasis.AMOUNT and expected.reserve_ratio != plan.reserve_ratio:
+        why = (
+            "年度食堂食材采购总额为 0，无从推算比例" if expected.reserve_ratio is None
+            else f"{amount} 元占 {total} 元的比例向下取整到 0.01 个百分点"
+        )
+        raise JsonFormatError(
+            f"{path}.reserve_ratio",
+            f"预留比例 {ratio} 与预留金额 {amount} 元不一致：reserve_basis 为 amount（比例由金额推算），"
+            f"{why}，应为 {_json_value(expected.reserve_ratio)}",
+        )
+
+
 def load(doc: Any) -> tuple[UnitProfile, list[AnnualPlan], list[Purchase]]:
     """Validate a parsed JSON document completely and return the domain values."""
     if not isinstance(doc, dict):
@@ -228,6 +258,7 @@ def load(doc: Any) -> tuple[UnitProfile, list[AnnualPlan], list[Purchase]]:
         if plan.year in seen:
             raise JsonFormatError(f"$.plans[{i}].year", f"年度 {plan.year} 重复")
         seen.add(plan.year)
+        _check_reserve(plan, f"$.plans[{i}]")
     purchases = [
         _read_object(p, f"$.purchases[{i}]", PURCHASE_READERS, Purchase, _REQUIRED["purchases"])
         for i, p in enumerate(purchases_raw)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from .money import FEN, PERCENT_PLACES, round_down_to_fen, round_up_to_fen
 
@@ -129,6 +129,11 @@ class AnnualPlan:
             dataclasses.replace(self, reserve_amount=amount, reserve_basis=ReserveBasis.AMOUNT)
         )
 
+    def rederived(self) -> AnnualPlan:
+        """This plan with the derived one of ratio and amount recomputed from the entered one
+        (``reserve_basis``). Every plan the edits above produce equals its own ``rederived()``."""
+        return self._rederive(self)
+
     @staticmethod
     def _rederive(plan: AnnualPlan) -> AnnualPlan:
         total = plan.canteen_total
@@ -201,13 +206,18 @@ class AnnualPlan:
 
 
 def amount_for_ratio(total: Decimal, ratio: Decimal) -> Decimal:
+    """``ratio`` percent of ``total``, rounded UP to the fen, so it never falls below the ratio:
+    15% of 1,000,000.01 = 150,000.0015 → 150,000.01."""
     return round_up_to_fen(total * ratio / 100)
 
 
 def ratio_of(amount: Decimal, total: Decimal) -> Decimal | None:
+    """``amount`` as percent points of ``total``, rounded DOWN (toward zero) to 0.01 point, so the
+    ratio shown never overstates the amount: 149,999.99 of 1,000,000 = 14.999999% → 14.99 (not
+    15.00); 2 of 3 = 66.666…% → 66.66. ``None`` when ``total`` is zero or missing (no ratio of it)."""
     if not total:
         return None
-    return (amount * 100 / total).quantize(PERCENT_PLACES, rounding="ROUND_FLOOR")
+    return (amount * 100 / total).quantize(PERCENT_PLACES, rounding=ROUND_FLOOR)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from .counting import Tally
 from .findings import Finding, Severity
-from .model import AnnualPlan, CanteenMode, UnitProfile
-from .money import ZERO, format_money, format_percent, round_up_to_fen
+from .model import AnnualPlan, FilingStatus, UnitProfile
+from .money import format_money, format_percent, round_up_to_fen
 from .policy import Policy
+from .requirements import deadline_status, reserve_target
 
 CANTEEN_RULES = ("canteen-ratio", "canteen-not-below-last-year", "canteen-outsourced", "canteen-shared", "canteen-none")
 UNION_RULES = ("union-standard", "union-cap")
@@ -59,25 +60,16 @@ def _status(findings: list[Finding], rule_ids: tuple[str, ...], empty: str) -> S
     return Status(worst.severity, worst.message)
 
 
-def reserve_target(profile: UnitProfile, plan: AnnualPlan) -> Decimal:
-    """What the year's counted purchases are measured against: canteen reserve + union reserve."""
-    canteen_applies = profile.canteen_mode in (CanteenMode.OWN, CanteenMode.OUTSOURCED) or (
-        profile.canteen_mode is CanteenMode.SHARED and profile.is_representative
-    )
-    return (plan.reserve_amount or ZERO if canteen_applies else ZERO) + (plan.union_reserve or ZERO)
-
-
 def overview(
     profile: UnitProfile, plan: AnnualPlan, policy: Policy, findings: list[Finding], tally: Tally, today: dt.date
 ) -> Overview:
     target = reserve_target(profile, plan)
     deadline = policy.filing_deadline
     filing = _status(findings, FILING_RULES, "政策未规定填报期限")
-    if deadline and plan.filing_status.value == "草稿":
-        days = (deadline - today).days
-        when = f"还有 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
-        filing = Status(filing.severity, f"草稿 · 填报截止 {deadline:%Y-%m-%d}（{when}）")
-    elif plan.filing_status.value != "草稿":
+    due = deadline_status(deadline, today)
+    if due is not None and plan.filing_status is FilingStatus.DRAFT:
+        filing = Status(filing.severity, f"草稿 · 填报截止 {deadline:%Y-%m-%d}（{due.text}）")
+    elif plan.filing_status is not FilingStatus.DRAFT:
         filing = Status(Severity.OK if filing.severity is None else filing.severity, f"{plan.filing_status.value}" + (f"（{plan.filed_on:%Y-%m-%d} 填报）" if plan.filed_on else ""))
     counted = tally.counted_total
     if target > 0:

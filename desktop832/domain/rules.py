@@ -16,9 +16,11 @@ from .findings import Finding, Severity
 from .identifiers import parse_credit_code, parse_phone
 from .model import AnnualPlan, CanteenMode, FilingStatus, Purchase, UnitProfile
 from .money import format_money as m, format_percent as pct, round_up_to_fen
-from .overview import reserve_target
 from .pace import pace
 from .policy import RULE_PARAMS, Policy, Rule
+from .requirements import (
+    SHARE_OF_UNION_PURCHASES, canteen_minimum, canteen_reserve_applies, deadline_status, reserve_target, union_minimum,
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -41,10 +43,7 @@ class Context:
     @property
     def canteen_reserve_applies(self) -> bool:
         """Whether this unit itself must reserve a canteen share."""
-        mode = self.profile.canteen_mode
-        return mode in (CanteenMode.OWN, CanteenMode.OUTSOURCED) or (
-            mode is CanteenMode.SHARED and self.profile.is_representative
-        )
+        return canteen_reserve_applies(self.profile)
 
 
 RuleFunction = Callable[[Context], Iterable[Finding]]
@@ -113,14 +112,15 @@ def _policy_year(c: Context) -> Iterator[Finding]:
 def _canteen_ratio(c: Context) -> Iterator[Finding]:
     if not c.canteen_reserve_applies:
         return
-    plan, floor = c.plan, c.rule["floor_ratio"]
-    if not plan.canteen_total:
+    plan = c.plan
+    required = canteen_minimum(c.profile, plan, c.policy)
+    if required is None:  # the rule is on and applies: only the total can be missing
         yield c.finding(Severity.ERROR, "请填写年度食堂食材采购总额", "plan.canteen_total")
         return
     if plan.reserve_amount is None:
         yield c.finding(Severity.ERROR, "请填写食堂食材预留金额或预留比例", "plan.reserve_amount", "plan.reserve_ratio")
         return
-    minimum = round_up_to_fen(plan.canteen_total * floor / 100)
+    floor, minimum = required.floor_ratio, required.amount
     if plan.reserve_amount < minimum:
         yield c.finding(
             Severity.ERROR,
@@ -129,8 +129,8 @@ def _canteen_ratio(c: Context) -> Iterator[Finding]:
             "plan.reserve_amount", "plan.reserve_ratio",
         )
         return
-    encouraged = c.rule["encouraged_ratio"]
-    if encouraged is not None and plan.reserve_amount < round_up_to_fen(plan.canteen_total * encouraged / 100):
+    encouraged = required.encouraged_ratio
+    if required.encouraged_amount is not None and plan.reserve_amount < required.encouraged_amount:
         yield c.finding(
             Severity.INFO,
             f"食堂预留比例 {pct(plan.reserve_ratio)} 已达到 {pct(floor)} 的要求；政策鼓励达到 {pct(encouraged)}",
@@ -252,30 +252,17 @@ def _no_canteen(c: Context) -> Iterator[Finding]:
 
 @rule("union-standard")
 def _union_standard(c: Context) -> Iterator[Finding]:
-    p, plan, r = c.profile, c.plan, c.rule
-    if not p.has_union_funds and r["no_funds_exempt"]:
+    required = union_minimum(c.profile, c.plan, c.policy)
+    if required is None:  # the rule is on: only the exemption leaves no minimum
         yield c.finding(Severity.INFO, "无独立工会经费：在系统中注明“无独立工会经费”，对工会部分预留份额不作要求", "profile.has_union_funds")
         return
-    reserve = plan.union_reserve
-    if r["mode"] == "share-of-union-purchases":
-        if plan.union_farm_total is None:
+    if required.amount is None:
+        if required.mode == SHARE_OF_UNION_PURCHASES:
             yield c.finding(Severity.ERROR, "请填写工会年度采购农副产品总额", "plan.union_farm_total")
-            return
-        minimum = round_up_to_fen(plan.union_farm_total * r["union_purchase_share"] / 100)
-        basis = f"工会年度采购农副产品总额 {m(plan.union_farm_total)} 元的 {pct(r['union_purchase_share'])}"
-    else:
-        options = []
-        if p.union_members:
-            options.append((r["per_member"] * p.union_members, f"会员 {p.union_members} 人 × {m(r['per_member'])} 元"))
-        if plan.welfare_total is not None:
-            options.append((round_up_to_fen(plan.welfare_total * r["welfare_share"] / 100),
-                            f"年度福利总额 {m(plan.welfare_total)} 元的 {pct(r['welfare_share'])}"))
-        if not options:
+        else:
             yield c.finding(Severity.ERROR, "请填写工会会员人数或年度福利总额", "profile.union_members", "plan.welfare_total")
-            return
-        # either standard satisfies the notice ("每人每年不低于300元或者年度福利总额15%")
-        minimum, basis = min(options, key=lambda o: o[0])
-        basis += "（两项标准满足其一即可）" if len(options) > 1 else ""
+        return
+    reserve, minimum, basis = c.plan.union_reserve, required.amount, required.basis
     if reserve is None:
         yield c.finding(Severity.ERROR, f"请填写工会预留金额（应不低于 {m(minimum)} 元）", "plan.union_reserve")
     elif reserve < minimum:
@@ -293,14 +280,17 @@ def _union_cap(c: Context) -> Iterator[Finding]:
     employees, cap = c.profile.employees, c.rule["per_employee_max"]
     if not employees or (not c.profile.has_union_funds and c.plan.union_reserve is None):
         return
+    ceiling = cap * employees  # compared exactly, in money, never on a rounded per-head figure
     for amount, what, field in (
         (c.plan.union_reserve, "工会预留金额", "plan.union_reserve"),
         (c.tally.union_counted, "本年度已计入的工会福利采购", "purchases"),
     ):
-        if amount and amount / employees > cap:
+        if amount and amount > ceiling:
+            # the per-head figure is rounded up, so it never reads as within the cap
             yield c.finding(
                 Severity.WARNING,
-                f"{what} {m(amount)} 元折合职工每人 {m(amount / employees)} 元，超过每人每年 {m(cap)} 元的标准",
+                f"{what} {m(amount)} 元折合职工每人约 {m(round_up_to_fen(amount / employees))} 元，超过每人每年 {m(cap)} 元的标准"
+                f"（职工 {employees} 人，合计不超过 {m(ceiling)} 元，超出 {m(amount - ceiling)} 元）",
                 field,
             )
 
@@ -378,13 +368,13 @@ def _filing_deadline(c: Context) -> Iterator[Finding]:
         when = f"（{plan.filed_on:%Y-%m-%d}）" if plan.filed_on else ""
         yield c.finding(Severity.OK, f"预留份额已填报{when}，状态：{plan.filing_status.value}", "plan.filing_status")
         return
-    days = (deadline - c.today).days
-    if days < 0:
-        yield c.finding(Severity.ERROR, f"已超过填报截止日期 {deadline:%Y-%m-%d}（逾期 {-days} 天），请尽快填报", "plan.filing_status")
-    elif days <= c.rule["warn_days"]:
-        yield c.finding(Severity.WARNING, f"距填报截止日期 {deadline:%Y-%m-%d} 还有 {days} 天", "plan.filing_status")
+    status = deadline_status(deadline, c.today)
+    if status.overdue:
+        yield c.finding(Severity.ERROR, f"已超过填报截止日期 {deadline:%Y-%m-%d}（{status.text}），请尽快填报", "plan.filing_status")
+    elif status.days <= c.rule["warn_days"]:
+        yield c.finding(Severity.WARNING, f"距填报截止日期 {deadline:%Y-%m-%d} {status.text}", "plan.filing_status")
     else:
-        yield c.finding(Severity.INFO, f"填报截止日期 {deadline:%Y-%m-%d}，还有 {days} 天", "plan.filing_status")
+        yield c.finding(Severity.INFO, f"填报截止日期 {deadline:%Y-%m-%d}，{status.text}", "plan.filing_status")
 
 
 @rule("confirmation-deadline")
@@ -394,7 +384,7 @@ def _confirmation_deadline(c: Context) -> Iterator[Finding]:
         return
     if status is FilingStatus.FINANCE_CONFIRMED:
         yield c.finding(Severity.OK, "财政部门已确认汇总", "plan.filing_status")
-    elif c.today > deadline:
+    elif deadline_status(deadline, c.today).overdue:
         yield c.finding(
             Severity.WARNING,
             f"财政部门确认汇总截止日期 {deadline:%Y-%m-%d} 已过，当前状态“{status.value}”：请跟进主管部门和财政部门确认",

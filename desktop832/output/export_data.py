@@ -21,6 +21,7 @@ from ..domain.findings import Finding
 from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO
 from ..domain.policy import Policy
+from ..domain.requirements import canteen_reserve_applies  # noqa: F401 - re-exported for the layout
 from . import fingerprint as fp
 
 PROFILE_LABELS = {
@@ -287,12 +288,6 @@ def canteen_situation(profile: UnitProfile) -> str:
     if mode is CanteenMode.OUTSOURCED and profile.contractor_name:
         return f"食堂外包（承包方：{profile.contractor_name}）"
     return mode.value
-
-
-def canteen_reserve_applies(profile: UnitProfile) -> bool:
-    """Whether the unit itself reserves a canteen share (as the rule engine decides it)."""
-    mode = profile.canteen_mode
-    return mode in (CanteenMode.OWN, CanteenMode.OUTSOURCED) or (mode is CanteenMode.SHARED and profile.is_representative)
 
 
 def total_reserve(profile: UnitProfile, plan: AnnualPlan) -> Decimal | None:

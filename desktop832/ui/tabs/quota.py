@@ -6,7 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
 from ...domain.model import FilingStatus
-from ...domain.money import format_money, format_percent, round_up_to_fen, to_capital
+from ...domain.money import format_money, format_percent, to_capital
+from ...domain.requirements import canteen_minimum, deadline_status
 from ..forms import FormWidget
 from . import fields as f
 
@@ -59,12 +60,10 @@ class QuotaTab(FormWidget):
         plan, policy, today = document.plan, document.policy, document.workspace.today
         amount = plan.reserve_amount
         self.reserve_capital_label.setText(f"大写：{to_capital(amount)}" if amount is not None else "")
-        rule = policy.rule("canteen-ratio") if policy else None
-        if rule and plan.canteen_total:
-            minimum = round_up_to_fen(plan.canteen_total * rule["floor_ratio"] / 100)
-            self.minimum_label.setText(f"按政策（{format_percent(rule['floor_ratio'])}）应不低于 {format_money(minimum)} 元")
-        else:
-            self.minimum_label.setText("")
+        minimum = canteen_minimum(document.profile, plan, policy)
+        self.minimum_label.setText(
+            f"按政策（{format_percent(minimum.floor_ratio)}）应不低于 {format_money(minimum.amount)} 元" if minimum else ""
+        )
         # the explanation becomes required when the reserve drops below last year's
         required = plan.drops_below_last_year()
         self.drop_explanation_edit_label.setText("下降说明（必填）" if required else "下降说明")
@@ -76,9 +75,5 @@ class QuotaTab(FormWidget):
             (self.deadline_label, policy.filing_deadline if policy else None),
             (self.confirmation_deadline_label, policy.confirmation_deadline if policy else None),
         ):
-            if deadline is None:
-                label.setText("—")
-            else:
-                days = (deadline - today).days
-                left = f"还有 {days} 天" if days >= 0 else f"已过 {-days} 天"
-                label.setText(f"{deadline:%Y-%m-%d}（{left}）")
+            status = deadline_status(deadline, today)
+            label.setText("—" if status is None else f"{deadline:%Y-%m-%d}（{status.text}）")

@@ -6,8 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QCheckBox, QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem
 
-from ...domain.money import format_money, round_up_to_fen
+from ...domain.money import format_money, format_percent
 from ...domain.overview import union_figures
+from ...domain.requirements import SHARE_OF_UNION_PURCHASES, union_minimum
 from ..forms import FormWidget
 from . import fields as f
 
@@ -47,8 +48,7 @@ class UnionTab(FormWidget):
     def refresh(self, document) -> None:
         profile, plan, policy = document.profile, document.plan, document.policy
         self.no_funds_label.setVisible(not profile.has_union_funds)
-        rule = policy.rule("union-standard") if policy else None
-        self.union_minimum_label.setText(self._minimum_text(rule, profile, plan))
+        self.union_minimum_label.setText(self._minimum_text(policy, profile, plan))
         figures = union_figures(profile, plan, policy) if policy else []
         table = self.figures_table
         table.setRowCount(len(figures))
@@ -65,12 +65,13 @@ class UnionTab(FormWidget):
         self.union_standard_label.setText("\n".join(f"{x.severity.label}：{x.message}" for x in standard))
 
     @staticmethod
-    def _minimum_text(rule, profile, plan) -> str:
-        if rule is None or not profile.has_union_funds:
+    def _minimum_text(policy, profile, plan) -> str:
+        required = union_minimum(profile, plan, policy)
+        if required is None:
             return ""
-        if rule["mode"] == "share-of-union-purchases":
-            if plan.union_farm_total is None:
-                return f"按政策应不低于工会年度农副产品采购总额的 {rule['union_purchase_share']}%"
-            minimum = round_up_to_fen(plan.union_farm_total * rule["union_purchase_share"] / 100)
-            return f"按政策应不低于 {format_money(minimum)} 元"
-        return f"按政策：会员每人每年不低于 {format_money(rule['per_member'])} 元，或年度福利总额的 {rule['welfare_share']}%"
+        rule = policy.rule("union-standard")
+        if required.mode == SHARE_OF_UNION_PURCHASES:
+            if required.amount is None:
+                return f"按政策应不低于工会年度农副产品采购总额的 {format_percent(rule['union_purchase_share'])}"
+            return f"按政策应不低于 {format_money(required.amount)} 元"
+        return f"按政策：会员每人每年不低于 {format_money(rule['per_member'])} 元，或年度福利总额的 {format_percent(rule['welfare_share'])}"

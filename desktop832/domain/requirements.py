@@ -1,0 +1,158 @@
+"""What the policy asks of this unit, computed once: the rule engine, the overview and the forms all
+read these values, so a minimum or a deadline's wording never differs between two places.
+
+Pure functions of the profile, the plan, the policy and a date; the callers only format and show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+from .model import AnnualPlan, CanteenMode, UnitProfile, amount_for_ratio
+from .money import format_money, format_percent
+from .policy import Policy
+
+# --- canteen ---------------------------------------------------------------------------------
+
+
+def canteen_reserve_applies(profile: UnitProfile) -> bool:
+    """Whether this unit itself must reserve a canteen share.
+
+    Own and outsourced canteens do; of a shared canteen only the representative unit files; a unit
+    without a canteen notes 无食堂 and reserves nothing for it.
+    """
+    mode = profile.canteen_mode
+    return mode in (CanteenMode.OWN, CanteenMode.OUTSOURCED) or (
+        mode is CanteenMode.SHARED and profile.is_representative
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CanteenMinimum:
+    """The canteen reserve the policy requires, as money (rounded up to the fen, never undercut)."""
+
+    floor_ratio: Decimal
+    amount: Decimal
+    encouraged_ratio: Decimal | None = None
+    encouraged_amount: Decimal | None = None
+
+
+def canteen_minimum(profile: UnitProfile, plan: AnnualPlan, policy: Policy | None) -> CanteenMinimum | None:
+    """The ``canteen-ratio`` minimum: floor ratio × annual canteen food total, rounded up to the fen.
+
+    ``None`` where there is no such minimum: no policy or the policy does not switch the rule on,
+    the unit reserves no canteen share (:func:`canteen_reserve_applies`), or the canteen total is
+    not filled in (or is zero) yet.
+    """
+    rule = policy.rule("canteen-ratio") if policy else None
+    if rule is None or not canteen_reserve_applies(profile) or not plan.canteen_total:
+        return None
+    total, floor, encouraged = plan.canteen_total, rule["floor_ratio"], rule["encouraged_ratio"]
+    return CanteenMinimum(
+        floor_ratio=floor,
+        amount=amount_for_ratio(total, floor),
+        encouraged_ratio=encouraged,
+        encouraged_amount=None if encouraged is None else amount_for_ratio(total, encouraged),
+    )
+
+
+def reserve_target(profile: UnitProfile, plan: AnnualPlan) -> Decimal:
+    """What the year's counted purchases are measured against: canteen reserve + union reserve.
+
+    The canteen reserve counts only where the unit itself reserves a canteen share.
+    """
+    zero = Decimal("0.00")
+    canteen = (plan.reserve_amount or zero) if canteen_reserve_applies(profile) else zero
+    return canteen + (plan.union_reserve or zero)
+
+
+# --- union -----------------------------------------------------------------------------------
+
+SHARE_OF_UNION_PURCHASES = "share-of-union-purchases"
+PER_MEMBER_OR_WELFARE_SHARE = "per-member-or-welfare-share"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class UnionMinimum:
+    """The union reserve the ``union-standard`` rule requires.
+
+    ``amount`` is ``None`` while the figures it is computed from are not filled in; ``basis`` then
+    is empty. Otherwise ``basis`` says in Chinese how the amount was reached.
+    """
+
+    mode: str
+    amount: Decimal | None
+    basis: str
+
+
+def union_exempt(profile: UnitProfile, policy: Policy | None) -> bool:
+    """A unit without independent union funds, where the policy exempts it (注明“无独立工会经费”)."""
+    rule = policy.rule("union-standard") if policy else None
+    return rule is not None and not profile.has_union_funds and rule["no_funds_exempt"]
+
+
+def union_minimum(profile: UnitProfile, plan: AnnualPlan, policy: Policy | None) -> UnionMinimum | None:
+    """The ``union-standard`` minimum, or ``None`` where the rule asks nothing of the unit (no policy,
+    the rule switched off, or the unit is exempt: :func:`union_exempt`).
+
+    Either mode rounds a share up to the fen. ``per-member-or-welfare-share`` takes the lower of the
+    two standards it can compute, since the notice is met by either one ("每人每年不低于300元或者
+    年度福利总额15%").
+    """
+    rule = policy.rule("union-standard") if policy else None
+    if rule is None or union_exempt(profile, policy):
+        return None
+    mode = rule["mode"]
+    if mode == SHARE_OF_UNION_PURCHASES:
+        share = rule["union_purchase_share"]
+        if plan.union_farm_total is None:
+            return UnionMinimum(mode, None, "")
+        return UnionMinimum(
+            mode, amount_for_ratio(plan.union_farm_total, share),
+            f"工会年度采购农副产品总额 {format_money(plan.union_farm_total)} 元的 {format_percent(share)}",
+        )
+    options: list[tuple[Decimal, str]] = []
+    if profile.union_members:
+        options.append((
+            rule["per_member"] * profile.union_members,
+            f"会员 {profile.union_members} 人 × {format_money(rule['per_member'])} 元",
+        ))
+    if plan.welfare_total is not None:
+        options.append((
+            amount_for_ratio(plan.welfare_total, rule["welfare_share"]),
+            f"年度福利总额 {format_money(plan.welfare_total)} 元的 {format_percent(rule['welfare_share'])}",
+        ))
+    if not options:
+        return UnionMinimum(mode, None, "")
+    amount, basis = min(options, key=lambda o: o[0])
+    return UnionMinimum(mode, amount, basis + ("（两项标准满足其一即可）" if len(options) > 1 else ""))
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DeadlineStatus:
+    """How a deadline stands on a day: ``days`` left, negative once it has passed."""
+
+    deadline: dt.date
+    days: int
+
+    @property
+    def overdue(self) -> bool:
+        """The deadline day itself is still in time; the day after is one day overdue."""
+        return self.days < 0
+
+    @property
+    def text(self) -> str:
+        """``还有 3 天`` / ``还有 0 天`` on the day / ``已逾期 2 天``: the one wording everywhere."""
+        return f"已逾期 {-self.days} 天" if self.overdue else f"还有 {self.days} 天"
+
+
+def deadline_status(deadline: dt.date | None, today: dt.date) -> DeadlineStatus | None:
+    """``None`` when the policy sets no such deadline."""
+    if deadline is None:
+        return None
+    return DeadlineStatus(deadline, (deadline - today).days)
