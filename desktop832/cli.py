@@ -92,17 +92,50 @@ def make_demo_copy() -> Path:
     return path
 
 
-def open_workspace(args, *, must_exist: bool = True):
+def open_workspace(args, *, must_exist: bool = True, write: bool = False):
+    """The data file as a :class:`~desktop832.workspace.Workspace`; ``close()`` it when done.
+
+    A command that changes the file passes ``write``: it then holds the file's lock, as the window
+    does, until ``close()``. A window holding the file would otherwise overwrite the command's
+    change with its own copy at its next save. Commands that only read need no lock.
+    """
     from .store.errors import StoreError
     from .workspace import Workspace
 
     path = resolve_database(args)
     if must_exist and not path.exists():
         raise CommandError(f"数据文件不存在：{path}（用 --db 指定，或先打开窗口建立）")
+    lock = lock_for_writing(path) if write else None
     try:
-        return Workspace.open(path, today=getattr(args, "today", None))
-    except StoreError as exc:
-        raise CommandError(exc.message) from None
+        # from here the workspace holds the lock and releases it in close()
+        return Workspace.open(path, today=getattr(args, "today", None), lock=lock)
+    except BaseException as exc:
+        if lock is not None:
+            lock.release()
+        if isinstance(exc, StoreError):
+            raise CommandError(exc.message) from None
+        raise
+
+
+def lock_for_writing(path: Path):
+    """Take the data file's lock (:mod:`desktop832.locking`, the window's), or refuse with who holds it.
+
+    Returns the :class:`~desktop832.locking.LockResult`; ``release()`` it when done writing.
+    """
+    from . import locking
+
+    already = locking.lock_path(path) in locking.held_paths()
+    result = locking.acquire(path)
+    if result.ok:
+        # this process held it before (a caller in the same process): leave releasing to that holder
+        return locking.LockResult(True, "", result.lock) if already else result
+    if result.problem == "held":
+        raise CommandError(
+            f"数据文件“{Path(path).name}”正由{result.holder_description}打开，未写入任何数据。"
+            "同一时间只能在一处修改它，以免互相覆盖：请关闭那个窗口（或等那个命令结束）后再运行此命令"
+            "（check、dump 等只读的命令不受影响）"
+        )
+    raise CommandError(f"{result.holder_description}，未写入任何数据")
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -173,12 +206,27 @@ def cmd_dump(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from .domain import jsonformat
-    from .store.database import Store
-    from .store.errors import StoreError
+    from .oserrors import write_failure_reason
 
     if not args.db:
         raise CommandError("load 需要用 --db 指定要新建的数据文件")
+    try:
+        args.db.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside the new file
+    except OSError as exc:
+        raise CommandError(f"无法建立文件夹 {args.db.parent}：{write_failure_reason(exc)}") from None
+    lock = lock_for_writing(args.db)
+    try:
+        return _load(args)
+    finally:
+        lock.release()
+
+
+def _load(args) -> int:
+    from .domain import jsonformat
+    from .oserrors import write_failure_reason
+    from .store.database import Store
+    from .store.errors import StoreError
+
     if args.db.exists() and args.db.stat().st_size > 0:
         raise CommandError(f"数据文件已存在，为避免覆盖，请指定一个新文件：{args.db}")
     try:
@@ -200,6 +248,8 @@ def cmd_load(args) -> int:
         tmp.replace(args.db)
     except StoreError as exc:
         raise CommandError(exc.message) from None
+    except OSError as exc:
+        raise CommandError(f"无法写入 {args.db}：{write_failure_reason(exc)}") from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
             leftover.unlink(missing_ok=True)
@@ -209,14 +259,13 @@ def cmd_load(args) -> int:
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Write through a temporary file and rename, so a crash never leaves half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    from .exchange.errors import ExchangeError
+    from .exchange.files import write_atomically
+
     try:
-        tmp.write_text(text, "utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CommandError(f"无法写入 {path}：{exc.strerror}", 1) from None
+        write_atomically(Path(path), lambda tmp: tmp.write_text(text, "utf-8"))
+    except ExchangeError as exc:
+        raise CommandError(exc.message, 1) from None
 
 
 COMMANDS = {"check": cmd_check, "policies": cmd_policies, "dump": cmd_dump, "load": cmd_load}

@@ -31,12 +31,22 @@ class PolicyLibrary:
 
     def add_file(self, path: Path) -> Policy:
         """Validate a policy file from anywhere and keep a copy in the clerk's policy folder."""
+        from .exchange.errors import ExchangeError
+        from .exchange.files import write_atomically
+        from .oserrors import write_failure_reason
+
         policy = load_policy_file(path)  # raises PolicyError before anything is copied
         target_dir = self.directories[-1]
-        target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / f"{policy.id}.toml"
-        if Path(path).resolve() != target.resolve():
-            shutil.copyfile(path, target)
+        try:
+            target_dir.mkdir(parents=True, exist_ok=True)
+            if Path(path).resolve() != target.resolve():
+                # never half a file in the folder: the next start would refuse it as broken
+                write_atomically(target, lambda tmp: shutil.copyfile(path, tmp))
+        except OSError as exc:
+            raise PolicyError(str(path), "", f"无法建立政策文件夹“{target_dir}”：{write_failure_reason(exc)}") from None
+        except ExchangeError as exc:
+            raise PolicyError(str(path), "", exc.message) from None
         self.reload()
         return self.policies[policy.id]
 

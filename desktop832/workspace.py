@@ -20,11 +20,15 @@ from .store.database import Store
 
 
 class Workspace:
-    def __init__(self, store: Store, library: PolicyLibrary | None = None, today: dt.date | None = None):
+    def __init__(
+        self, store: Store, library: PolicyLibrary | None = None, today: dt.date | None = None, lock=None,
+    ):
         self.store = store
         self.library = library or PolicyLibrary()
         self._today = today
         self._tallies: dict[tuple[int, str, dt.date], Tally] = {}
+        # the data file's lock (a locking.LockResult) when this workspace owns it: released by close()
+        self.lock = lock
 
     @classmethod
     def open(cls, path: Path, **kwargs) -> Workspace:
@@ -34,6 +38,9 @@ class Workspace:
 
     def close(self) -> None:
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     @property
     def today(self) -> dt.date:

@@ -44,9 +44,10 @@ def cmd_export(args) -> int:
     from ..domain.model import FilingStatus
     from ..output.export_data import ExportError
     from ..output.export_xlsx import default_file_name, export_year
+    from ..store.errors import StoreError
     from .errors import ExchangeError
 
-    ws = open_workspace(args)
+    ws = open_workspace(args, write=True)  # the filing status is saved: one writer at a time
     try:
         year = args.year or ws.default_year()
         out = args.output
@@ -55,7 +56,7 @@ def cmd_export(args) -> int:
         before = ws.store.plan(year)
         try:
             result = export_year(ws, year, out)
-        except (ExportError, ExchangeError) as exc:
+        except (ExportError, ExchangeError, StoreError) as exc:
             raise CommandError(exc.message, EXIT_PROBLEM) from None
     finally:
         ws.close()
@@ -130,7 +131,7 @@ def cmd_import_orders(args) -> int:
     from .errors import ExchangeError
     from .orders import ImportBlocked, MappingError, import_orders, inspect_orders
 
-    ws = open_workspace(args)
+    ws = open_workspace(args, write=not args.dry_run)
     try:
         chosen = None
         try:

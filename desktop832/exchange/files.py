@@ -1,12 +1,19 @@
-"""Writing a file so that it is either complete or not there at all."""
+"""Writing a file so that it is either complete or not there at all.
+
+Every file the program hands out (the export, the letter, the purchase log's table, ``dump -o``)
+is written through :func:`write_atomically`, so each failure reads the same, in Chinese.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Callable
 
+from ..oserrors import write_failure_reason
 from .errors import ExchangeError
 
 
@@ -15,20 +22,42 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
     A crash, a full disk or a cancel while writing leaves the previous file (or none) in place,
     never half a file. ``write`` may raise anything; the temporary file is removed either way.
+    The written file is flushed to disk before it takes the name. Raises :class:`ExchangeError`
+    with the reason in Chinese when the system refuses a write.
     """
     path = Path(path)
     try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp" + path.suffix, dir=path.parent)
+        tmp = _new_temporary(path)
     except OSError as exc:
-        raise ExchangeError(f"无法在“{path.parent}”中写入文件：{exc.strerror or exc}") from None
-    os.close(handle)
-    tmp = Path(tmp_name)
+        raise ExchangeError(f"无法在“{path.parent}”中写入文件：{write_failure_reason(exc)}") from None
     try:
         write(tmp)
+        _flush(tmp)
         os.replace(tmp, path)
-    except PermissionError:
-        raise ExchangeError(f"无法写入“{path.name}”：文件可能正被 Excel 或 WPS 打开，请关闭后重试") from None
     except OSError as exc:
-        raise ExchangeError(f"无法写入“{path}”：{exc.strerror or exc}") from None
+        raise ExchangeError(f"无法写入“{path}”：{write_failure_reason(exc)}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def _new_temporary(path: Path) -> Path:
+    """An empty file of a fresh name beside ``path``, made as any new file is (0666 less the
+    umask): ``tempfile.mkstemp`` makes it readable by its owner only, and after the rename the
+    saved file would keep that (a letter the colleague sharing the folder cannot open)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{path.suffix}")
+        try:
+            os.close(os.open(tmp, flags, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(errno.EEXIST, "无法取得临时文件名", str(path.parent))
+
+
+def _flush(path: Path) -> None:
+    """Make the content durable before the rename makes it the file (opened for writing:
+    Windows cannot flush a read-only handle)."""
+    with open(path, "r+b") as handle:
+        os.fsync(handle.fileno())

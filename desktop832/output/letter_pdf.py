@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from ..domain.errors import InputError
+from ..exchange.errors import ExchangeError
+from ..exchange.files import write_atomically
 from .fonts import FontChoice, FontPlan, Role, plan_fonts, reportlab_font
 from .letter import LetterDraft
 from .letter_layout import (
@@ -142,19 +142,11 @@ def write_letter(path: Path | str, draft: LetterDraft, choice: FontChoice = Font
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Temporary file in the target's folder, flushed to disk, then renamed over the target."""
-    path = Path(path)
+    """Temporary file in the target's folder, flushed to disk, then renamed over the target
+    (:func:`~desktop832.exchange.files.write_atomically`, the one way files are written).
+
+    Raises :class:`InputError` with the reason in Chinese when the file cannot be written."""
     try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"无法写入 {path}：{exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        write_atomically(Path(path), lambda tmp: tmp.write_bytes(data))
+    except ExchangeError as exc:
+        raise InputError(exc.message) from None

@@ -31,6 +31,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from ..oserrors import write_failure_reason
 from . import schema
 from .errors import StoreError, translate
 
@@ -149,7 +150,7 @@ def _store_error(exc: BaseException, what: str, path: Path) -> StoreError:
     known = translate(exc, path)
     if known is not None and known.kind == "full":
         return known
-    detail = getattr(exc, "strerror", None) or str(exc)
+    detail = write_failure_reason(exc) if isinstance(exc, OSError) else str(exc)
     return StoreError(f"{what}：{path}（{detail}）", known.kind if known else "other")
 
 

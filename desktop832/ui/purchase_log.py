@@ -427,6 +427,7 @@ class PurchaseLogTab(FormWidget):
 
     def export_shown(self, path: str | Path | None = None) -> bool:
         """Write the rows as shown (filter, order, visible columns) to an .xlsx file."""
+        from ..exchange.errors import ExchangeError
         from .purchase_log_export import export_xlsx
 
         if self.year is None:
@@ -443,8 +444,8 @@ class PurchaseLogTab(FormWidget):
                 path, self.workspace.store, self.model.ids(), self.shown_keys(), self.judge,
                 f"{self.year} 年度采购记录（{self.shown_label.text()}）",
             )
-        except OSError as exc:
-            self.show_problem(f"无法写入 {path}：{exc.strerror or exc}。文件是否正在 Excel 中打开？")
+        except ExchangeError as exc:
+            self.show_problem(exc.message)
             return False
         finally:
             QApplication.restoreOverrideCursor()

@@ -1,16 +1,16 @@
 """Export the purchase log's shown rows (its filter, order and visible columns) to ``.xlsx``.
 
 openpyxl is imported here only, when the clerk exports, so the window starts without it. The file
-is written beside the target and renamed over it, so a failed export never leaves half a file.
+is written as every exported file is (:func:`~desktop832.exchange.files.write_atomically`), so a
+failed export never leaves half a file.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
+from ..exchange.files import write_atomically
 from ..store import purchase_queries as q
 from . import purchase_log_fields as fields
 
@@ -21,7 +21,8 @@ _ROWS_PER_READ = 2000
 def export_xlsx(path: Path, store, ids: Sequence[int], keys: Sequence[str], judge: q.Judge, title: str) -> int:
     """Write the purchases ``ids`` (in that order) with the columns ``keys``; returns the row count.
 
-    Raises ``OSError`` when the file cannot be written (e.g. it is open in Excel).
+    Raises :class:`~desktop832.exchange.errors.ExchangeError` (its message in Chinese) when the
+    file cannot be written (e.g. it is open in Excel, the disk is full).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -60,13 +61,5 @@ def export_xlsx(path: Path, store, ids: Sequence[int], keys: Sequence[str], judg
                 line.append(cell)
             sheet.append(line)
             count += 1
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(path), book.save)
     return count
