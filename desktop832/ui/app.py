@@ -44,20 +44,6 @@ def install_qt_translation(app) -> None:
         app.installTranslator(translator)
 
 
-def choose_database(args, settings) -> tuple[Path, bool]:
-    """The file to open and whether this is a first start (no data file yet)."""
-    from .. import cli, paths
-
-    if args.demo:
-        return cli.make_demo_copy(), False
-    if args.db:
-        path = Path(args.db)
-    else:
-        last = settings.value("document/path", "")
-        path = Path(last) if last and Path(last).exists() else paths.default_database()
-    return path, not path.exists()
-
-
 def run_gui(args) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -65,6 +51,7 @@ def run_gui(args) -> int:
     from .. import logs
     from .crash import install_excepthook
     from .main_window import MainWindow
+    from .start import choose_start_file, open_start_file
 
     logs.setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -74,10 +61,10 @@ def run_gui(args) -> int:
     handler = install_excepthook(
         app, window=lambda: window, before_dialog=lambda: window.document and window.document.save_now()
     )
-    path, first_start = choose_database(args, window.settings)
+    start = choose_start_file(args, window.settings)
     window.show()
     app.processEvents()  # paint first, then open the file (the store's imports cost more)
-    QTimer.singleShot(0, lambda: window.open_database(path, first_start=first_start))
+    QTimer.singleShot(0, lambda: open_start_file(window, start))
     try:
         return app.exec()
     finally:

@@ -7,6 +7,7 @@ widget → Binder → UnitDocument (undoable edit, rules, autosave) → every wi
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, paths
 from .icons import icon
+from .start import LAST_FILE_KEY
 
 TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION, TAB_PURCHASES = range(5)
 TAB_TITLES = ("概览", "单位信息", "预留份额", "工会预算", "采购记录")
@@ -193,10 +195,11 @@ class MainWindow(QMainWindow):
 
     # --- opening ------------------------------------------------------------------------------
 
-    def open_database(self, path: Path, *, first_start: bool = False) -> bool:
+    def open_database(self, path: Path, *, first_start: bool = False, temporary: bool = False) -> bool:
         """Open (or create) a data file; on a known problem say so and keep the current one.
 
-        One writer per file: another instance's lock offers read-only viewing instead.
+        One writer per file: another instance's lock offers read-only viewing instead. A
+        ``temporary`` file (the demo copy) is neither remembered for the next start nor backed up.
         """
         from .. import locking
         from ..store.database import Store
@@ -210,6 +213,10 @@ class MainWindow(QMainWindow):
         if self.document is not None and not self.document.save_now():
             return False
         previous = Path(self.workspace.store.path) if self.workspace is not None else None
+        if not path.exists():
+            # a first start: the user data folder may not exist yet, and the lock goes beside the file
+            with contextlib.suppress(OSError):  # an unusable folder is reported by the lock below
+                path.parent.mkdir(parents=True, exist_ok=True)
         mode, lock = choose_open_mode(self, path)
         if mode == "cancel":
             return False
@@ -244,7 +251,8 @@ class MainWindow(QMainWindow):
         for action in (self.save_action, self.import_action, self.export_action):
             action.setEnabled(not readonly)
         self.binder.set_read_only(readonly)
-        self.settings.setValue("document/path", str(path))
+        if not temporary:
+            self.settings.setValue(LAST_FILE_KEY, str(path))
         welcome = (first_start or not self.document.profile.name) and not readonly
         self.profile_tab.show_welcome(welcome)
         if welcome:
@@ -255,18 +263,22 @@ class MainWindow(QMainWindow):
             opened = self.tr("已以只读方式打开 %s：不能修改") if readonly else self.tr("已打开 %s")
             self._save_state_changed(opened % path, True)
             self.tabs.setCurrentIndex(self.settings.value("window/tab", TAB_OVERVIEW, type=int))
-        if not readonly:
+        if not readonly and not temporary:
             # a rotating copy on every open, on a worker thread: the window stays responsive
             start_open_backup(self, path, report=lambda text: self.statusBar().showMessage(text, 15000))
         self.documentOpened.emit()
         return True
 
     def choose_database(self) -> None:
+        path = self.ask_for_data_file()
+        if path is not None:
+            self.open_database(path)
+
+    def ask_for_data_file(self) -> Path | None:
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("打开数据文件"), str(self._data_folder()), self.tr("desktop832 数据文件 (*.sqlite *.db);;所有文件 (*)")
         )
-        if path:
-            self.open_database(Path(path))
+        return Path(path) if path else None
 
     def new_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
