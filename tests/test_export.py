@@ -64,11 +64,17 @@ def test_workbook_sheets_and_print_setup(exported):
     label = cells["食堂食材预留金额"]
     amount = sheet.cell(label.row, label.column + 1)
     assert amount.value == 150000 and amount.number_format == "#,##0.00"
+    share = cells["完成预留份额"]  # text (it may pass 100%), but right-aligned like the figures
+    assert sheet.cell(share.row, share.column + 1).alignment.horizontal == "right"
     assert any(isinstance(v, str) and exported.fingerprint in v for v in cells)
     assert any(isinstance(v, str) and "财办库〔2023〕252号" in v for v in cells)
     summary = wb[layout.SUMMARY_SHEET]
     assert [c.value for c in summary[1]] == layout.SUMMARY_HEADERS
     assert summary["H2"].value == pytest.approx(0.15) and summary["H2"].number_format == "0.00%"
+    purchases = wb[layout.PURCHASE_SUMMARY_SHEET]
+    gaps = [row[0] for row in purchases.iter_rows(min_row=3)
+            if row[0].value is None and purchases.row_dimensions[row[0].row].height == 8]
+    assert len(gaps) == 3 and not any(c.border.left.style or c.border.top.style for c in gaps)  # gaps print unboxed
     data = {r[2]: r[1] for r in wb[layout.DATA_SHEET].iter_rows(min_row=2, values_only=True)}
     assert data["fingerprint"] == exported.fingerprint and data["plan.filing_status"] == "已导出待确认"
 

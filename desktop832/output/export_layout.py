@@ -36,7 +36,7 @@ class C:
 
     value: object = None
     kind: str = "text"  # text, money, percent (value in percent points), date, int
-    style: str = "value"  # title, subtitle, section, label, value, head, total, finding, small, sign
+    style: str = "value"  # title, subtitle, section, label, value, figure, head, total, finding, small, sign, plain
     span: int = 1  # merged with the cells to its right
     label: str = ""  # what the figure is, for the verification report
     check: str = "data"  # data: compare always; policy: needs the policy; skip: not compared cell-wise
@@ -170,7 +170,7 @@ def printable_sheet(data: ExportData) -> SheetSpec:
     share = format_percent((done * 100 / target).quantize(Decimal("0.01"))) if s and target else ""
     _pair(sheet, "已计入采购金额", C(done, "money", check="policy"),
           "不计入采购金额", C(s.total.not_counted if s else None, "money", check="policy"))
-    _pair(sheet, "完成预留份额", C(share, check="policy"), "采购笔数", C(s.total.count if s else None, "int", check="policy"))
+    _pair(sheet, "完成预留份额", C(share, style="figure", check="policy"), "采购笔数", C(s.total.count if s else None, "int", check="policy"))
 
     findings = data.findings or []
     bad = [f for f in findings if f.severity >= Severity.WARNING]
@@ -268,7 +268,7 @@ def purchase_summary_sheet(data: ExportData) -> SheetSpec:
         return sheet
 
     def table(title: str, rows: list[tuple[str, object]], total) -> None:
-        sheet.add(C(""), height=8)
+        sheet.add(C("", style="plain"), height=8)  # a gap: no box
         sheet.add(C(title, style="head"), C("计入", style="head"), C("不计入", style="head"),
                   C("合计", style="head"), C("笔数", style="head"))
         for name, sums in rows + [("合计", total)]:
@@ -283,7 +283,7 @@ def purchase_summary_sheet(data: ExportData) -> SheetSpec:
 
     table("按用途", [(p.value, s.by_purpose[p]) for p in Purpose], s.total)
     table("按月份", [(f"{m}月", s.by_month[m]) for m in range(1, 13)], s.total)
-    sheet.add(C(""), height=8)
+    sheet.add(C("", style="plain"), height=8)  # a gap: no box
     sheet.add(C("不计入原因", style="head", span=3), C("金额", style="head"), C("笔数", style="head"))
     if not s.by_reason:
         sheet.add(C("（无）", span=3, check="policy"), C(None), C(None))

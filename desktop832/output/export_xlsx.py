@@ -54,6 +54,8 @@ STYLES = {
     "section": (Font(name=HEAD_FONT, size=12, bold=True), None, Border(bottom=_thin), Alignment(vertical="center")),
     "label": (Font(name=BODY_FONT, size=11), _LABEL_FILL, _BOX, _WRAP),
     "value": (Font(name=BODY_FONT, size=11), None, _BOX, _WRAP),
+    # a figure written as text (such as 114.78%, above what a percent cell may hold): right-aligned like the numbers
+    "figure": (Font(name=BODY_FONT, size=11), None, _BOX, Alignment(horizontal="right", vertical="center", wrap_text=True)),
     "head": (Font(name=BODY_FONT, size=11, bold=True), _HEAD_FILL, _BOX,
              Alignment(horizontal="center", vertical="center", wrap_text=True)),
     "total": (Font(name=BODY_FONT, size=11, bold=True), _LABEL_FILL, _BOX, _WRAP),
