@@ -44,6 +44,24 @@ def install_qt_translation(app) -> None:
         app.installTranslator(translator)
 
 
+def preload_store_libraries() -> None:
+    """Import SQLAlchemy on a worker thread while the window builds its forms.
+
+    Opening the data file waits mostly for this import; meanwhile the main thread lays out the
+    tabs (``MainWindow._make_form_tabs``), which needs no database. Started after the first paint,
+    so the two never compete for the GIL before the window is on screen. Only third-party modules
+    are imported here and none of them imports ours, so neither thread can wait on a module the
+    other is importing.
+    """
+    import threading
+
+    def load() -> None:
+        import sqlalchemy.dialects.sqlite  # noqa: F401  (the import is the work)
+        import sqlalchemy.orm  # noqa: F401
+
+    threading.Thread(target=load, name="preload-sqlalchemy", daemon=True).start()
+
+
 def run_gui(args) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -64,6 +82,7 @@ def run_gui(args) -> int:
     start = choose_start_file(args, window.settings)
     window.show()
     app.processEvents()  # paint first, then open the file (the store's imports cost more)
+    preload_store_libraries()
     QTimer.singleShot(0, lambda: open_start_file(window, start))
     try:
         return app.exec()

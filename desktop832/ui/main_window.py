@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
@@ -36,8 +36,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.workspace = None
         self.document = None
-        self.binder = None
+        self.binder = None  # and the form tabs: made by the first open_database
         self.readonly = False
+        self._purchase_tab = None  # built when first shown or asked for: see purchase_tab
         self._purchase_tab_stale = False
         self.tabs_built = False
         self.setWindowIcon(icon("desktop832"))
@@ -149,7 +150,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.save_label, 1)
         self.statusBar().addPermanentWidget(self.policy_label)
 
-    def _build_tabs(self) -> None:
+    def _make_form_tabs(self) -> None:
+        """The four form tabs, bound to the fields; they need no data file.
+
+        The first open builds them before it imports the store, so Qt lays out the forms while a
+        worker thread is still importing SQLAlchemy (see ``app.preload_store_libraries``). They
+        replace the placeholders only once a file is open (``_install_tabs``).
+        """
+        if self.binder is not None:
+            return
         from .binding import Binder
         from .tabs.overview import OverviewTab
         from .tabs.profile import ProfileTab
@@ -161,21 +170,16 @@ class MainWindow(QMainWindow):
         self.profile_tab = ProfileTab()
         self.quota_tab = QuotaTab()
         self.union_tab = UnionTab()
-        self.purchase_tab = self._make_purchase_tab()
         # the union tab binds the union basics first: findings about them lead there
         self.profile_tab.bind(self.binder)
         self.quota_tab.bind(self.binder)
         self.union_tab.bind(self.binder)
         self.profile_tab.bind_union(self.binder)
-        current = self.tabs.currentIndex()
-        for index, widget in enumerate(
-            (self.overview_tab, self.profile_tab, self.quota_tab, self.union_tab, self.purchase_tab)
-        ):
-            old = self.tabs.widget(index)
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, widget, TAB_TITLES[index])
-            old.deleteLater()
-        self.tabs.setCurrentIndex(current)
+
+    def _install_tabs(self) -> None:
+        """Put the form tabs in place of their placeholders, on the first file opened."""
+        for index, widget in enumerate((self.overview_tab, self.profile_tab, self.quota_tab, self.union_tab)):
+            self._replace_tab(index, widget)
         self.binder.edited.connect(lambda key, value: self.document.edit(key, value))
         self.overview_tab.findingActivated.connect(self.go_to_finding)
         self.profile_tab.letterRequested.connect(self.print_letter)
@@ -184,14 +188,32 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _index: self._refresh_purchase_tab())
         self.tabs_built = True
 
-    def _make_purchase_tab(self) -> QWidget:
-        try:
+    def _replace_tab(self, index: int, widget: QWidget) -> None:
+        current = self.tabs.currentIndex()
+        blocker = QSignalBlocker(self.tabs)  # the tab the clerk sees stays the same: say nothing
+        old = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, TAB_TITLES[index])
+        self.tabs.setCurrentIndex(current)
+        blocker.unblock()
+        old.deleteLater()
+
+    @property
+    def purchase_tab(self):
+        """The purchase log tab, built the first time it is shown or asked for.
+
+        Like a panel built when first opened: start-up, and a clerk who only works in the forms,
+        never pay for its imports and queries. ``None`` before a file is open.
+        """
+        if self._purchase_tab is None and self.tabs_built:
             from .purchase_log import PurchaseLogTab
-        except ImportError:  # the purchase log arrives with its own change
-            return QLabel(self.tr("采购记录将在此显示。"), alignment=Qt.AlignmentFlag.AlignCenter)
-        tab = PurchaseLogTab(self.workspace, self.undo_stack)
-        tab.purchasesChanged.connect(lambda: self.document.purchases_changed())
-        return tab
+
+            tab = PurchaseLogTab(self.workspace, self.undo_stack)
+            tab.purchasesChanged.connect(lambda: self.document.purchases_changed())
+            self._purchase_tab = tab
+            self._purchase_tab_stale = True
+            self._replace_tab(TAB_PURCHASES, tab)
+        return self._purchase_tab
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -201,6 +223,7 @@ class MainWindow(QMainWindow):
         One writer per file: another instance's lock offers read-only viewing instead. A
         ``temporary`` file (the demo copy) is neither remembered for the next start nor backed up.
         """
+        self._make_form_tabs()  # first, before the store's imports below: see there
         from .. import locking
         from ..store.database import Store
         from ..store.errors import StoreError
@@ -235,10 +258,10 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.readonly = readonly
         self.undo_stack.clear()
-        if self.tabs_built and hasattr(self.purchase_tab, "set_workspace"):
-            self.purchase_tab.set_workspace(workspace)
         if not self.tabs_built:
-            self._build_tabs()
+            self._install_tabs()
+        elif self._purchase_tab is not None:
+            self._purchase_tab.set_workspace(workspace)
         self.document = UnitDocument(workspace, self.undo_stack, self)
         self.document.changed.connect(self._document_changed)
         self.document.saveStateChanged.connect(self._save_state_changed)
@@ -324,14 +347,16 @@ class MainWindow(QMainWindow):
         self.setWindowModified(document.dirty)
 
     def _refresh_purchase_tab(self) -> None:
+        """Bring the purchase log up to date, but only while the clerk looks at it.
+
+        A hidden (or not yet built) log stays stale and catches up when its tab is chosen."""
         document = self.document
-        if not (self._purchase_tab_stale and hasattr(self.purchase_tab, "set_year") and document and document.policy):
+        if self.tabs.currentIndex() != TAB_PURCHASES or document is None or document.policy is None:
             return
-        if self.tabs.currentWidget() is not self.purchase_tab and self.tabs.count() > TAB_PURCHASES:
-            if self.purchase_tab.year == document.year:
-                return  # shown already once for this year: refresh when the clerk looks at it
-        self._purchase_tab_stale = False
-        self.purchase_tab.set_year(document.year, document.plan, document.policy, document.profile)
+        tab = self.purchase_tab
+        if tab is not None and self._purchase_tab_stale:
+            self._purchase_tab_stale = False
+            tab.set_year(document.year, document.plan, document.policy, document.profile)
 
     def _save_state_changed(self, text: str, ok: bool) -> None:
         self.save_label.setText(text)
@@ -420,8 +445,8 @@ class MainWindow(QMainWindow):
     def reload_purchases(self) -> None:
         """Purchases changed outside the log tab (an import): reload the table and re-check."""
         self.document.purchases_changed()
-        if hasattr(self.purchase_tab, "set_workspace"):
-            self.purchase_tab.set_workspace(self.workspace)
+        if self._purchase_tab is not None:
+            self._purchase_tab.set_workspace(self.workspace)
             self._purchase_tab_stale = True
             self._refresh_purchase_tab()
 
