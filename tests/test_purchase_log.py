@@ -1,12 +1,13 @@
 """The purchase log tab, used as a clerk uses it: the form, the cells, the filters, undo."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal as D
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QStyle, QStyleOptionViewItem
 
 from desktop832.domain.counting import REASON_CHANNEL, REASON_OPEN, REASON_REFUNDED
 from desktop832.domain.model import Channel, OrderState, Purchase, Purpose
@@ -426,9 +427,10 @@ def test_in_the_main_window_a_purchase_updates_the_findings(qtbot, make_window, 
         store.save_plan(plan)
     window = make_window(path, today=TODAY)
     tab = window.purchase_tab
-    assert isinstance(tab, PurchaseLogTab) and tab.year == 2024
-    assert tab.reserve_value_label.text() == "165,000.00 元"
+    assert isinstance(tab, PurchaseLogTab) and tab.year is None  # nothing queried while it is hidden
     window.tabs.setCurrentWidget(tab)
+    assert tab.year == 2024
+    assert tab.reserve_value_label.text() == "165,000.00 元"
 
     def progress():
         return [m for m in window.findings_panel.messages() if "已计入采购" in m]
@@ -440,3 +442,170 @@ def test_in_the_main_window_a_purchase_updates_the_findings(qtbot, make_window, 
     window.undo_action.trigger()
     assert "已计入采购 0.00 元" in progress()[0]
     assert tab.model.rowCount() == 0
+
+
+# --- the log in the window, driven with the mouse and the keyboard ----------------------------------
+
+
+def progress_message(window):
+    [message] = [m for m in window.findings_panel.messages() if "已计入采购" in m]
+    return message
+
+
+def open_window_on(make_window, tmp_path, profile, plan, *purchases):
+    path = tmp_path / "unit.sqlite"
+    with Store.open(path) as store:
+        store.save_profile(profile)
+        store.save_plan(plan)
+        store.add_purchases(purchases)
+    window = make_window(path, today=TODAY)
+    window.tabs.setCurrentWidget(window.purchase_tab)
+    return window, window.purchase_tab
+
+
+def cell_centre(tab, row, key):
+    return tab.table.visualRect(tab.model.index(row, COL[key])).center()
+
+
+def double_click(qtbot, widget, pos):
+    """What the mouse sends for a double click: press, release, then the second press as a double
+    click (QTest's mouseDClick alone sends only the last, which an item view ignores)."""
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def type_into_open_cell_editor(qtbot, tab, text):
+    """The editor that double-click or F2 opened: select what is there, type, press Enter."""
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and tab.table.isAncestorOf(editor)
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, text)
+    with qtbot.waitSignal(tab.purchasesChanged):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def test_typing_a_new_amount_into_a_cell_changes_the_findings(qtbot, make_window, tmp_path, profile, plan):
+    window, tab = open_window_on(
+        make_window, tmp_path, profile, plan, buy("1000", "A1"), buy("500", "A2", state=OrderState.OPEN)
+    )
+    assert "已计入采购 1,000.00 元" in progress_message(window)
+    assert any("本年度有 500.00 元采购不计入" in m for m in window.findings_panel.messages())
+
+    double_click(qtbot, tab.table.viewport(), cell_centre(tab, row_of(tab, "A1"), "amount"))
+    type_into_open_cell_editor(qtbot, tab, "2500")
+
+    assert cell(tab, row_of(tab, "A1"), "amount") == "2,500.00"
+    assert f"已计入采购 {D('2500'):,.2f} 元" in progress_message(window)
+    assert {p.order_no: p.amount for p in window.workspace.store.purchases(2024)} == {"A1": D("2500.00"), "A2": D("500.00")}
+
+    # F2 on the unfinished order's amount: what does not count changes, what counts does not
+    tab.table.setCurrentIndex(tab.model.index(row_of(tab, "A2"), COL["amount"]))
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_F2)
+    type_into_open_cell_editor(qtbot, tab, "800")
+    assert any("本年度有 800.00 元采购不计入" in m for m in window.findings_panel.messages())
+    assert f"已计入采购 {D('2500'):,.2f} 元" in progress_message(window)
+
+    window.undo_action.trigger()
+    assert any("本年度有 500.00 元采购不计入" in m for m in window.findings_panel.messages())
+
+
+def test_filter_by_state_and_search_by_supplier(qtbot, tab, workspace):
+    tea = "信阳毛尖茶业合作社"
+    seed(
+        workspace,
+        buy("100", "G1"),
+        buy("200", "G2", state=OrderState.OPEN),
+        dataclasses.replace(buy("400", "X1", state=OrderState.OPEN), supplier=tea),
+        dataclasses.replace(buy("800", "X2", state=OrderState.REFUNDED), supplier=tea),
+    )
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+
+    choose(tab.state_filter, OrderState.OPEN.value)
+    assert sorted(column(tab, "order_no")) == ["G2", "X1"]
+    assert tab.shown_label.text() == "筛选出 2 笔，合计 600.00 元"
+
+    type_chinese(tab.search_edit, "信阳")
+    qtbot.keyClick(tab.search_edit, Qt.Key.Key_Return)
+    assert column(tab, "order_no") == ["X1"]
+    assert tab.shown_label.text() == "筛选出 1 笔，合计 400.00 元"
+
+    choose(tab.state_filter, "全部状态")  # the search stays
+    assert sorted(column(tab, "order_no")) == ["X1", "X2"]
+    assert tab.shown_label.text() == "筛选出 2 笔，合计 1,200.00 元"
+
+    tab.search_edit.selectAll()
+    qtbot.keyClick(tab.search_edit, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 4)  # searching again after a short pause
+    assert tab.shown_label.text() == "本年度共 4 笔，合计 1,500.00 元"
+
+
+def test_delete_then_ctrl_z_and_redo_from_the_edit_menu(qtbot, make_window, tmp_path, profile, plan):
+    window, tab = open_window_on(make_window, tmp_path, profile, plan, buy("100", "D1"), buy("200", "D2"), buy("300", "D3"))
+    assert "已计入采购 600.00 元" in progress_message(window)
+
+    qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(tab, row_of(tab, "D2"), "supplier"))
+    with qtbot.waitSignal(tab.purchasesChanged):
+        qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
+    assert column(tab, "order_no") == ["D1", "D3"]
+    assert "已计入采购 400.00 元" in progress_message(window)
+    assert window.undo_action.text() == "撤销 删除采购记录 D2"
+
+    assert tab.table.hasFocus()
+    with qtbot.waitSignal(tab.purchasesChanged):
+        qtbot.keyClick(tab.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert column(tab, "order_no") == ["D1", "D2", "D3"]
+    assert "已计入采购 600.00 元" in progress_message(window)
+
+    # (Ctrl+Shift+Z does not redo: see test_window_menus.py::test_ctrl_shift_z_redoes)
+    with qtbot.waitSignal(tab.purchasesChanged):
+        window.redo_action.trigger()
+    assert column(tab, "order_no") == ["D1", "D3"]
+    assert "已计入采购 400.00 元" in progress_message(window)
+    assert [p.order_no for p in window.workspace.store.purchases(2024)] == ["D1", "D3"]
+
+
+def test_clicking_the_evaluated_box_ticks_it(qtbot, make_window, tmp_path, profile, plan):
+    window, tab = open_window_on(make_window, tmp_path, profile, plan, buy("100", "E1"), buy("200", "E2"))
+
+    def unevaluated():
+        return [m for m in window.findings_panel.messages() if "尚未在“832平台”进行履约评价" in m]
+
+    assert unevaluated() and unevaluated()[0].startswith("2 笔")
+    row = row_of(tab, "E1")
+    index = tab.model.index(row, COL["evaluated"])
+    option = QStyleOptionViewItem()
+    option.rect = tab.table.visualRect(index)
+    tab.delegate.initStyleOption(option, index)
+    box = tab.table.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, tab.table)
+    assert box.isValid() and option.rect.contains(box.center())
+
+    with qtbot.waitSignal(tab.purchasesChanged):
+        qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+
+    assert cell(tab, row_of(tab, "E1"), "evaluated", Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert cell(tab, row_of(tab, "E2"), "evaluated", Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    assert {p.order_no: p.evaluated for p in window.workspace.store.purchases(2024)} == {"E1": True, "E2": False}
+    assert unevaluated()[0].startswith("1 笔")
+    assert window.undo_action.text().startswith("撤销 修改采购记录履约评价")
+
+
+def test_tab_in_the_purchase_form_follows_the_fields_down(qtbot, tab):
+    from tests.test_window_menus import assert_reading_order, tab_walk
+
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    form = dialog.form
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    visited = tab_walk(qtbot, dialog, form.date_edit)
+    assert_reading_order(dialog, visited)
+    ok, cancel = (form.button_box.button(b) for b in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel))
+    assert visited[:-2] == [
+        form.date_edit, form.amount_edit, form.order_no_edit, form.supplier_edit, form.description_edit,
+        form.purpose_combo, form.channel_combo, form.state_combo, form.paid_on_edit, form.evaluated_check, form.note_edit,
+    ]
+    assert set(visited[-2:]) == {ok, cancel}  # then the buttons, in the order they stand
+    assert form.note_edit.toPlainText() == ""  # Tab left the note without typing into it
+    dialog.reject()

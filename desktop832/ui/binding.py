@@ -12,7 +12,8 @@ import dataclasses
 import enum
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QSignalBlocker, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from ..domain.errors import InputError
@@ -52,6 +53,21 @@ class Binder(QObject):
             self.edited.emit(binding.key, value)
         finally:
             self._active = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Z in a field with nothing of its own to undo undoes the window's last edit.
+
+        A text field claims the undo and redo keys for its own history even when that is empty,
+        so without this the window's 撤销/重做 did nothing while the cursor was in another field.
+        """
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(watched, (QLineEdit, QPlainTextEdit)):
+            own = watched if isinstance(watched, QLineEdit) else watched.document()
+            if (event.matches(QKeySequence.StandardKey.Undo) and not own.isUndoAvailable()) or (
+                event.matches(QKeySequence.StandardKey.Redo) and not own.isRedoAvailable()
+            ):
+                event.ignore()
+                return True  # not the field's: the window's shortcut takes it
+        return super().eventFilter(watched, event)
 
     # --- registering --------------------------------------------------------------------------
 
@@ -103,6 +119,7 @@ class Binder(QObject):
 
         binding.show, binding.read = display, read
         widget.setValidator(ParserValidator(parse, widget))
+        widget.installEventFilter(self)
         widget.textEdited.connect(on_edit)
         widget.editingFinished.connect(on_finished)
         self.bindings.append(binding)
@@ -128,6 +145,7 @@ class Binder(QObject):
             self._emit(binding, value)
 
         binding.show = display
+        widget.installEventFilter(self)
         widget.textChanged.connect(on_change)
         self.bindings.append(binding)
         return binding

@@ -25,6 +25,8 @@ class EditRecords(QUndoCommand):
         if not isinstance(other, EditRecords) or other.key != self.key:
             return False
         self.after = other.after
+        # typed back to what it was (or the field undid its own typing): no step left to undo
+        self.setObsolete(self.after == self.before)
         return True
 
     def redo(self) -> None:

@@ -92,7 +92,10 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("撤销"))
         self.undo_action.setShortcut(QKeySequence(K.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, self.tr("重做"))
-        self.redo_action.setShortcuts([QKeySequence(K.Redo), QKeySequence("Ctrl+Y")])
+        # the platform's own redo keys plus both common ones, each once (a key bound twice is
+        # ambiguous to Qt, and then neither binding fires)
+        redo_keys = QKeySequence.keyBindings(K.Redo) + [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
+        self.redo_action.setShortcuts(list({key.toString(): key for key in redo_keys}.values()))
         self.policies_action = self._action(self.tr("政策文件…"), self.show_policies, K.HelpContents, fallback="F1")
         self.about_action = self._action(self.tr("关于 desktop832"), self.about)
         self.document_actions = [  # need an open data file; verifying an export does not
