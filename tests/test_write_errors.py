@@ -133,24 +133,23 @@ def test_export_into_a_folder_that_is_gone(ws, tmp_path):
     assert info.value.message.startswith(f"无法在“{tmp_path / '拔出的U盘'}”中写入文件：文件夹不存在")
 
 
-def test_export_command_says_it_in_chinese(tmp_path, profile, plan, out_dir, monkeypatch, capsys):
+COMMANDS_THAT_WRITE_A_FILE = {
+    "export": (["export", "--year", "2024", "--today", "2024-02-10"], "填报.xlsx"),
+    "dump": (["dump"], "unit.json"),
+    "letter": (["letter", "--year", "2024", "--shipped-fonts-only"], "承诺函.pdf"),
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS_THAT_WRITE_A_FILE)
+def test_commands_on_a_full_disk_say_it_in_chinese(command, tmp_path, profile, plan, out_dir, monkeypatch, capsys):
     db = tmp_path / "cli.sqlite"
     workspace(db, profile, plan, sample_purchases(3)).close()
-    target = out_dir / "填报.xlsx"
+    words, name = COMMANDS_THAT_WRITE_A_FILE[command]
+    target = out_dir / name
     refuse_replace(monkeypatch, target, errno.ENOSPC)
-    assert main(["--db", str(db), "export", "--year", "2024", "-o", str(target), "--today", "2024-02-10"]) == 1
+    assert main(["--db", str(db), *words, "-o", str(target)]) == 1
     err = capsys.readouterr().err
     assert FULL in err and "No space" not in err and "Traceback" not in err
-    assert list(out_dir.iterdir()) == []
-
-
-def test_dump_to_a_full_disk(tmp_path, profile, plan, out_dir, monkeypatch, capsys):
-    db = tmp_path / "cli.sqlite"
-    workspace(db, profile, plan).close()
-    target = out_dir / "unit.json"
-    refuse_replace(monkeypatch, target, errno.ENOSPC)
-    assert main(["--db", str(db), "dump", "-o", str(target)]) == 1
-    assert FULL in capsys.readouterr().err
     assert list(out_dir.iterdir()) == []
 
 
@@ -188,15 +187,7 @@ def test_letter_bytes_that_do_not_fit(out_dir, monkeypatch, code):
     assert list(out_dir.iterdir()) == []
 
 
-def test_letter_command_on_a_full_disk(tmp_path, profile, plan, out_dir, monkeypatch, capsys):
-    db = tmp_path / "cli.sqlite"
-    workspace(db, profile, plan).close()
-    target = out_dir / "承诺函.pdf"
-    refuse_replace(monkeypatch, target, errno.ENOSPC)
-    assert main(["--db", str(db), "letter", "--year", "2024", "-o", str(target), "--shipped-fonts-only"]) == 1
-    err = capsys.readouterr().err
-    assert FULL in err and "Traceback" not in err
-    assert list(out_dir.iterdir()) == []
+
 
 
 @posix_only
