@@ -226,14 +226,17 @@ class MainWindow(QMainWindow):
         One writer per file: another instance's lock offers read-only viewing instead. A
         ``temporary`` file (the demo copy) is neither remembered for the next start nor backed up.
         """
-        self._make_form_tabs()  # first, before the store's imports below: see there
+        # What needs no SQLAlchemy comes first: at start-up a worker is still importing it
+        # (app.preload_store_libraries), and this work fills that wait instead of following it.
+        self._make_form_tabs()
         from .. import locking
-        from ..store.database import Store
+        from ..policies import PolicyLibrary
         from ..store.errors import StoreError
-        from ..workspace import Workspace
         from .backup_dialog import explain_open_failure, start_open_backup
         from .document import UnitDocument
         from .file_lock import choose_open_mode
+
+        library = PolicyLibrary()
 
         path = Path(path).expanduser().absolute()
         if self.document is not None and not self.document.save_now():
@@ -247,6 +250,9 @@ class MainWindow(QMainWindow):
         if mode == "cancel":
             return False
         readonly = mode == "readonly"
+        from ..store.database import Store
+        from ..workspace import Workspace
+
         try:
             store = Store.open(path, readonly=readonly, backup_dir=paths.backup_dir())
         except StoreError as exc:
@@ -257,7 +263,7 @@ class MainWindow(QMainWindow):
             self.workspace.close()
         if previous is not None and previous != path:
             locking.release(previous)
-        workspace = Workspace(store, today=self.today)
+        workspace = Workspace(store, library, today=self.today)
         self.workspace = workspace
         self.readonly = readonly
         self.undo_stack.clear()
