@@ -52,12 +52,17 @@ class Workspace:
         return years[-1] if years else self.today.year
 
     def plan(self, year: int) -> AnnualPlan:
-        """The year's plan, or a new one started from last year's figures (not yet saved)."""
-        plan = self.store.plan(year)
+        """The year's plan (last year's figures as last year's plan has them now), or a new one
+        started from last year's figures (not yet saved)."""
+        plan, previous = self.store.plan(year), self.store.plan(year - 1)
         if plan is not None:
-            return plan
-        previous = self.store.plan(year - 1)
+            return plan.following(previous)
         return previous.next_year() if previous else AnnualPlan(year)
+
+    def last_year_is_planned(self, year: int) -> bool:
+        """Whether last year's figures of ``year`` come from a plan in this file (see ``plan``)."""
+        previous = self.store.plan(year - 1)
+        return previous is not None and previous.reserve_amount is not None
 
     def policy_for(self, profile: UnitProfile, plan: AnnualPlan) -> Policy | None:
         return self.library.for_plan(profile, plan)

@@ -9,13 +9,15 @@ import pytest
 
 from desktop832.domain.model import CanteenMode
 from desktop832.domain.rules import evaluate
+from desktop832.ui.binding import Binder
 from desktop832.ui.tabs.quota import QuotaTab
 from desktop832.ui.tabs.union import UnionTab
 
 
-def document(policy, profile, plan, today=dt.date(2024, 2, 1)):
+def document(policy, profile, plan, today=dt.date(2024, 2, 1), last_year_planned=False):
     return SimpleNamespace(
-        profile=profile, plan=plan, policy=policy, workspace=SimpleNamespace(today=today),
+        profile=profile, plan=plan, policy=policy, last_year_planned=last_year_planned,
+        workspace=SimpleNamespace(today=today),
         findings=evaluate(profile, plan, [], policy, today) if policy else [],
     )
 
@@ -23,6 +25,7 @@ def document(policy, profile, plan, today=dt.date(2024, 2, 1)):
 @pytest.fixture
 def quota(qtbot):
     tab = QuotaTab()
+    tab.bind(Binder(tab))
     qtbot.addWidget(tab)
     return tab
 

@@ -189,6 +189,17 @@ class AnnualPlan:
             and self.reserve_ratio < self.last_year_ratio
         )
 
+    def following(self, previous: AnnualPlan | None) -> AnnualPlan:
+        """This plan with last year's figures taken from last year's plan, where it has them.
+
+        Last year's reserve is a fact of last year's plan: when the clerk corrects that plan, this
+        year's comparison follows. Without a plan for last year (the first year in the file) the
+        figures the clerk typed stay.
+        """
+        if previous is None or previous.reserve_amount is None:
+            return self
+        return self.with_(last_year_amount=previous.reserve_amount, last_year_ratio=previous.reserve_ratio)
+
     def next_year(self) -> AnnualPlan:
         """A new year's plan starting from this one: totals carried, this reserve becomes last year's."""
         return AnnualPlan(

@@ -45,6 +45,8 @@ class Binder(QObject):
         self.bindings: list[Binding] = []
         self._marks: dict[str, list[Finding]] = {}
         self._active: Binding | None = None  # the binding whose edit is being applied
+        self._read_only = False  # the whole file is opened for viewing
+        self._locked: set[str] = set()  # fields whose value comes from elsewhere for now
 
     def _emit(self, binding: Binding, value) -> None:
         """Pass an edit on; while it is applied, the widget that sent it is not rewritten."""
@@ -223,8 +225,18 @@ class Binder(QObject):
 
     def set_read_only(self, read_only: bool) -> None:
         """A file opened for viewing: text stays selectable, nothing can be changed."""
+        self._read_only = read_only
+        self._apply_read_only()
+
+    def set_locked(self, key: str, locked: bool) -> None:
+        """One field shown but not editable here (its value is taken from another record)."""
+        if locked != (key in self._locked):
+            self._locked ^= {key}
+            self._apply_read_only()
+
+    def _apply_read_only(self) -> None:
         for binding in self.bindings:
-            widget = binding.widget
+            widget, read_only = binding.widget, self._read_only or binding.key in self._locked
             if isinstance(widget, (QLineEdit, QPlainTextEdit)):
                 widget.setReadOnly(read_only)
             else:

@@ -40,6 +40,7 @@ class UnitDocument(QObject):
         self.undo_stack = undo_stack
         self.profile: UnitProfile = workspace.store.profile()
         self.plan: AnnualPlan = AnnualPlan(workspace.today.year)
+        self.last_year_planned = False  # last year's figures come from last year's plan
         self.policy: Policy | None = None
         self.tally: Tally | None = None
         self.findings: list[Finding] = []
@@ -58,9 +59,13 @@ class UnitDocument(QObject):
         self.save_now()
         self.undo_stack.clear()
         self.plan = self.workspace.plan(year)
-        if create and self.workspace.store.plan(year) is None:
-            self._plan_dirty = True
-            self.save_now()
+        self.last_year_planned = self.workspace.last_year_is_planned(year)
+        stored = self.workspace.store.plan(year)
+        # a new year (when asked), or last year's plan changed since: write what is shown
+        if (stored is None and create) or (stored is not None and stored != self.plan):
+            if not self.workspace.store.readonly:
+                self._plan_dirty = True
+                self.save_now()
         self.evaluate()
         self.changed.emit("load")
 

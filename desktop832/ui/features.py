@@ -24,7 +24,7 @@ def _export(window) -> None:
     year = window.document.year
     if export_with_dialog(window, window.workspace, year) is not None:
         # the export set the filing status and date in the file: show them
-        window.document.replace_plan(window.workspace.store.plan(year))
+        window.document.replace_plan(window.workspace.plan(year))
 
 
 def _import_orders(window) -> None:
