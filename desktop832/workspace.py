@@ -13,7 +13,7 @@ from pathlib import Path
 from .domain import rules
 from .domain.counting import Tally
 from .domain.findings import Finding
-from .domain.model import AnnualPlan, UnitProfile
+from .domain.model import AnnualPlan, UnitProfile, plan_for_year
 from .domain.policy import Policy
 from .policies import PolicyLibrary
 from .store.database import Store
@@ -54,15 +54,7 @@ class Workspace:
     def plan(self, year: int) -> AnnualPlan:
         """The year's plan (last year's figures as last year's plan has them now), or a new one
         started from last year's figures (not yet saved)."""
-        plan, previous = self.store.plan(year), self.store.plan(year - 1)
-        if plan is not None:
-            return plan.following(previous)
-        return previous.next_year() if previous else AnnualPlan(year)
-
-    def last_year_is_planned(self, year: int) -> bool:
-        """Whether last year's figures of ``year`` come from a plan in this file (see ``plan``)."""
-        previous = self.store.plan(year - 1)
-        return previous is not None and previous.reserve_amount is not None
+        return plan_for_year(year, self.store.plan(year), self.store.plan(year - 1))
 
     def policy_for(self, profile: UnitProfile, plan: AnnualPlan) -> Policy | None:
         return self.library.for_plan(profile, plan)

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from desktop832.domain.model import AnnualPlan
+from desktop832.domain.model import AnnualPlan, sets_last_year
 from desktop832.store.database import Store
 from desktop832.ui.main_window import TAB_QUOTA
 from desktop832.workspace import Workspace
@@ -30,7 +30,7 @@ def test_the_workspace_reads_a_corrected_last_year(tmp_path, profile, plan):
         workspace = Workspace(store)
         assert workspace.plan(2024).last_year_amount == D("160000.00")
         assert workspace.plan(2024).last_year_ratio == D("20.00")
-        assert workspace.last_year_is_planned(2024) and not workspace.last_year_is_planned(2023)
+        assert sets_last_year(store.plan(2023)) and not sets_last_year(store.plan(2022))
 
 
 def test_correcting_last_year_changes_this_years_check(qtbot, make_window, tmp_path, profile, plan):

@@ -196,7 +196,7 @@ class AnnualPlan:
         year's comparison follows. Without a plan for last year (the first year in the file) the
         figures the clerk typed stay.
         """
-        if previous is None or previous.reserve_amount is None:
+        if not sets_last_year(previous):
             return self
         return self.with_(last_year_amount=previous.reserve_amount, last_year_ratio=previous.reserve_ratio)
 
@@ -255,3 +255,16 @@ __all__ = [
     "AnnualPlan", "CanteenMode", "Channel", "FilingStatus", "Level", "OrderState", "Purchase",
     "Purpose", "ReserveBasis", "UnitProfile", "amount_for_ratio", "ratio_of", "round_down_to_fen",
 ]
+
+
+def sets_last_year(previous: AnnualPlan | None) -> bool:
+    """Whether last year's plan decides this year's "last year" figures (see ``AnnualPlan.following``)."""
+    return previous is not None and previous.reserve_amount is not None
+
+
+def plan_for_year(year: int, stored: AnnualPlan | None, previous: AnnualPlan | None) -> AnnualPlan:
+    """The year's plan as shown: the stored one following last year's, or a new one started from
+    last year's figures."""
+    if stored is not None:
+        return stored.following(previous)
+    return previous.next_year() if previous is not None else AnnualPlan(year)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoStack
 from ..domain import rules
 from ..domain.counting import Tally
 from ..domain.findings import Finding
-from ..domain.model import AnnualPlan, UnitProfile
+from ..domain.model import AnnualPlan, UnitProfile, plan_for_year, sets_last_year
 from ..domain.overview import Overview, overview
 from ..domain.policy import Policy
 from .edit_commands import EditRecords
@@ -58,9 +58,9 @@ class UnitDocument(QObject):
         """Show ``year``; with ``create`` a new year's plan (from last year's figures) is saved."""
         self.save_now()
         self.undo_stack.clear()
-        self.plan = self.workspace.plan(year)
-        self.last_year_planned = self.workspace.last_year_is_planned(year)
-        stored = self.workspace.store.plan(year)
+        stored, previous = self.workspace.store.plan(year), self.workspace.store.plan(year - 1)
+        self.plan = plan_for_year(year, stored, previous)
+        self.last_year_planned = sets_last_year(previous)
         # a new year (when asked), or last year's plan changed since: write what is shown
         if (stored is None and create) or (stored is not None and stored != self.plan):
             if not self.workspace.store.readonly:
