@@ -1,4 +1,5 @@
 import datetime as dt
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -140,3 +141,11 @@ def test_add_file_refuses_a_bad_file_and_copies_nothing(tmp_path):
 def test_load_policy_file_missing(tmp_path):
     with pytest.raises(PolicyError, match="无法读取"):
         load_policy_file(tmp_path / "nope.toml")
+
+
+def test_hidden_files_in_a_policy_folder_are_not_policies(tmp_path):
+    # a copy still being written sits beside the real files under a hidden name until it is complete
+    (tmp_path / ".cn-2025.toml.3f2a.tmp.toml").write_text("format = 1\nid = ", "utf-8")
+    shutil.copyfile(ROOT / "resources" / "policies" / "cn-2024.toml", tmp_path / "cn-2024.toml")
+    found, errors = discover([tmp_path])
+    assert list(found) == ["cn-2024"] and errors == []

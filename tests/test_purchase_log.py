@@ -15,6 +15,7 @@ from desktop832.store.database import Store
 from desktop832.store.errors import StoreError
 from desktop832.ui import purchase_log_fields as fields
 from desktop832.ui.purchase_commands import AddPurchase
+from desktop832.ui.main_window import TAB_PURCHASES
 from desktop832.ui.purchase_log import PurchaseLogTab
 from desktop832.workspace import Workspace
 from tests.gui_helpers import choose, type_ascii, type_chinese
@@ -609,3 +610,12 @@ def test_tab_in_the_purchase_form_follows_the_fields_down(qtbot, tab):
     assert set(visited[-2:]) == {ok, cancel}  # then the buttons, in the order they stand
     assert form.note_edit.toPlainText() == ""  # Tab left the note without typing into it
     dialog.reject()
+
+
+def test_the_log_opens_for_a_year_no_policy_covers(qtbot, make_window, monkeypatch):
+    monkeypatch.setattr(Workspace, "policy_for", lambda self, profile, plan: None)  # no policy file applies
+    window = make_window()
+    assert window.document.policy is None
+    window.tabs.setCurrentIndex(TAB_PURCHASES)
+    assert isinstance(window.tabs.currentWidget(), PurchaseLogTab)
+    assert window.tabs.currentWidget() is window.purchase_tab

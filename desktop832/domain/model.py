@@ -253,7 +253,8 @@ class Purchase:
 
 __all__ = [
     "AnnualPlan", "CanteenMode", "Channel", "FilingStatus", "Level", "OrderState", "Purchase",
-    "Purpose", "ReserveBasis", "UnitProfile", "amount_for_ratio", "ratio_of", "round_down_to_fen",
+    "Purpose", "ReserveBasis", "UnitProfile", "amount_for_ratio", "plan_for_year", "ratio_of", "round_down_to_fen",
+    "sets_last_year",
 ]
 
 

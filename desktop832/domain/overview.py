@@ -14,7 +14,9 @@ from .findings import Finding, Severity
 from .model import AnnualPlan, FilingStatus, UnitProfile
 from .money import format_money, format_percent, round_up_to_fen
 from .policy import Policy
-from .requirements import deadline_status, reserve_target
+from .requirements import (
+    PER_MEMBER_OR_WELFARE_SHARE, SHARE_OF_UNION_PURCHASES, deadline_status, reserve_target, union_exempt,
+)
 
 CANTEEN_RULES = ("canteen-ratio", "canteen-not-below-last-year", "canteen-outsourced", "canteen-shared", "canteen-none")
 UNION_RULES = ("union-standard", "union-cap")
@@ -121,9 +123,10 @@ def union_figures(profile: UnitProfile, plan: AnnualPlan, policy: Policy) -> lis
     money = lambda v: "—" if v is None else format_money(round_up_to_fen(v)) + " 元"  # noqa: E731
     percent = lambda v: "—" if v is None else format_percent(v.quantize(Decimal("0.01")))  # noqa: E731
 
-    per_member_min = standard["per_member"] if standard and standard["mode"] == "per-member-or-welfare-share" else None
-    welfare_min = standard["welfare_share"] if standard and standard["mode"] == "per-member-or-welfare-share" else None
-    purchase_min = standard["union_purchase_share"] if standard and standard["mode"] == "share-of-union-purchases" else None
+    either_mode = standard is not None and standard["mode"] == PER_MEMBER_OR_WELFARE_SHARE
+    per_member_min = standard["per_member"] if either_mode else None
+    welfare_min = standard["welfare_share"] if either_mode else None
+    purchase_min = standard["union_purchase_share"] if standard and standard["mode"] == SHARE_OF_UNION_PURCHASES else None
     either = per_member_min is not None and welfare_min is not None
     either_met = either and (
         (per_member is not None and per_member >= per_member_min) or (welfare_share is not None and welfare_share >= welfare_min)
@@ -153,6 +156,6 @@ def union_figures(profile: UnitProfile, plan: AnnualPlan, policy: Policy) -> lis
         "占工会农副产品采购总额", percent(purchase_share),
         f"不低于 {format_percent(purchase_min)}" if purchase_min is not None else "—", met(purchase_share, purchase_min),
     ))
-    if not profile.has_union_funds and standard and standard["no_funds_exempt"]:
+    if union_exempt(profile, policy):
         figures = [dataclasses.replace(f, met=None) if "每名职工" not in f.label else f for f in figures]
     return figures

@@ -368,6 +368,8 @@ def discover(directories: Iterable[Path]) -> tuple[dict[str, Policy], list[Polic
         if not directory.is_dir():
             continue
         for path in sorted(directory.glob("*.toml")):
+            if path.name.startswith("."):
+                continue  # hidden: a copy still being written, an editor's lock file
             try:
                 policy = load_policy_file(path)
             except PolicyError as exc:

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from .model import AnnualPlan, CanteenMode, UnitProfile, amount_for_ratio
-from .money import format_money, format_percent
+from .money import ZERO, format_money, format_percent
 from .policy import Policy
 
 # --- canteen ---------------------------------------------------------------------------------
@@ -63,9 +63,8 @@ def reserve_target(profile: UnitProfile, plan: AnnualPlan) -> Decimal:
 
     The canteen reserve counts only where the unit itself reserves a canteen share.
     """
-    zero = Decimal("0.00")
-    canteen = (plan.reserve_amount or zero) if canteen_reserve_applies(profile) else zero
-    return canteen + (plan.union_reserve or zero)
+    canteen = (plan.reserve_amount or ZERO) if canteen_reserve_applies(profile) else ZERO
+    return canteen + (plan.union_reserve or ZERO)
 
 
 # --- union -----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ..domain.findings import Finding
 from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO
 from ..domain.policy import Policy
-from ..domain.requirements import canteen_reserve_applies  # noqa: F401 - re-exported for the layout
+from ..domain.requirements import canteen_reserve_applies
 from . import fingerprint as fp
 
 PROFILE_LABELS = {

@@ -17,9 +17,9 @@ from ..domain.model import CanteenMode, Purpose
 from ..domain.money import format_money, format_percent
 from . import fingerprint as fp
 from .export_data import (
-    PLAN_LABELS, PROFILE_LABELS, ExportData, canteen_reserve_applies, canteen_situation, summary_note,
-    total_reserve,
+    PLAN_LABELS, PROFILE_LABELS, ExportData, canteen_situation, summary_note, total_reserve,
 )
+from ..domain.requirements import canteen_reserve_applies
 
 PRINT_SHEET = "预留份额填报表"
 SUMMARY_SHEET = "汇总数据"

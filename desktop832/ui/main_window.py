@@ -360,10 +360,10 @@ class MainWindow(QMainWindow):
 
         A hidden (or not yet built) log stays stale and catches up when its tab is chosen."""
         document = self.document
-        if self.tabs.currentIndex() != TAB_PURCHASES or document is None or document.policy is None:
+        if self.tabs.currentIndex() != TAB_PURCHASES or document is None:
             return
-        tab = self.purchase_tab
-        if tab is not None and self._purchase_tab_stale:
+        tab = self.purchase_tab  # built the first time it is shown
+        if tab is not None and self._purchase_tab_stale and document.policy is not None:
             self._purchase_tab_stale = False
             tab.set_year(document.year, document.plan, document.policy, document.profile)
 

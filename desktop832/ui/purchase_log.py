@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.model import OrderState, Purpose
 from ..domain.money import format_money, format_percent
-from ..domain.overview import reserve_target
+from ..domain.requirements import reserve_target
 from ..domain.pace import pace
 from ..store import purchase_queries as q
 from . import purchase_log_fields as fields
