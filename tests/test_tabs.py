@@ -9,7 +9,6 @@ import pytest
 
 from desktop832.domain.model import CanteenMode
 from desktop832.domain.rules import evaluate
-from desktop832.ui.binding import Binder
 from desktop832.ui.tabs.quota import QuotaTab
 from desktop832.ui.tabs.union import UnionTab
 
@@ -25,7 +24,6 @@ def document(policy, profile, plan, today=dt.date(2024, 2, 1), last_year_planned
 @pytest.fixture
 def quota(qtbot):
     tab = QuotaTab()
-    tab.bind(Binder(tab))
     qtbot.addWidget(tab)
     return tab
 

@@ -332,6 +332,8 @@ class MainWindow(QMainWindow):
     def _document_changed(self, source: str) -> None:
         document = self.document
         self.binder.refresh(document.value)
+        for key in ("plan.last_year_amount", "plan.last_year_ratio"):  # taken from last year's plan
+            self.binder.set_locked(key, document.last_year_planned)
         self.binder.mark(document.findings)
         for tab in (self.overview_tab, self.profile_tab, self.quota_tab, self.union_tab):
             tab.refresh(document)

@@ -36,7 +36,6 @@ class QuotaTab(FormWidget):
         self.policy_combo.activated.connect(lambda i: self.policyChosen.emit(self.policy_combo.itemData(i) or AUTOMATIC))
 
     def bind(self, b) -> None:
-        self.binder = b
         b.line(self.canteen_total_edit, "plan.canteen_total", f.money("食堂食材采购总额"), f.show_money)
         b.line(self.reserve_amount_edit, "plan.reserve_amount", f.money("预留金额"), f.show_money)
         b.line(self.reserve_ratio_edit, "plan.reserve_ratio", f.percent("预留比例"), f.show_percent)
@@ -66,13 +65,11 @@ class QuotaTab(FormWidget):
         self.minimum_label.setText(
             f"按政策（{format_percent(minimum.floor_ratio)}）应不低于 {format_money(minimum.amount)} 元" if minimum else ""
         )
-        # with a plan for last year in the file its figures come from there, and are changed there
+        # with a plan for last year in the file its figures come from there (the window locks them)
         planned = document.last_year_planned
-        for key, label, what in (
-            ("plan.last_year_amount", self.last_year_amount_edit_label, "预留金额（元）"),
-            ("plan.last_year_ratio", self.last_year_ratio_edit_label, "预留比例（%）"),
+        for label, what in (
+            (self.last_year_amount_edit_label, "预留金额（元）"), (self.last_year_ratio_edit_label, "预留比例（%）"),
         ):
-            self.binder.set_locked(key, planned)
             label.setText(f"{plan.year - 1} 年度{what}" if planned else f"上年度{what}")
             label.setToolTip(f"取自 {plan.year - 1} 年度的计划；要更正，请在“年度”中选择 {plan.year - 1} 年度修改。" if planned else "")
         # the explanation becomes required when the reserve drops below last year's
