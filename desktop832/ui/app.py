@@ -66,6 +66,26 @@ def preload_store_libraries() -> None:
     threading.Thread(target=load, name="preload-sqlalchemy", daemon=True).start()
 
 
+def close_when_the_system_asks(app, window) -> None:
+    """A logout, a shutdown or ``kill`` ends the window as the clerk closing it would.
+
+    The session manager's request (Windows' end-of-session message among them) saves what was
+    being typed; SIGTERM closes the window, which saves, releases the file's lock and lets the
+    demo copy be cleaned up at exit.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    app.commitDataRequest.connect(lambda _manager: window.save_now())
+    if os.name == "posix":
+        signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, window.close))
+        # Python runs a signal handler only between its own bytecodes: give it a turn now and then
+        wakeup = QTimer(app)
+        wakeup.timeout.connect(lambda: None)
+        wakeup.start(300)
+
+
 def run_gui(args) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -83,6 +103,7 @@ def run_gui(args) -> int:
     handler = install_excepthook(
         app, window=lambda: window, before_dialog=lambda: window.document and window.document.save_now()
     )
+    close_when_the_system_asks(app, window)
     start = choose_start_file(args, window.settings)
     window.show()
     app.processEvents()  # paint first, then open the file (the store's imports cost more)
