@@ -56,6 +56,11 @@ class Workspace:
         started from last year's figures (not yet saved)."""
         return plan_for_year(year, self.store.plan(year), self.store.plan(year - 1))
 
+    def saved_plan(self, year: int) -> AnnualPlan | None:
+        """The year's plan as :meth:`plan` shows it, or ``None`` when nothing is saved for the year."""
+        stored = self.store.plan(year)
+        return None if stored is None else plan_for_year(year, stored, self.store.plan(year - 1))
+
     def policy_for(self, profile: UnitProfile, plan: AnnualPlan) -> Policy | None:
         return self.library.for_plan(profile, plan)
 

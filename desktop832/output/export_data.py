@@ -255,9 +255,9 @@ def exported_plan(plan: AnnualPlan, today: dt.date) -> AnnualPlan:
 
 def collect(workspace, year: int, today: dt.date) -> ExportData:
     """Everything the year's export shows, with the plan already marked as exported."""
-    if workspace.store.plan(year) is None:
+    plan = workspace.saved_plan(year)
+    if plan is None:
         raise ExportError(f"{year} 年度还没有填报数据，无法导出")
-    plan = workspace.plan(year)  # last year's figures as last year's plan has them now
     profile = workspace.store.profile()
     plan = exported_plan(plan, today)
     policy = workspace.policy_for(profile, plan)

@@ -85,10 +85,10 @@ def _confirm(parent, text: str) -> bool:
 
 def export_with_dialog(parent: QWidget | None, workspace, year: int, path: Path | str | None = None) -> ExportResult | None:
     """Ask what needs asking, write the file on a worker thread, show the fingerprint."""
-    if workspace.store.plan(year) is None:
+    plan = workspace.saved_plan(year)  # as the export writes it
+    if plan is None:
         QMessageBox.information(parent, TITLE, f"{year} 年度还没有填报数据，无法导出。")
         return None
-    plan = workspace.plan(year)  # as the export writes it (last year's figures from last year's plan)
     if plan.filing_status in (FilingStatus.SUPERVISOR_CONFIRMED, FilingStatus.FINANCE_CONFIRMED):
         if not _confirm(parent, f"{year} 年度的填报已是“{plan.filing_status.value}”。重新导出会把状态改回"
                                 "“已导出待确认”并清除确认日期，新文件需要重新确认。继续吗？"):
