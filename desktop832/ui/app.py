@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 STYLE = """
+QLineEdit:read-only, QPlainTextEdit[readOnly="true"] { background: #f2f2f2; color: #444; }
 QLineEdit[finding="error"], QPlainTextEdit[finding="error"], QComboBox[finding="error"] {
     border: 1px solid #c62828; background: #fff4f4;
 }
