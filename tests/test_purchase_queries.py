@@ -180,7 +180,7 @@ def test_reasons_follow_the_policy(policies):
 def test_delete_many_and_restore(store):
     kept = store.add_purchase(Purchase(date=dt.date(2024, 1, 1), amount=D("1")))
     gone = [store.add_purchase(Purchase(date=dt.date(2024, 1, d), amount=D(d))) for d in (2, 3)]
-    q.delete_purchases(store, [p.id for p in gone])
+    store.delete_purchases([p.id for p in gone])
     assert store.purchases(2024) == [kept]
     store.add_purchases(gone)
     assert store.purchases(2024) == [kept, *gone]

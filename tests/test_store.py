@@ -64,8 +64,8 @@ def test_bulk_insert_is_all_or_nothing(db):
     with Store.open(db) as store:
         good = Purchase(date=dt.date(2024, 1, 2), amount=D("1"))
         with pytest.raises(RuntimeError, match="cancelled"):
-            with store.session() as s:
-                store.add_purchases([good, good], session=s)
+            with store.transaction() as connection:
+                store.add_purchases([good, good], connection=connection)
                 raise RuntimeError("cancelled halfway")
         assert store.purchase_count() == 0
 
@@ -112,12 +112,12 @@ def test_migrated_schema_matches_the_models(db):
     from alembic.migration import MigrationContext
     from sqlalchemy import create_engine
 
-    from desktop832.store.models import Base
+    from desktop832.store.tables import metadata
 
     Store.open(db).close()
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
     assert diff == []
 

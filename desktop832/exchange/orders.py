@@ -448,16 +448,16 @@ def _known(order: ParsedOrder, have: ExistingOrder) -> Known:
 
 
 def existing_orders(store) -> dict[str, ExistingOrder]:
-    """Order number → what the log holds, read as plain rows (no ORM objects)."""
+    """Order number → what the log holds."""
     from sqlalchemy import select
 
-    from ..store.models import PurchaseRow
+    from ..store.tables import purchase
 
-    query = select(PurchaseRow.order_no, PurchaseRow.id, PurchaseRow.state, PurchaseRow.paid_on, PurchaseRow.channel)
-    with store.session() as s:
+    query = select(purchase.c.order_no, purchase.c.id, purchase.c.state, purchase.c.paid_on, purchase.c.channel)
+    with store.reader() as connection:
         return {
             row[0]: ExistingOrder(*row[1:])
-            for row in s.execute(query.where(PurchaseRow.order_no != "").order_by(PurchaseRow.id))
+            for row in connection.execute(query.where(purchase.c.order_no != "").order_by(purchase.c.id))
         }
 
 
@@ -505,9 +505,9 @@ def commit(
 ) -> ImportResult:
     """Write the accepted rows in one transaction. Rows with errors block the import unless
     ``skip_errors``; a cancel (or any failure) part-way rolls everything back."""
-    from sqlalchemy import select, update
+    from sqlalchemy import bindparam, select, update
 
-    from ..store.models import PurchaseRow
+    from ..store.tables import purchase
 
     if preview.errors and not skip_errors:
         raise ImportBlocked(f"有 {preview.error_rows} 行数据有错误，未导入任何数据：请改正后重新导入，或选择跳过有错误的行", preview)
@@ -516,21 +516,19 @@ def commit(
     updates = preview.updates
     total = len(orders) + len(updates)
     added = 0
-    with store.session() as s:
+    with store.transaction() as connection:
         # the log may have changed since the preview (another window, an undo): check again here
-        taken = set(s.scalars(select(PurchaseRow.order_no).where(PurchaseRow.order_no != "")))
+        taken = set(connection.scalars(select(purchase.c.order_no).where(purchase.c.order_no != "")))
         fresh = [o for o in orders if o.order_no not in taken]
-        # The ORM sends one batch per run of rows leaving the same fields empty; unpaid and paid
-        # orders alternate in a platform list, so keep each kind together (file order within it).
-        fresh.sort(key=lambda o: o.paid_on is None)
         progress(0, total)
         for start in range(0, len(fresh), chunk):
             part = fresh[start : start + chunk]
-            store.add_purchases((o.purchase(preview.default_purpose) for o in part), session=s)
+            store.add_purchases((o.purchase(preview.default_purpose) for o in part), connection=connection)
             added += len(part)
             progress(added, total)
         if updates:
-            s.execute(update(PurchaseRow), updates)
+            by_id = update(purchase).where(purchase.c.id == bindparam("stored_id"))
+            connection.execute(by_id, [{"stored_id": u["id"], "state": u["state"], "paid_on": u["paid_on"]} for u in updates])
         progress(total, total)
     fresh_rows = {o.row for o in fresh}
     return ImportResult(

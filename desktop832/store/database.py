@@ -12,15 +12,13 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from sqlalchemy import create_engine, delete, event, func, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, create_engine, delete, event, func, insert, select
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.model import AnnualPlan, Purchase, UnitProfile
-from . import schema
+from . import schema, tables
 from .errors import StoreError, translate
-from .models import PlanRow, ProfileRow, PurchaseRow, SettingRow
 
 _PROFILE_FIELDS = [f.name for f in dataclasses.fields(UnitProfile)]
 _PLAN_FIELDS = [f.name for f in dataclasses.fields(AnnualPlan)]
@@ -76,13 +74,12 @@ def backup_copy(path: Path, destination: Path) -> Path:
 
 
 class Store:
-    """The unit's data file. Methods take and return domain values, never ORM rows."""
+    """The unit's data file. Methods take and return domain values, never database rows."""
 
     def __init__(self, path: Path, engine: Engine, readonly: bool = False):
         self.path = path
         self.readonly = readonly
         self._engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -124,13 +121,13 @@ class Store:
         self.close()
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator[Connection]:
         """One transaction: committed when the block ends, rolled back on any error."""
         if self.readonly:
             raise StoreError("数据文件以只读方式打开，不能修改。", "readonly")
         try:
-            with self._sessions.begin() as session:
-                yield session
+            with self._engine.begin() as connection:
+                yield connection
         except SQLAlchemyError as exc:
             known = translate(exc, self.path)
             if known:
@@ -142,10 +139,11 @@ class Store:
             raise
 
     @contextlib.contextmanager
-    def _reader(self) -> Iterator[Session]:
+    def reader(self) -> Iterator[Connection]:
+        """A connection for reading; what it saw is let go when the block ends."""
         try:
-            with self._sessions() as session:
-                yield session
+            with self._engine.connect() as connection:
+                yield connection
         except SQLAlchemyError as exc:
             known = translate(exc, self.path)
             if known:
@@ -153,133 +151,151 @@ class Store:
             raise
 
     def _ensure_profile(self) -> None:
-        with self.session() as s:
-            if s.get(ProfileRow, 1) is None:
-                s.add(ProfileRow(id=1, **_values(UnitProfile(), _PROFILE_FIELDS)))
+        # read first: a file that is already set up is never written to (it may be read-only)
+        with self.transaction() as c:
+            if c.scalar(select(tables.profile.c.id).where(tables.profile.c.id == 1)) is None:
+                c.execute(insert(tables.profile), {"id": 1, **_values(UnitProfile(), _PROFILE_FIELDS)})
 
     # --- profile ------------------------------------------------------------------------------
 
     def profile(self) -> UnitProfile:
-        with self._reader() as s:
-            row = s.get(ProfileRow, 1)
-            return UnitProfile() if row is None else UnitProfile(**_values(row, _PROFILE_FIELDS))
+        with self.reader() as c:
+            row = c.execute(select(tables.profile).where(tables.profile.c.id == 1)).first()
+        return UnitProfile() if row is None else UnitProfile(**_fields(row, _PROFILE_FIELDS))
 
     def save_profile(self, profile: UnitProfile) -> None:
-        with self.session() as s:
-            s.merge(ProfileRow(id=1, **_values(profile, _PROFILE_FIELDS)))
+        with self.transaction() as c:
+            _write(c, tables.profile, {"id": 1, **_values(profile, _PROFILE_FIELDS)})
 
     # --- plans --------------------------------------------------------------------------------
 
     def years(self) -> list[int]:
-        with self._reader() as s:
-            return list(s.scalars(select(PlanRow.year).order_by(PlanRow.year)))
+        with self.reader() as c:
+            return list(c.scalars(select(tables.plan.c.year).order_by(tables.plan.c.year)))
 
     def plan(self, year: int) -> AnnualPlan | None:
-        with self._reader() as s:
-            row = s.get(PlanRow, year)
-            return None if row is None else AnnualPlan(**_values(row, _PLAN_FIELDS))
+        with self.reader() as c:
+            row = c.execute(select(tables.plan).where(tables.plan.c.year == year)).first()
+        return None if row is None else AnnualPlan(**_fields(row, _PLAN_FIELDS))
 
     def plans(self) -> list[AnnualPlan]:
-        with self._reader() as s:
-            return [AnnualPlan(**_values(r, _PLAN_FIELDS)) for r in s.scalars(select(PlanRow).order_by(PlanRow.year))]
+        with self.reader() as c:
+            rows = c.execute(select(tables.plan).order_by(tables.plan.c.year)).all()
+        return [AnnualPlan(**_fields(row, _PLAN_FIELDS)) for row in rows]
 
     def save_plan(self, plan: AnnualPlan) -> None:
-        with self.session() as s:
-            s.merge(PlanRow(**_values(plan, _PLAN_FIELDS)))
+        with self.transaction() as c:
+            _write(c, tables.plan, _values(plan, _PLAN_FIELDS))
 
     def delete_plan(self, year: int) -> None:
-        with self.session() as s:
-            s.execute(delete(PlanRow).where(PlanRow.year == year))
+        with self.transaction() as c:
+            c.execute(delete(tables.plan).where(tables.plan.c.year == year))
 
     # --- purchases ----------------------------------------------------------------------------
 
     def purchases(self, year: int | None = None) -> list[Purchase]:
-        """Purchases as domain values, fetched as plain rows (ORM objects are 5× slower to load)."""
-        columns = [getattr(PurchaseRow, name) for name in _PURCHASE_FIELDS]
-        query = select(*columns).order_by(PurchaseRow.date, PurchaseRow.id)
+        purchase = tables.purchase
+        query = select(*[purchase.c[name] for name in _PURCHASE_FIELDS]).order_by(purchase.c.date, purchase.c.id)
         if year is not None:
-            query = query.where(PurchaseRow.year == year)
-        with self._reader() as s:
-            return [Purchase(*row) for row in s.execute(query)]
+            query = query.where(purchase.c.year == year)
+        with self.reader() as c:
+            return [Purchase(*row) for row in c.execute(query)]
 
     def purchase(self, purchase_id: int) -> Purchase | None:
-        with self._reader() as s:
-            row = s.get(PurchaseRow, purchase_id)
-            return None if row is None else Purchase(**_values(row, _PURCHASE_FIELDS))
+        purchase = tables.purchase
+        query = select(*[purchase.c[name] for name in _PURCHASE_FIELDS]).where(purchase.c.id == purchase_id)
+        with self.reader() as c:
+            row = c.execute(query).first()
+        return None if row is None else Purchase(*row)
 
     def purchase_count(self, year: int | None = None) -> int:
-        query = select(func.count()).select_from(PurchaseRow)
+        query = select(func.count()).select_from(tables.purchase)
         if year is not None:
-            query = query.where(PurchaseRow.year == year)
-        with self._reader() as s:
-            return s.scalar(query)
+            query = query.where(tables.purchase.c.year == year)
+        with self.reader() as c:
+            return c.scalar(query)
 
     def add_purchase(self, purchase: Purchase) -> Purchase:
-        with self.session() as s:
-            row = PurchaseRow(year=purchase.date.year, **_values(purchase, _PURCHASE_FIELDS, skip=("id",)))
-            if purchase.id is not None:
-                row.id = purchase.id  # undo of a delete restores the same id
-            s.add(row)
-            s.flush()
-            return dataclasses.replace(purchase, id=row.id)
+        """Store ``purchase``; a new one (``id`` None) gets the next id, an undone delete its old one."""
+        with self.transaction() as c:
+            result = c.execute(insert(tables.purchase), _purchase_values(purchase))
+            return dataclasses.replace(purchase, id=result.inserted_primary_key[0])
 
-    def add_purchases(self, purchases: Iterable[Purchase], session: Session | None = None) -> int:
-        """Insert many purchases in one transaction (all or none); returns how many."""
-        rows = [
-            {"year": p.date.year, **_values(p, _PURCHASE_FIELDS, skip=() if p.id is not None else ("id",))}
-            for p in purchases
-        ]
+    def add_purchases(self, purchases: Iterable[Purchase], connection: Connection | None = None) -> int:
+        """Insert many purchases in one transaction (all or none), or in ``connection``'s; returns how many."""
+        rows = [_purchase_values(p) for p in purchases]
         if not rows:
             return 0
-        if session is not None:
-            session.execute(insert(PurchaseRow), rows)
+        if connection is not None:
+            connection.execute(insert(tables.purchase), rows)
         else:
-            with self.session() as s:
-                s.execute(insert(PurchaseRow), rows)
+            with self.transaction() as c:
+                c.execute(insert(tables.purchase), rows)
         return len(rows)
 
     def update_purchase(self, purchase: Purchase) -> None:
         if purchase.id is None:
             raise ValueError("update_purchase needs a stored purchase")
-        with self.session() as s:
-            s.merge(PurchaseRow(year=purchase.date.year, **_values(purchase, _PURCHASE_FIELDS)))
+        with self.transaction() as c:
+            _write(c, tables.purchase, _purchase_values(purchase))
 
     def delete_purchase(self, purchase_id: int) -> None:
-        with self.session() as s:
-            s.execute(delete(PurchaseRow).where(PurchaseRow.id == purchase_id))
+        self.delete_purchases([purchase_id])
+
+    def delete_purchases(self, purchase_ids: Iterable[int]) -> None:
+        """Delete several purchases in one transaction (all or none)."""
+        with self.transaction() as c:
+            c.execute(delete(tables.purchase).where(tables.purchase.c.id.in_(list(purchase_ids))))
 
     def order_numbers(self) -> set[str]:
-        with self._reader() as s:
-            return {n for n in s.scalars(select(PurchaseRow.order_no).where(PurchaseRow.order_no != ""))}
+        order_no = tables.purchase.c.order_no
+        with self.reader() as c:
+            return set(c.scalars(select(order_no).where(order_no != "")))
 
     # --- settings -----------------------------------------------------------------------------
 
     def setting(self, key: str, default: str = "") -> str:
-        with self._reader() as s:
-            row = s.get(SettingRow, key)
-            return default if row is None else row.value
+        with self.reader() as c:
+            value = c.scalar(select(tables.setting.c.value).where(tables.setting.c.key == key))
+        return default if value is None else value
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.session() as s:
-            s.merge(SettingRow(key=key, value=value))
+        with self.transaction() as c:
+            _write(c, tables.setting, {"key": key, "value": value})
 
     # --- whole-file operations ----------------------------------------------------------------
 
     def replace_all(self, profile: UnitProfile, plans: Sequence[AnnualPlan], purchases: Sequence[Purchase]) -> None:
         """Replace everything in one transaction (used by ``load``)."""
-        with self.session() as s:
-            s.execute(delete(PurchaseRow))
-            s.execute(delete(PlanRow))
-            s.merge(ProfileRow(id=1, **_values(profile, _PROFILE_FIELDS)))
-            for plan in plans:
-                s.add(PlanRow(**_values(plan, _PLAN_FIELDS)))
-            s.flush()
-            self.add_purchases(purchases, session=s)
+        with self.transaction() as c:
+            c.execute(delete(tables.purchase))
+            c.execute(delete(tables.plan))
+            _write(c, tables.profile, {"id": 1, **_values(profile, _PROFILE_FIELDS)})
+            if plans:
+                c.execute(insert(tables.plan), [_values(plan, _PLAN_FIELDS) for plan in plans])
+            self.add_purchases(purchases, connection=c)
 
     def integrity_ok(self) -> bool:
-        with self._reader() as s:
-            return s.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        with self.reader() as c:
+            return c.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
 
 
-def _values(obj, names: Sequence[str], skip: Sequence[str] = ()) -> dict:
-    return {name: getattr(obj, name) for name in names if name not in skip}
+def _values(obj, names: Sequence[str]) -> dict:
+    return {name: getattr(obj, name) for name in names}
+
+
+def _fields(row: Row, names: Sequence[str]) -> dict:
+    mapping = row._mapping
+    return {name: mapping[name] for name in names}
+
+
+def _purchase_values(purchase: Purchase) -> dict:
+    # every row names every column, ``id`` None included (SQLite then picks the next id): one
+    # executemany takes rows only when they all name the same columns
+    return {"year": purchase.date.year, **_values(purchase, _PURCHASE_FIELDS)}
+
+
+def _write(connection: Connection, table: Table, values: dict) -> None:
+    """Insert or overwrite the whole row with ``values``' primary key (the tables have no
+    foreign keys or triggers, so SQLite's replace is exactly an upsert of every column)."""
+    connection.execute(insert(table).prefix_with("OR REPLACE"), values)

@@ -20,8 +20,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import delete
-
 from ..domain.counting import (
     Group, OverduePayment, Tally, counted_purposes, max_unpaid_days, overdue_days, payment_due, tally_groups,
     why_not_counted,
@@ -32,7 +30,6 @@ from ..domain.policy import Policy
 from ..domain.text import normalise
 from .database import Store
 from .errors import translate
-from .models import PurchaseRow
 
 # The raw row: what ``purchase_rows`` returns for each id, in this order.
 ROW_COLUMNS = (
@@ -224,10 +221,10 @@ def _year_condition(store: Store, year: int) -> str:
 
 @contextlib.contextmanager
 def _connection(store: Store) -> Iterator[sqlite3.Connection]:
-    """The plain sqlite3 connection under a read session: its tuples cost a third of SQLAlchemy rows."""
-    with store._reader() as session:
+    """The plain sqlite3 connection under a store reader: its tuples cost a third of SQLAlchemy rows."""
+    with store.reader() as reader:
         try:
-            yield session.connection().connection.driver_connection
+            yield reader.connection.driver_connection
         except sqlite3.Error as exc:
             known = translate(exc, store.path)
             if known:
@@ -283,12 +280,6 @@ def to_purchase(row: Sequence) -> Purchase:
         paid_on=dt.date.fromisoformat(row[PAID_ON]) if row[PAID_ON] else None, evaluated=bool(row[EVALUATED]),
         note=row[NOTE],
     )
-
-
-def delete_purchases(store: Store, ids: Iterable[int]) -> None:
-    """Delete several purchases in one transaction (all or none)."""
-    with store.session() as s:
-        s.execute(delete(PurchaseRow).where(PurchaseRow.id.in_(list(ids))))
 
 
 def year_tally(store: Store, year: int, policy: Policy | None, today: dt.date) -> Tally:

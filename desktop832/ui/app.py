@@ -60,7 +60,6 @@ def preload_store_libraries() -> None:
     def load() -> None:
         try:
             import sqlalchemy.dialects.sqlite  # noqa: F401  (the import is the work)
-            import sqlalchemy.orm  # noqa: F401
         except Exception:  # noqa: BLE001  (not shown from here: see above)
             pass
 

@@ -264,7 +264,7 @@ class PurchaseTableModel(QAbstractTableModel):
 
     def remove(self, purchases: list[Purchase]) -> bool:
         def remove() -> None:
-            q.delete_purchases(self.store, [p.id for p in purchases])
+            self.store.delete_purchases([p.id for p in purchases])
 
         return self._write(remove)
 
