@@ -52,9 +52,11 @@ def setup_logging(level: int = logging.INFO, *, log_path: Path | None = None) ->
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)
+    system = platform.uname()  # not platform.platform(): it reads the Python binary, 9 ms at every start
     log.info(
-        "desktop832 %s started: Python %s, %s, %s",
-        __version__, platform.python_version(), platform.platform(), _qt_version(),
+        "desktop832 %s started: Python %s, %s %s %s (%s), %s",
+        __version__, platform.python_version(), system.system, system.release, system.version, system.machine,
+        _qt_version(),
     )
     return path
 

@@ -134,16 +134,37 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def _build_findings_dock(self) -> None:
-        from .findings_panel import FindingsPanel
-
-        self.findings_panel = FindingsPanel()
-        self.findings_panel.activated.connect(self.go_to_finding)
         dock = QDockWidget(self.tr("检查结果"), self)
         dock.setObjectName("findings_dock")
-        dock.setWidget(self.findings_panel)
+        dock.setWidget(QLabel(self.tr("正在检查…"), alignment=Qt.AlignmentFlag.AlignCenter))
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         dock.setMinimumWidth(280)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.findings_dock = dock
+        self._findings_panel = None  # built with the form tabs: see findings_panel
+
+    @property
+    def findings_panel(self):
+        """The findings list, built on first use (the first open builds it with the form tabs).
+
+        Until a file is open there are no findings to list, and Qt's item-view classes it needs
+        cost as much to load as a tenth of the bare window: the first paint shows a placeholder.
+        """
+        if self._findings_panel is None:
+            self._build_findings_panel()
+        return self._findings_panel
+
+    def _build_findings_panel(self) -> None:
+        if self._findings_panel is not None:
+            return
+        from .findings_panel import FindingsPanel
+
+        panel = FindingsPanel()
+        panel.activated.connect(self.go_to_finding)
+        placeholder = self.findings_dock.widget()
+        self.findings_dock.setWidget(panel)
+        placeholder.deleteLater()
+        self._findings_panel = panel
 
     def _build_status_bar(self) -> None:
         self.save_label = QLabel()
@@ -178,6 +199,7 @@ class MainWindow(QMainWindow):
         self.quota_tab.bind(self.binder)
         self.union_tab.bind(self.binder)
         self.profile_tab.bind_union(self.binder)
+        self._build_findings_panel()  # here too: while a worker is still importing SQLAlchemy
 
     def _install_tabs(self) -> None:
         """Put the form tabs in place of their placeholders, on the first file opened."""
