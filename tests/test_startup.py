@@ -4,11 +4,16 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
-from desktop832.ui.main_window import TAB_PURCHASES, MainWindow
+from desktop832.domain.findings import Finding, Severity
+from desktop832.domain.model import AnnualPlan
+from desktop832.store.database import Store
+from desktop832.ui.main_window import FORM_TABS, TAB_OVERVIEW, TAB_PROFILE, TAB_PURCHASES, TAB_QUOTA, TAB_UNION, MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +42,11 @@ def test_the_first_paint_loads_nothing_the_data_needs(tmp_path):
     assert json.loads(done.stdout.splitlines()[-1]) == []
 
 
-def test_placeholders_until_the_file_is_open_then_the_findings(qtbot, configured_app, tmp_path):
+def form_tabs_in_place(window) -> list[bool]:
+    return [not isinstance(window.tabs.widget(i), QLabel) for i in FORM_TABS]
+
+
+def test_placeholders_until_the_file_is_open_then_the_tab_on_screen_then_the_rest(qtbot, configured_app, tmp_path):
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
@@ -47,4 +56,41 @@ def test_placeholders_until_the_file_is_open_then_the_findings(qtbot, configured
     assert window.open_database(tmp_path / "unit.sqlite", first_start=True)
     assert window.findings_dock.widget() is window.findings_panel
     assert any("请填写单位全称" in m for m in window.findings_panel.messages())
-    assert not any(isinstance(window.tabs.widget(i), QLabel) for i in range(TAB_PURCHASES))
+    # the data is shown on the tab the clerk sees; the other forms follow in the next turns
+    assert window.tabs.currentIndex() == TAB_PROFILE and window.profile_tab.welcome_label.isVisible()
+    assert form_tabs_in_place(window) == [False, True, False, False]
+    qtbot.waitUntil(lambda: all(form_tabs_in_place(window)))
+    assert isinstance(window.tabs.widget(TAB_PURCHASES), QLabel)  # the log waits until it is shown
+
+
+@pytest.fixture
+def unit_with_a_low_reserve(tmp_path, profile):
+    path = tmp_path / "unit.sqlite"
+    with Store.open(path) as store:
+        store.save_profile(profile)
+        store.save_plan(AnnualPlan(2023).with_canteen_total(D("900000")).with_reserve_amount(D("135000")))
+        store.save_plan(AnnualPlan(2024).with_canteen_total(D("1000000")).with_reserve_amount(D("100000")))
+    return path
+
+
+def test_a_tab_built_after_the_file_opened_shows_its_values_marks_and_locks(qtbot, make_window, unit_with_a_low_reserve):
+    window = make_window(unit_with_a_low_reserve, first_start=False)
+    assert window.tabs.currentIndex() == TAB_OVERVIEW
+    assert form_tabs_in_place(window) == [True, False, False, False]
+
+    window.tabs.setCurrentIndex(TAB_QUOTA)  # before the idle turns built it: built now
+    quota = window.quota_tab
+    assert window.tabs.widget(TAB_QUOTA) is quota
+    assert quota.canteen_total_edit.text() == "1,000,000.00"
+    assert quota.reserve_amount_edit.property("finding") == "error"
+    assert "低于年度食堂食材采购总额" in quota.reserve_amount_edit.toolTip()
+    assert quota.last_year_amount_edit.text() == "135,000.00" and quota.last_year_amount_edit.isReadOnly()
+    assert quota.policy_combo.count() > 1  # the policy files are offered
+
+
+def test_findings_about_union_basics_lead_to_the_union_tab_whichever_tab_was_built_first(qtbot, make_window):
+    window = make_window()  # a first start: the profile tab, which shows the union basics too, comes first
+    assert window.tabs.currentIndex() == TAB_PROFILE and isinstance(window.tabs.widget(TAB_UNION), QLabel)
+    window.go_to_finding(Finding("union-standard", Severity.ERROR, "请填写工会会员人数", "通知", ("profile.union_members",)))
+    assert window.tabs.currentIndex() == TAB_UNION
+    assert window.union_tab.u_union_members_edit.hasFocus()

@@ -33,6 +33,7 @@ class Binding:
     input_problem: str | None = None
     base_tooltip: str = ""
     shown: Any = None  # the value last displayed, to tell a real change from a refresh
+    leads: bool = True  # a finding about the key leads here (not to a second copy of the field)
 
 
 class Binder(QObject):
@@ -73,7 +74,18 @@ class Binder(QObject):
 
     # --- registering --------------------------------------------------------------------------
 
-    def line(self, widget: QLineEdit, key: str, parse: Callable[[str], Any], show: Callable[[Any], str]) -> Binding:
+    def _register(self, binding: Binding, leads: bool) -> Binding:
+        """Keep ``binding``; one made after the file was opened (a tab built later) starts with
+        the marks and the read-only state every other field already has."""
+        binding.leads = leads
+        self.bindings.append(binding)
+        self._apply_mark(binding)
+        self._apply_read_only(binding)
+        return binding
+
+    def line(
+        self, widget: QLineEdit, key: str, parse: Callable[[str], Any], show: Callable[[Any], str], *, leads: bool = True,
+    ) -> Binding:
         binding = Binding(key, widget, lambda v: None, base_tooltip=widget.toolTip())
 
         def read():
@@ -124,8 +136,7 @@ class Binder(QObject):
         widget.installEventFilter(self)
         widget.textEdited.connect(on_edit)
         widget.editingFinished.connect(on_finished)
-        self.bindings.append(binding)
-        return binding
+        return self._register(binding, leads)
 
     def text(self, widget: QPlainTextEdit, key: str, parse: Callable[[str], Any]) -> Binding:
         binding = Binding(key, widget, lambda v: None, base_tooltip=widget.toolTip())
@@ -149,10 +160,9 @@ class Binder(QObject):
         binding.show = display
         widget.installEventFilter(self)
         widget.textChanged.connect(on_change)
-        self.bindings.append(binding)
-        return binding
+        return self._register(binding, True)
 
-    def check(self, widget: QCheckBox, key: str) -> Binding:
+    def check(self, widget: QCheckBox, key: str, *, leads: bool = True) -> Binding:
         def display(value):
             if widget.isChecked() != bool(value):
                 with QSignalBlocker(widget):
@@ -160,8 +170,7 @@ class Binder(QObject):
 
         binding = Binding(key, widget, display, base_tooltip=widget.toolTip())
         widget.toggled.connect(lambda on: self._emit(binding, bool(on)))
-        self.bindings.append(binding)
-        return binding
+        return self._register(binding, leads)
 
     def combo(self, widget: QComboBox, key: str, enum_type: type[enum.Enum]) -> Binding:
         """A combo whose item texts are the enum's (Chinese) values."""
@@ -174,8 +183,7 @@ class Binder(QObject):
 
         binding = Binding(key, widget, display, base_tooltip=widget.toolTip())
         widget.currentTextChanged.connect(lambda text: text and self._emit(binding, enum_type(text)))
-        self.bindings.append(binding)
-        return binding
+        return self._register(binding, True)
 
     def editable_combo(self, widget: QComboBox, key: str) -> Binding:
         """A combo offering common values but accepting any text (province)."""
@@ -187,8 +195,7 @@ class Binder(QObject):
 
         binding = Binding(key, widget, display, base_tooltip=widget.toolTip())
         widget.currentTextChanged.connect(lambda text: self._emit(binding, text.strip()))
-        self.bindings.append(binding)
-        return binding
+        return self._register(binding, True)
 
     # --- document → widgets -------------------------------------------------------------------
 
@@ -218,7 +225,7 @@ class Binder(QObject):
             level = ""
         widget = binding.widget
         widget.setToolTip("\n".join(reasons) or binding.base_tooltip)
-        if widget.property(MARK_PROPERTY) != level:
+        if (widget.property(MARK_PROPERTY) or "") != level:  # None: never marked
             widget.setProperty(MARK_PROPERTY, level)
             widget.style().unpolish(widget)
             widget.style().polish(widget)
@@ -226,27 +233,30 @@ class Binder(QObject):
     def set_read_only(self, read_only: bool) -> None:
         """A file opened for viewing: text stays selectable, nothing can be changed."""
         self._read_only = read_only
-        self._apply_read_only()
+        for binding in self.bindings:
+            self._apply_read_only(binding)
 
     def set_locked(self, key: str, locked: bool) -> None:
         """One field shown but not editable here (its value is taken from another record)."""
         if locked != (key in self._locked):
             self._locked ^= {key}
-            self._apply_read_only()
+            for binding in self.bindings:
+                if binding.key == key:
+                    self._apply_read_only(binding)
 
-    def _apply_read_only(self) -> None:
-        for binding in self.bindings:
-            widget, read_only = binding.widget, self._read_only or binding.key in self._locked
-            if isinstance(widget, (QLineEdit, QPlainTextEdit)):
-                widget.setReadOnly(read_only)
-            else:
-                widget.setEnabled(not read_only)
+    def _apply_read_only(self, binding: Binding) -> None:
+        widget, read_only = binding.widget, self._read_only or binding.key in self._locked
+        if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+            widget.setReadOnly(read_only)
+        else:
+            widget.setEnabled(not read_only)
 
     # --- lookup -------------------------------------------------------------------------------
 
     def widget_for(self, key: str) -> QWidget | None:
-        """The first widget bound to ``key`` (tabs register their primary widget first)."""
-        return next((b.widget for b in self.bindings if b.key == key), None)
+        """The widget a finding about ``key`` leads to: the one bound with ``leads``, else any."""
+        found = [b for b in self.bindings if b.key == key]
+        return next((b.widget for b in found if b.leads), found[0].widget if found else None)
 
     def input_problems(self) -> dict[str, str]:
         return {b.key: b.input_problem for b in self.bindings if b.input_problem}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
@@ -22,6 +22,8 @@ from .icons import icon
 from .start import LAST_FILE_KEY
 
 TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION, TAB_PURCHASES = range(5)
+FORM_TABS = (TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION)
+FORM_TABS_AFTER_MS = 50  # the form tabs not on screen are built this long after a file opens
 TAB_TITLES = ("概览", "单位信息", "预留份额", "工会预算", "采购记录")
 NEW_YEAR = -1  # year combo item data for "start next year"
 
@@ -36,7 +38,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.workspace = None
         self.document = None
-        self.binder = None  # and the form tabs: made by the first open_database
+        self.binder = None  # made with the first form tab
+        self._form_tabs: dict[int, QWidget] = {}  # built when first shown or asked for: see form_tab
+        self._welcome = False  # the profile tab greets a clerk whose unit has no name yet
         self.readonly = False
         self._purchase_tab = None  # built when first shown or asked for: see purchase_tab
         self._purchase_tab_stale = False
@@ -174,44 +178,94 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.save_label, 1)
         self.statusBar().addPermanentWidget(self.policy_label)
 
-    def _make_form_tabs(self) -> None:
-        """The four form tabs, bound to the fields; they need no data file.
+    def _make_form_tabs(self, first: int) -> None:
+        """The binder, the form tab shown first and the findings panel; they need no data file.
 
-        The first open builds them before it imports the store, so Qt lays out the forms while a
-        worker thread is still importing SQLAlchemy (see ``app.preload_store_libraries``). They
-        replace the placeholders only once a file is open (``_install_tabs``).
+        The first open makes them before it imports the store, so Qt lays out the forms while a
+        worker thread is still importing SQLAlchemy (see ``app.preload_store_libraries``). The
+        other form tabs are built after the data is shown (``_build_next_form_tab``).
         """
-        if self.binder is not None:
-            return
-        from .binding import Binder
-        from .tabs.overview import OverviewTab
-        from .tabs.profile import ProfileTab
-        from .tabs.quota import QuotaTab
-        from .tabs.union import UnionTab
+        if first in FORM_TABS:
+            self.form_tab(first)
+        self._build_findings_panel()
 
-        self.binder = Binder(self)
-        self.overview_tab = OverviewTab()
-        self.profile_tab = ProfileTab()
-        self.quota_tab = QuotaTab()
-        self.union_tab = UnionTab()
-        # the union tab binds the union basics first: findings about them lead there
-        self.profile_tab.bind(self.binder)
-        self.quota_tab.bind(self.binder)
-        self.union_tab.bind(self.binder)
-        self.profile_tab.bind_union(self.binder)
-        self._build_findings_panel()  # here too: while a worker is still importing SQLAlchemy
+    def form_tab(self, index: int) -> QWidget:
+        """The form tab at ``index``, built the first time it is shown or asked for.
+
+        Like Frescobaldi's panels: loading a Designer form and binding its fields costs about
+        15 ms a tab, and at start-up only the tab on screen should make the clerk wait for it.
+        """
+        tab = self._form_tabs.get(index)
+        return tab if tab is not None else self._build_form_tab(index)
+
+    overview_tab = property(lambda self: self.form_tab(TAB_OVERVIEW))
+    profile_tab = property(lambda self: self.form_tab(TAB_PROFILE))
+    quota_tab = property(lambda self: self.form_tab(TAB_QUOTA))
+    union_tab = property(lambda self: self.form_tab(TAB_UNION))
+
+    def _build_form_tab(self, index: int) -> QWidget:
+        if self.binder is None:
+            from .binding import Binder
+
+            self.binder = Binder(self)
+            self.binder.edited.connect(lambda key, value: self.document.edit(key, value))
+        if index == TAB_OVERVIEW:
+            from .tabs.overview import OverviewTab
+
+            tab = OverviewTab()
+            tab.findingActivated.connect(self.go_to_finding)
+        elif index == TAB_PROFILE:
+            from .tabs.profile import ProfileTab
+
+            tab = ProfileTab()
+            tab.bind(self.binder)
+            tab.bind_union(self.binder)
+            tab.show_welcome(self._welcome)
+            tab.letterRequested.connect(self.print_letter)
+        elif index == TAB_QUOTA:
+            from .tabs.quota import QuotaTab
+
+            tab = QuotaTab()
+            tab.bind(self.binder)
+            tab.policyChosen.connect(lambda policy_id: self.document.edit("plan.policy_id", policy_id))
+            tab.loadPolicyRequested.connect(self.load_policy_file)
+        elif index == TAB_UNION:
+            from .tabs.union import UnionTab
+
+            tab = UnionTab()
+            tab.bind(self.binder)
+        else:
+            raise ValueError(f"no form tab at {index}")
+        self._form_tabs[index] = tab
+        if self.tabs_built:
+            self._replace_tab(index, tab)
+        if self.document is not None and self.workspace is not None:  # built after the file was opened: catch up
+            self.binder.refresh(self.document.value)
+            tab.refresh(self.document)
+            if index == TAB_QUOTA:
+                self._offer_policies()
+        return tab
+
+    def _build_next_form_tab(self) -> None:
+        """After the data is shown, the remaining form tabs are built one per event-loop turn,
+        so the window answers the clerk in between and a tab clicked later is ready."""
+        missing = [index for index in FORM_TABS if index not in self._form_tabs]
+        if missing and self.document is not None and self.workspace is not None:  # not once closed
+            self.form_tab(missing[0])
+            if len(missing) > 1:
+                QTimer.singleShot(0, self, self._build_next_form_tab)
 
     def _install_tabs(self) -> None:
-        """Put the form tabs in place of their placeholders, on the first file opened."""
-        for index, widget in enumerate((self.overview_tab, self.profile_tab, self.quota_tab, self.union_tab)):
-            self._replace_tab(index, widget)
-        self.binder.edited.connect(lambda key, value: self.document.edit(key, value))
-        self.overview_tab.findingActivated.connect(self.go_to_finding)
-        self.profile_tab.letterRequested.connect(self.print_letter)
-        self.quota_tab.policyChosen.connect(lambda policy_id: self.document.edit("plan.policy_id", policy_id))
-        self.quota_tab.loadPolicyRequested.connect(self.load_policy_file)
-        self.tabs.currentChanged.connect(lambda _index: self._refresh_purchase_tab())
+        """Put the tabs built so far in place of their placeholders, on the first file opened."""
+        for index, tab in self._form_tabs.items():
+            self._replace_tab(index, tab)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.tabs_built = True
+
+    def _tab_shown(self, index: int) -> None:
+        if index in FORM_TABS:
+            self.form_tab(index)
+        self._refresh_purchase_tab()
 
     def _replace_tab(self, index: int, widget: QWidget) -> None:
         current = self.tabs.currentIndex()
@@ -250,7 +304,7 @@ class MainWindow(QMainWindow):
         """
         # What needs no SQLAlchemy comes first: at start-up a worker is still importing it
         # (app.preload_store_libraries), and this work fills that wait instead of following it.
-        self._make_form_tabs()
+        self._make_form_tabs(TAB_PROFILE if first_start else self.settings.value("window/tab", TAB_OVERVIEW, type=int))
         from .. import locking
         from ..policies import PolicyLibrary
         from ..store.errors import StoreError
@@ -308,7 +362,9 @@ class MainWindow(QMainWindow):
         if not temporary:
             self.settings.setValue(LAST_FILE_KEY, str(path))
         welcome = (first_start or not self.document.profile.name) and not readonly
-        self.profile_tab.show_welcome(welcome)
+        self._welcome = welcome
+        if welcome or TAB_PROFILE in self._form_tabs:
+            self.profile_tab.show_welcome(welcome)
         if welcome:
             self.tabs.setCurrentIndex(TAB_PROFILE)
             self.profile_tab.name_edit.setFocus()
@@ -320,6 +376,10 @@ class MainWindow(QMainWindow):
         if not readonly and not temporary:
             # a rotating copy on every open, on a worker thread: the window stays responsive
             start_open_backup(self, path, report=lambda text: self.statusBar().showMessage(text, 15000))
+        self._tab_shown(self.tabs.currentIndex())  # the tab on screen, if it was not built yet
+        # the other form tabs once the data is on screen: Qt paints on a short timer of its own,
+        # which a zero timer set now would run ahead of
+        QTimer.singleShot(FORM_TABS_AFTER_MS, self, self._build_next_form_tab)
         self.documentOpened.emit()
         return True
 
@@ -357,14 +417,12 @@ class MainWindow(QMainWindow):
         for key in ("plan.last_year_amount", "plan.last_year_ratio"):  # taken from last year's plan
             self.binder.set_locked(key, document.last_year_planned)
         self.binder.mark(document.findings)
-        for tab in (self.overview_tab, self.profile_tab, self.quota_tab, self.union_tab):
+        for tab in self._form_tabs.values():  # a tab not built yet catches up when it is
             tab.refresh(document)
         self.findings_panel.set_findings(document.findings)
-        if source in ("load", "policy", "profile.province", "profile.city", "profile.level", "plan.policy_id", "undo"):
-            automatic = self.workspace.library.for_plan(document.profile, document.plan.with_(policy_id=""))
-            self.quota_tab.set_policies(
-                list(self.workspace.library), automatic.name if automatic else self.tr("无"), document.plan.policy_id
-            )
+        policy_sources = ("load", "policy", "profile.province", "profile.city", "profile.level", "plan.policy_id", "undo")
+        if source in policy_sources and TAB_QUOTA in self._form_tabs:
+            self._offer_policies()
         if source != "purchases":
             # the reserve and canteen mode feed its summary; a hidden tab catches up when shown
             self._purchase_tab_stale = True
@@ -378,6 +436,14 @@ class MainWindow(QMainWindow):
         mark = self.tr("（只读）") if self.readonly else ""
         self.setWindowTitle(f"{name} — {Path(self.workspace.store.path).name}{mark}[*] — desktop832")
         self.setWindowModified(document.dirty)
+
+    def _offer_policies(self) -> None:
+        """The quota tab's choice of policy file: every one loaded, naming the one that applies."""
+        document = self.document
+        automatic = self.workspace.library.for_plan(document.profile, document.plan.with_(policy_id=""))
+        self.quota_tab.set_policies(
+            list(self.workspace.library), automatic.name if automatic else self.tr("无"), document.plan.policy_id
+        )
 
     def _refresh_purchase_tab(self) -> None:
         """Bring the purchase log up to date, but only while the clerk looks at it.
@@ -421,6 +487,8 @@ class MainWindow(QMainWindow):
 
     def go_to_finding(self, finding) -> None:
         """Switch to the tab of the finding's first field and put the cursor there."""
+        for index in FORM_TABS:  # the field may be on a tab not built yet
+            self.form_tab(index)
         for key in finding.fields:
             if key == "purchases":
                 self.tabs.setCurrentIndex(TAB_PURCHASES)

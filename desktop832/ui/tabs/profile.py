@@ -61,10 +61,10 @@ class ProfileTab(FormWidget):
         b.text(self.meal_arrangement_edit, "profile.meal_arrangement", f.long_text("职工就餐方式"))
 
     def bind_union(self, b) -> None:
-        """Union basics are bound after the union tab's, so findings lead to the union tab."""
-        b.check(self.has_union_funds_check, "profile.has_union_funds")
-        b.line(self.union_members_edit, "profile.union_members", f.count("工会会员人数"), f.show_count)
-        b.line(self.employees_edit, "profile.employees", f.count("职工人数"), f.show_count)
+        """The union basics, shown here too; findings about them lead to the union tab."""
+        b.check(self.has_union_funds_check, "profile.has_union_funds", leads=False)
+        b.line(self.union_members_edit, "profile.union_members", f.count("工会会员人数"), f.show_count, leads=False)
+        b.line(self.employees_edit, "profile.employees", f.count("职工人数"), f.show_count, leads=False)
 
     def refresh(self, document) -> None:
         mode = document.profile.canteen_mode
