@@ -1,7 +1,8 @@
 """The main window: menus, year selector, tabs, findings panel, status bar.
 
-It paints first and opens the data file right after (SQLAlchemy costs more than the window), then
-builds the tabs from their Designer forms. Everything the clerk edits flows
+It paints first, with placeholders, and opens the data file right after (SQLAlchemy costs more
+than the window); each tab is built from its Designer form when first shown or asked for, the form
+tabs not on screen shortly after the data is. Everything the clerk edits flows
 widget → Binder → UnitDocument (undoable edit, rules, autosave) → every widget and the panel.
 """
 
