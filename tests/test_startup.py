@@ -94,3 +94,16 @@ def test_findings_about_union_basics_lead_to_the_union_tab_whichever_tab_was_bui
     window.go_to_finding(Finding("union-standard", Severity.ERROR, "请填写工会会员人数", "通知", ("profile.union_members",)))
     assert window.tabs.currentIndex() == TAB_UNION
     assert window.union_tab.u_union_members_edit.hasFocus()
+
+
+def test_a_start_on_the_purchase_log_builds_the_forms_afterwards(qtbot, make_window, unit_with_a_low_reserve):
+    from PySide6.QtCore import QSettings
+
+    QSettings().setValue("window/tab", TAB_PURCHASES)  # where the clerk left the window last time
+    window = make_window(unit_with_a_low_reserve, first_start=False)
+    assert window.tabs.currentIndex() == TAB_PURCHASES
+    assert window.tabs.widget(TAB_PURCHASES) is window.purchase_tab
+    assert form_tabs_in_place(window) == [False] * 4
+    assert any("低于年度食堂食材采购总额" in m for m in window.findings_panel.messages())
+    qtbot.waitUntil(lambda: all(form_tabs_in_place(window)))
+    assert window.quota_tab.reserve_amount_edit.property("finding") == "error"

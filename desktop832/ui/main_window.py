@@ -186,9 +186,17 @@ class MainWindow(QMainWindow):
         worker thread is still importing SQLAlchemy (see ``app.preload_store_libraries``). The
         other form tabs are built after the data is shown (``_build_next_form_tab``).
         """
+        self._make_binder()
         if first in FORM_TABS:
             self.form_tab(first)
         self._build_findings_panel()
+
+    def _make_binder(self) -> None:
+        if self.binder is None:
+            from .binding import Binder
+
+            self.binder = Binder(self)
+            self.binder.edited.connect(lambda key, value: self.document.edit(key, value))
 
     def form_tab(self, index: int) -> QWidget:
         """The form tab at ``index``, built the first time it is shown or asked for.
@@ -205,11 +213,7 @@ class MainWindow(QMainWindow):
     union_tab = property(lambda self: self.form_tab(TAB_UNION))
 
     def _build_form_tab(self, index: int) -> QWidget:
-        if self.binder is None:
-            from .binding import Binder
-
-            self.binder = Binder(self)
-            self.binder.edited.connect(lambda key, value: self.document.edit(key, value))
+        self._make_binder()
         if index == TAB_OVERVIEW:
             from .tabs.overview import OverviewTab
 
