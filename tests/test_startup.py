@@ -107,3 +107,17 @@ def test_a_start_on_the_purchase_log_builds_the_forms_afterwards(qtbot, make_win
     assert any("低于年度食堂食材采购总额" in m for m in window.findings_panel.messages())
     qtbot.waitUntil(lambda: all(form_tabs_in_place(window)))
     assert window.quota_tab.reserve_amount_edit.property("finding") == "error"
+
+
+def test_a_tab_built_after_a_read_only_open_cannot_be_edited(qtbot, make_window, unit_with_a_low_reserve, monkeypatch):
+    from desktop832 import locking
+    from desktop832.ui import file_lock
+
+    viewing = locking.LockResult(False, "另一个窗口正在使用", None, "held", unit_with_a_low_reserve)
+    monkeypatch.setattr(file_lock, "choose_open_mode", lambda parent, path: ("readonly", viewing))
+    window = make_window(unit_with_a_low_reserve, first_start=False)
+    assert window.readonly and isinstance(window.tabs.widget(TAB_PROFILE), QLabel)
+    window.tabs.setCurrentIndex(TAB_PROFILE)
+    profile = window.profile_tab
+    assert profile.name_edit.text() and profile.name_edit.isReadOnly()
+    assert not profile.canteen_mode_combo.isEnabled() and not profile.has_union_funds_check.isEnabled()
