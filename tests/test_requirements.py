@@ -114,11 +114,14 @@ def test_reserve_target_leaves_out_a_canteen_share_the_unit_does_not_reserve(pro
 
 # --- union -----------------------------------------------------------------------------------
 
+SHARE_STANDARD = "不低于工会年度农副产品采购总额的 15%"
+PER_MEMBER_STANDARD = "会员每人每年不低于 300.00 元，或年度福利总额的 15%"
+
 
 def test_union_minimum_share_of_union_purchases(policies, profile, plan):
     # 15% of 100,000.00
     assert union_minimum(profile, plan, policies["cn-2024"]) == UnionMinimum(
-        "share-of-union-purchases", D("15000.00"), "工会年度采购农副产品总额 100,000.00 元的 15%"
+        "share-of-union-purchases", D("15000.00"), "工会年度采购农副产品总额 100,000.00 元的 15%", SHARE_STANDARD
     )
     # 15% of 100,000.01 = 15,000.0015 → 15,000.01
     odd = plan.with_(union_farm_total=D("100000.01"))
@@ -129,16 +132,18 @@ def test_union_minimum_share_of_union_purchases(policies, profile, plan):
 
 def test_union_minimum_waits_for_the_figures(policies, profile, plan):
     missing = union_minimum(profile, plan.with_(union_farm_total=None), policies["cn-2024"])
-    assert missing == UnionMinimum("share-of-union-purchases", None, "")
+    assert missing == UnionMinimum("share-of-union-purchases", None, "", SHARE_STANDARD)
     unit = dataclasses.replace(profile, union_members=None)
-    assert union_minimum(unit, plan, policies["henan-2023"]) == UnionMinimum("per-member-or-welfare-share", None, "")
+    assert union_minimum(unit, plan, policies["henan-2023"]) == UnionMinimum("per-member-or-welfare-share", None, "", PER_MEMBER_STANDARD)
     assert union_minimum(dataclasses.replace(profile, union_members=0), plan, policies["henan-2023"]).amount is None
 
 
 def test_union_minimum_per_member_or_welfare_takes_the_lower(policies, profile, plan):
     henan = policies["henan-2023"]
     # 100 members × 300.00 = 30,000.00
-    assert union_minimum(profile, plan, henan) == UnionMinimum("per-member-or-welfare-share", D("30000.00"), "会员 100 人 × 300.00 元")
+    assert union_minimum(profile, plan, henan) == UnionMinimum(
+        "per-member-or-welfare-share", D("30000.00"), "会员 100 人 × 300.00 元", PER_MEMBER_STANDARD
+    )
     # 15% of a 100,000.00 welfare total = 15,000.00 < 30,000.00
     both = union_minimum(profile, plan.with_(welfare_total=D("100000")), henan)
     assert both.amount == D("15000.00")

@@ -78,12 +78,22 @@ class UnionMinimum:
     """The union reserve the ``union-standard`` rule requires.
 
     ``amount`` is ``None`` while the figures it is computed from are not filled in; ``basis`` then
-    is empty. Otherwise ``basis`` says in Chinese how the amount was reached.
+    is empty. Otherwise ``basis`` says in Chinese how the amount was reached. ``standard`` is the
+    policy's standard in words, whatever the unit's figures.
     """
 
     mode: str
     amount: Decimal | None
     basis: str
+    standard: str
+
+    @property
+    def summary(self) -> str:
+        """One line for the clerk: the amount where the policy's share of union purchases gives
+        one, otherwise the standard (two standards, either of which is met, have no one amount)."""
+        if self.mode == SHARE_OF_UNION_PURCHASES:
+            return f"按政策应不低于 {format_money(self.amount)} 元" if self.amount is not None else f"按政策应{self.standard}"
+        return f"按政策：{self.standard}"
 
 
 def union_exempt(profile: UnitProfile, policy: Policy | None) -> bool:
@@ -106,12 +116,16 @@ def union_minimum(profile: UnitProfile, plan: AnnualPlan, policy: Policy | None)
     mode = rule["mode"]
     if mode == SHARE_OF_UNION_PURCHASES:
         share = rule["union_purchase_share"]
+        standard = f"不低于工会年度农副产品采购总额的 {format_percent(share)}"
         if plan.union_farm_total is None:
-            return UnionMinimum(mode, None, "")
+            return UnionMinimum(mode, None, "", standard)
         return UnionMinimum(
             mode, amount_for_ratio(plan.union_farm_total, share),
-            f"工会年度采购农副产品总额 {format_money(plan.union_farm_total)} 元的 {format_percent(share)}",
+            f"工会年度采购农副产品总额 {format_money(plan.union_farm_total)} 元的 {format_percent(share)}", standard,
         )
+    standard = (
+        f"会员每人每年不低于 {format_money(rule['per_member'])} 元，或年度福利总额的 {format_percent(rule['welfare_share'])}"
+    )
     options: list[tuple[Decimal, str]] = []
     if profile.union_members:
         options.append((
@@ -124,9 +138,9 @@ def union_minimum(profile: UnitProfile, plan: AnnualPlan, policy: Policy | None)
             f"年度福利总额 {format_money(plan.welfare_total)} 元的 {format_percent(rule['welfare_share'])}",
         ))
     if not options:
-        return UnionMinimum(mode, None, "")
+        return UnionMinimum(mode, None, "", standard)
     amount, basis = min(options, key=lambda o: o[0])
-    return UnionMinimum(mode, amount, basis + ("（两项标准满足其一即可）" if len(options) > 1 else ""))
+    return UnionMinimum(mode, amount, basis + ("（两项标准满足其一即可）" if len(options) > 1 else ""), standard)
 
 
 # --- deadlines -------------------------------------------------------------------------------

@@ -6,9 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QCheckBox, QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem
 
-from ...domain.money import format_money, format_percent
 from ...domain.overview import union_figures
-from ...domain.requirements import SHARE_OF_UNION_PURCHASES, union_minimum
+from ...domain.requirements import union_minimum
 from ..forms import FormWidget
 from . import fields as f
 
@@ -48,7 +47,8 @@ class UnionTab(FormWidget):
     def refresh(self, document) -> None:
         profile, plan, policy = document.profile, document.plan, document.policy
         self.no_funds_label.setVisible(not profile.has_union_funds)
-        self.union_minimum_label.setText(self._minimum_text(policy, profile, plan))
+        required = union_minimum(profile, plan, policy)
+        self.union_minimum_label.setText(required.summary if required else "")
         figures = union_figures(profile, plan, policy) if policy else []
         table = self.figures_table
         table.setRowCount(len(figures))
@@ -63,15 +63,3 @@ class UnionTab(FormWidget):
                 table.setItem(row, column, item)
         standard = [x for x in document.findings if x.rule_id in ("union-standard", "union-cap")]
         self.union_standard_label.setText("\n".join(f"{x.severity.label}：{x.message}" for x in standard))
-
-    @staticmethod
-    def _minimum_text(policy, profile, plan) -> str:
-        required = union_minimum(profile, plan, policy)
-        if required is None:
-            return ""
-        rule = policy.rule("union-standard")
-        if required.mode == SHARE_OF_UNION_PURCHASES:
-            if required.amount is None:
-                return f"按政策应不低于工会年度农副产品采购总额的 {format_percent(rule['union_purchase_share'])}"
-            return f"按政策应不低于 {format_money(required.amount)} 元"
-        return f"按政策：会员每人每年不低于 {format_money(rule['per_member'])} 元，或年度福利总额的 {format_percent(rule['welfare_share'])}"
