@@ -240,10 +240,16 @@ def test_ctrl_z_right_after_typing_restores_the_old_value(qtbot, make_window):
     assert window.document.plan.canteen_total == 1000
 
 
-def test_ctrl_z_in_another_field_undoes_the_last_edit(qtbot, make_window):
+@pytest.fixture
+def on_quota_tab(make_window):
+    """A window on a new file with 预留份额 shown: ``(window, quota_tab)``."""
     window = make_window()
-    quota = window.quota_tab
     window.tabs.setCurrentIndex(TAB_QUOTA)
+    return window, window.quota_tab
+
+
+def test_ctrl_z_in_another_field_undoes_the_last_edit(qtbot, on_quota_tab):
+    window, quota = on_quota_tab
     type_ascii(qtbot, quota.canteen_total_edit, "1000000")
     qtbot.keyClick(quota.canteen_total_edit, Qt.Key.Key_Tab)
     assert quota.reserve_ratio_edit.hasFocus()
@@ -256,10 +262,8 @@ def test_ctrl_z_in_another_field_undoes_the_last_edit(qtbot, make_window):
     assert quota.canteen_total_edit.text() == "1,000,000.00"
 
 
-def test_ctrl_z_again_after_the_field_undid_its_typing_undoes_the_edit_before(qtbot, make_window):
-    window = make_window()
-    quota = window.quota_tab
-    window.tabs.setCurrentIndex(TAB_QUOTA)
+def test_ctrl_z_again_after_the_field_undid_its_typing_undoes_the_edit_before(qtbot, on_quota_tab):
+    window, quota = on_quota_tab
     type_ascii(qtbot, quota.canteen_total_edit, "1000000")
     quota.reserve_amount_edit.setFocus()
     qtbot.keyClicks(quota.reserve_amount_edit, "150000")
@@ -271,10 +275,8 @@ def test_ctrl_z_again_after_the_field_undid_its_typing_undoes_the_edit_before(qt
     assert quota.canteen_total_edit.text() == ""
 
 
-def test_ctrl_z_in_a_text_box_with_nothing_typed_undoes_the_last_edit(qtbot, make_window):
-    window = make_window()
-    quota = window.quota_tab
-    window.tabs.setCurrentIndex(TAB_QUOTA)
+def test_ctrl_z_in_a_text_box_with_nothing_typed_undoes_the_last_edit(qtbot, on_quota_tab):
+    window, quota = on_quota_tab
     type_ascii(qtbot, quota.filed_on_edit, "2024-01-15")
     quota.note_edit.setFocus()
     press(qtbot, Qt.Key.Key_Z, CTRL)
@@ -542,10 +544,8 @@ def test_tab_on_the_profile_goes_down_the_left_column_then_the_right(qtbot, make
     assert window.document.profile.meal_arrangement == ""  # Tab moved on, it typed nothing
 
 
-def test_tab_on_the_quota_goes_down_the_left_column_then_the_right(qtbot, make_window):
-    window = make_window()
-    quota = window.quota_tab
-    window.tabs.setCurrentIndex(TAB_QUOTA)
+def test_tab_on_the_quota_goes_down_the_left_column_then_the_right(qtbot, on_quota_tab):
+    window, quota = on_quota_tab
     type_ascii(qtbot, quota.canteen_total_edit, "1000000")
     type_ascii(qtbot, quota.reserve_amount_edit, "100000")
     type_ascii(qtbot, quota.last_year_amount_edit, "160000")  # the drop explanation is now wanted
