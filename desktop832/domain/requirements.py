@@ -38,6 +38,11 @@ class CanteenMinimum:
     encouraged_ratio: Decimal | None = None
     encouraged_amount: Decimal | None = None
 
+    @property
+    def summary(self) -> str:
+        """One line for the clerk, as :attr:`UnionMinimum.summary` is for the union."""
+        return f"按政策（{format_percent(self.floor_ratio)}）应不低于 {format_money(self.amount)} 元"
+
 
 def canteen_minimum(profile: UnitProfile, plan: AnnualPlan, policy: Policy | None) -> CanteenMinimum | None:
     """The ``canteen-ratio`` minimum: floor ratio × annual canteen food total, rounded up to the fen.

@@ -49,11 +49,12 @@ def preload_store_libraries() -> None:
     """Import SQLAlchemy on a worker thread while the window builds its forms.
 
     Opening the data file waits mostly for this import; meanwhile the main thread lays out the
-    tab on screen and the findings panel (``MainWindow._make_form_tabs``), which need no
-    database, and then waits for the worker where it imports the store. Started after the first paint, so the two never compete for the
-    GIL before the window is on screen. Only third-party modules are imported here, none of which
-    imports ours, and Python's per-module import locks make a module imported by both threads load
-    once. A failure is left to the main thread's own import, which reports it where the file opens.
+    tab on screen and the findings panel (``MainWindow._build_first_view``), which need no
+    database, and then waits for the worker where it imports the store. Started after the first
+    paint, so the two never compete for the GIL before the window is on screen. Only third-party
+    modules are imported here, none of which imports ours, and Python's per-module import locks
+    make a module imported by both threads load once. A failure is left to the main thread's own
+    import, which reports it where the file opens.
     """
     import threading
 

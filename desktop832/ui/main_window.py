@@ -146,17 +146,16 @@ class MainWindow(QMainWindow):
         dock.setMinimumWidth(280)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.findings_dock = dock
-        self._findings_panel = None  # built with the form tabs: see findings_panel
+        self._findings_panel = None  # built by the first open: see findings_panel
 
     @property
     def findings_panel(self):
-        """The findings list, built on first use (the first open builds it with the form tabs).
+        """The findings list, built on first use (the first open builds it before the store).
 
         Until a file is open there are no findings to list, and Qt's item-view classes it needs
         cost as much to load as a tenth of the bare window: the first paint shows a placeholder.
         """
-        if self._findings_panel is None:
-            self._build_findings_panel()
+        self._build_findings_panel()
         return self._findings_panel
 
     def _build_findings_panel(self) -> None:
@@ -179,7 +178,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.save_label, 1)
         self.statusBar().addPermanentWidget(self.policy_label)
 
-    def _make_form_tabs(self, first: int) -> None:
+    def _build_first_view(self, first: int) -> None:
         """The binder, the form tab shown first and the findings panel; they need no data file.
 
         The first open makes them before it imports the store, so Qt lays out the forms while a
@@ -309,7 +308,7 @@ class MainWindow(QMainWindow):
         """
         # What needs no SQLAlchemy comes first: at start-up a worker is still importing it
         # (app.preload_store_libraries), and this work fills that wait instead of following it.
-        self._make_form_tabs(TAB_PROFILE if first_start else self.settings.value("window/tab", TAB_OVERVIEW, type=int))
+        self._build_first_view(TAB_PROFILE if first_start else self.settings.value("window/tab", TAB_OVERVIEW, type=int))
         from .. import locking
         from ..policies import PolicyLibrary
         from ..store.errors import StoreError

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
 from ...domain.model import FilingStatus
-from ...domain.money import format_money, format_percent, to_capital
+from ...domain.money import to_capital
 from ...domain.requirements import canteen_minimum, deadline_status
 from ..forms import FormWidget
 from . import fields as f
@@ -62,9 +62,7 @@ class QuotaTab(FormWidget):
         amount = plan.reserve_amount
         self.reserve_capital_label.setText(f"大写：{to_capital(amount)}" if amount is not None else "")
         minimum = canteen_minimum(document.profile, plan, policy)
-        self.minimum_label.setText(
-            f"按政策（{format_percent(minimum.floor_ratio)}）应不低于 {format_money(minimum.amount)} 元" if minimum else ""
-        )
+        self.minimum_label.setText(minimum.summary if minimum else "")
         # with a plan for last year in the file its figures come from there (the window locks them)
         planned = document.last_year_planned
         for label, what in (
