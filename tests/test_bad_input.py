@@ -473,7 +473,7 @@ def workspace(tmp_path, profile, plan, new_store):
 @cases("import")
 def test_import(workspace, tmp_path, case):
     from desktop832.documents.errors import ExchangeError
-    from desktop832.documents.orders import import_orders
+    from desktop832.app.importing import import_orders
 
     path = tmp_path / case.where
     if case.value == "truncated":

@@ -19,7 +19,7 @@ from desktop832.documents.errors import ExchangeError
 from desktop832.documents.files import write_atomically
 from desktop832.oserrors import write_failure_reason
 from desktop832.documents import export_xlsx
-from desktop832.documents.export_xlsx import export_year
+from desktop832.app.exporting import export_year
 from desktop832.documents.fonts import FontChoice
 from desktop832.documents.letter import build_draft
 from desktop832.documents.letter_pdf import write_bytes_atomically, write_letter

@@ -8,12 +8,9 @@ that cannot be read.
 from __future__ import annotations
 
 import argparse
-import atexit
 import datetime as dt
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from .. import __version__, paths
@@ -74,22 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def resolve_database(args) -> Path:
     if args.demo:
+        from ..app.demo import make_demo_copy
+
         return make_demo_copy()
     return args.db or paths.default_database()
-
-
-def make_demo_copy() -> Path:
-    """A fresh temporary data file holding the shipped sample unit; removed at exit."""
-    from ..domain import jsonformat
-    from ..store.database import Store
-
-    folder = Path(tempfile.mkdtemp(prefix="desktop832-demo-"))
-    atexit.register(shutil.rmtree, folder, True)
-    path = folder / "示例单位.sqlite"
-    profile, plans, purchases = jsonformat.load(json.loads(paths.demo_data().read_text("utf-8")))
-    with Store.open(path) as store:
-        store.replace_all(profile, plans, purchases)
-    return path
 
 
 def open_workspace(args, *, must_exist: bool = True, write: bool = False):

@@ -43,7 +43,8 @@ def cmd_export(args) -> int:
     from . import CommandError, open_workspace
     from ..domain.model import FilingStatus
     from ..documents.export_data import ExportError
-    from ..documents.export_xlsx import default_file_name, export_year
+    from ..app.exporting import export_year
+    from ..documents.export_xlsx import default_file_name
     from ..store.errors import StoreError
     from ..documents.errors import ExchangeError
 
@@ -127,16 +128,16 @@ def cmd_import_orders(args) -> int:
     from . import CommandError, open_workspace
     from ..domain.model import Purpose
     from ..store.errors import StoreError
-    from ..documents import order_mapping as columns
+    from ..app.importing import import_orders, load_remembered
     from ..documents.errors import ExchangeError
-    from ..documents.orders import ImportBlocked, MappingError, import_orders, inspect_orders
+    from ..documents.orders import ImportBlocked, MappingError, inspect_orders
 
     ws = open_workspace(args, write=not args.dry_run)
     try:
         chosen = None
         try:
             if args.map:
-                _, found = inspect_orders(args.file, columns.load_remembered(ws.store))
+                _, found = inspect_orders(args.file, load_remembered(ws.store))
                 chosen = _chosen(args.map, found.headers)
             preview, result = import_orders(
                 ws, args.file, default_purpose=Purpose(args.purpose), skip_errors=args.skip_errors,

@@ -7,7 +7,6 @@ from an earlier import (per data file, keyed by the header text), or a known hea
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Mapping
 
 from .order_fields import REQUIRED, SYNONYMS, Field, header_key, known_field
@@ -107,21 +106,3 @@ def score(remembered: Mapping[str, str] | None = None):
         return n
 
     return rate
-
-
-def load_remembered(store) -> dict[str, str]:
-    try:
-        data = json.loads(store.setting(SETTING_KEY, "{}") or "{}")
-    except ValueError:
-        return {}  # a damaged setting only costs the clerk the mapping dialog once more
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def remember(store, mapping: ColumnMapping) -> None:
-    """Keep the clerk's choices for the next import into this data file."""
-    choices = mapping.choices()
-    if not choices:
-        return
-    merged = load_remembered(store)
-    merged.update(choices)
-    store.set_setting(SETTING_KEY, json.dumps(merged, ensure_ascii=False, sort_keys=True))

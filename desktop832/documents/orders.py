@@ -7,7 +7,8 @@ Three steps, so the clerk sees everything before anything is written:
    sorts the rows into four groups: new orders that count, new orders logged as not counted
    (unfinished, refunded, or a purpose the policy does not count), orders already in the log
    (same order number; a changed state is carried over), and rows with errors;
-3. :func:`commit` writes the accepted rows in one transaction: all of them or none.
+3. :func:`desktop832.app.importing.commit` writes the accepted rows in one transaction (the SQL is
+   in :mod:`desktop832.store.orders`): all of them or none.
 
 Imported rows are channel 832平台. What the platform's state texts mean is in
 :mod:`.order_fields`.
@@ -20,7 +21,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Mapping, NamedTuple
 
 from ..domain.counting import why_not_counted
 from ..domain.errors import InputError
@@ -342,13 +343,6 @@ def _plain(value, label: str, limit: int, cut: bool = False) -> str:
 # --- preview ----------------------------------------------------------------------------------
 
 
-class ExistingOrder(NamedTuple):
-    id: int
-    state: OrderState
-    paid_on: dt.date | None
-    channel: Channel
-
-
 @dataclasses.dataclass(frozen=True)
 class Known:
     """A row whose order number is already in the log."""
@@ -403,11 +397,14 @@ class ImportPreview:
 
 def build_preview(
     parsed: ParsedOrders,
-    existing: dict[str, ExistingOrder],
+    existing: Mapping[str, NamedTuple],
     default_purpose: Purpose,
     counted_purposes: Callable[[int], frozenset[Purpose]],
 ) -> ImportPreview:
     """Sort parsed rows into the four groups. Cheap: rerun it when the default purpose changes.
+
+    ``existing`` is what the log holds by order number (:func:`desktop832.store.orders.existing_orders`:
+    each an ``ExistingOrder`` with ``id``, ``state``, ``paid_on`` and ``channel``).
 
     ``counted_purposes(year)`` is what the policy governing that year counts.
     """
@@ -433,7 +430,7 @@ def build_preview(
     return ImportPreview(parsed, default_purpose, new, not_counted, known, list(parsed.errors))
 
 
-def _known(order: ParsedOrder, have: ExistingOrder) -> Known:
+def _known(order: ParsedOrder, have) -> Known:
     if have.channel is not Channel.PLATFORM:
         return Known(order, "台账中已有（记为其他渠道，不作改动）", None)
     paid_on = have.paid_on or order.paid_on
@@ -445,127 +442,3 @@ def _known(order: ParsedOrder, have: ExistingOrder) -> Known:
     if paid_on != have.paid_on:
         changes.append(f"付款日期 {paid_on:%Y-%m-%d}")
     return Known(order, "台账中已有，将更新" + "，".join(changes), {"id": have.id, "state": order.state, "paid_on": paid_on})
-
-
-def existing_orders(store) -> dict[str, ExistingOrder]:
-    """Order number → what the log holds."""
-    from sqlalchemy import select
-
-    from ..store.tables import purchase
-
-    query = select(purchase.c.order_no, purchase.c.id, purchase.c.state, purchase.c.paid_on, purchase.c.channel)
-    with store.reader() as connection:
-        return {
-            row[0]: ExistingOrder(*row[1:])
-            for row in connection.execute(query.where(purchase.c.order_no != "").order_by(purchase.c.id))
-        }
-
-
-def counted_purposes_for(workspace) -> Callable[[int], frozenset[Purpose]]:
-    """What each year's governing policy counts, for :func:`build_preview`."""
-    from ..domain.counting import counted_purposes
-
-    profile = workspace.store.profile()
-
-    def lookup(year: int) -> frozenset[Purpose]:
-        return counted_purposes(workspace.policy_for(profile, workspace.plan(year)))
-
-    return lookup
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class ImportResult:
-    added: int
-    not_counted: int
-    updated: int
-    skipped: int  # already in the log
-    error_rows: int  # skipped rows with errors
-
-    def summary(self) -> str:
-        text = f"已导入 {self.added} 笔订单"
-        if self.not_counted:
-            text += f"（其中 {self.not_counted} 笔不计入年度采购总额）"
-        if self.updated:
-            text += f"，更新 {self.updated} 笔订单状态"
-        if self.skipped:
-            text += f"，跳过台账中已有的 {self.skipped} 笔"
-        if self.error_rows:
-            text += f"，跳过有错误的 {self.error_rows} 行"
-        return text
-
-
-CHUNK = 2000
-
-
-def commit(
-    store, preview: ImportPreview, *, skip_errors: bool = False, progress: Progress | None = None, chunk: int = CHUNK,
-) -> ImportResult:
-    """Write the accepted rows in one transaction. Rows with errors block the import unless
-    ``skip_errors``; a cancel (or any failure) part-way rolls everything back."""
-    from sqlalchemy import bindparam, select, update
-
-    from ..store.tables import purchase
-
-    if preview.errors and not skip_errors:
-        raise ImportBlocked(f"有 {preview.error_rows} 行数据有错误，未导入任何数据：请改正后重新导入，或选择跳过有错误的行", preview)
-    progress = progress or no_progress
-    orders = preview.to_add
-    updates = preview.updates
-    total = len(orders) + len(updates)
-    added = 0
-    with store.transaction() as connection:
-        # the log may have changed since the preview (another window, an undo): check again here
-        taken = set(connection.scalars(select(purchase.c.order_no).where(purchase.c.order_no != "")))
-        fresh = [o for o in orders if o.order_no not in taken]
-        progress(0, total)
-        for start in range(0, len(fresh), chunk):
-            part = fresh[start : start + chunk]
-            store.add_purchases((o.purchase(preview.default_purpose) for o in part), connection=connection)
-            added += len(part)
-            progress(added, total)
-        if updates:
-            by_id = update(purchase).where(purchase.c.id == bindparam("stored_id"))
-            connection.execute(by_id, [{"stored_id": u["id"], "state": u["state"], "paid_on": u["paid_on"]} for u in updates])
-        progress(total, total)
-    fresh_rows = {o.row for o in fresh}
-    return ImportResult(
-        added=added,
-        not_counted=sum(1 for o, _ in preview.not_counted if o.row in fresh_rows),
-        updated=len(updates),
-        skipped=len(preview.known) - len(updates) + (len(orders) - len(fresh)),
-        error_rows=preview.error_rows,
-    )
-
-
-def import_orders(
-    workspace,
-    path: Path | str,
-    *,
-    default_purpose: Purpose = Purpose.CANTEEN,
-    skip_errors: bool = False,
-    dry_run: bool = False,
-    chosen: dict[int, Field | None] | None = None,
-    progress: Progress | None = None,
-) -> tuple[ImportPreview, ImportResult | None]:
-    """Read, preview and (unless ``dry_run``) commit in one call: what the command line does."""
-    remembered = columns.load_remembered(workspace.store)
-    mapping = None
-    if chosen:
-        _, found = inspect_orders(path, remembered)
-        mapping = columns.resolve(found.headers, remembered, chosen)
-    parsed = read_orders(path, mapping, remembered=remembered, progress=progress)
-    preview = build_preview(parsed, existing_orders(workspace.store), default_purpose, counted_purposes_for(workspace))
-    if dry_run:
-        return preview, None
-    result = commit(workspace.store, preview, skip_errors=skip_errors, progress=progress)
-    if chosen:
-        columns.remember(workspace.store, parsed.mapping)
-    workspace.purchases_changed()
-    return preview, result
-
-
-def purchases_of(orders: Iterable[ParsedOrder], default_purpose: Purpose) -> list[Purchase]:
-    return [o.purchase(default_purpose) for o in orders]

@@ -6,7 +6,7 @@ Entry points for the main window:
   returns whether purchases changed (the window then calls ``document.purchases_changed()``
   and refreshes the purchase log);
 * ``ImportOrdersDialog(parent, workspace, path=None)`` for embedding; its ``imported`` signal
-  carries the :class:`~desktop832.documents.orders.ImportResult`, ``changed`` says whether
+  carries the :class:`~desktop832.app.importing.ImportResult`, ``changed`` says whether
   anything was written.
 
 Reading and writing run on a worker thread with a progress dialog that can cancel; nothing is
@@ -29,10 +29,9 @@ from ...domain.money import format_money
 from ...documents import order_mapping as columns
 from ...documents.errors import ExchangeError
 from ...documents.order_fields import Field
-from ...documents.orders import (
-    ImportPreview, MappingError, ParsedOrders, build_preview, commit, counted_purposes_for, existing_orders,
-    inspect_orders, read_orders,
-)
+from ...app import importing
+from ...app.importing import commit, counted_purposes_for, existing_orders
+from ...documents.orders import ImportPreview, MappingError, ParsedOrders, build_preview, inspect_orders, read_orders
 from ...documents.progress import Cancelled
 from ...store.errors import StoreError
 from ..background_task import run_in_background
@@ -115,7 +114,7 @@ class ImportOrdersDialog(QDialog):
         self.chosen: dict[int, Field | None] = {}
         self.parsed: ParsedOrders | None = None
         self.preview: ImportPreview | None = None
-        self.remembered = columns.load_remembered(workspace.store)
+        self.remembered = importing.load_remembered(workspace.store)
         form = load_form(FORM, self, WIDGETS)
         QVBoxLayout(self).addWidget(form)
         for name, kind in WIDGETS.items():
@@ -260,10 +259,10 @@ class ImportOrdersDialog(QDialog):
             chosen.setdefault(i, None)
         self.mapping = columns.resolve(self.mapping.headers, self.remembered, chosen)
         try:
-            columns.remember(self.workspace.store, self.mapping)
+            importing.remember(self.workspace.store, self.mapping)
         except StoreError:
             return  # remembering is a convenience; the import itself goes on
-        self.remembered = columns.load_remembered(self.workspace.store)
+        self.remembered = importing.load_remembered(self.workspace.store)
 
     # --- step 3: preview and import -------------------------------------------------------------
 
