@@ -8,14 +8,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop832.domain.model import FilingStatus, Purpose
-from desktop832.exchange import mapping as columns
-from desktop832.exchange.order_fields import Field
-from desktop832.exchange.progress import Cancelled
-from desktop832.ui import export_dialog, import_dialog
+from desktop832.documents import order_mapping as columns
+from desktop832.documents.order_fields import Field
+from desktop832.documents.progress import Cancelled
+from desktop832.ui.dialogs import export as export_dialog, import_orders as import_dialog
 from desktop832.ui.background_task import run_in_background
-from desktop832.ui.export_dialog import ExportDoneDialog, export_with_dialog
-from desktop832.ui.import_dialog import COLUMNS_PAGE, PREVIEW_PAGE, ImportOrdersDialog
-from desktop832.ui.verify_dialog import VerifyDialog
+from desktop832.ui.dialogs.export import ExportDoneDialog, export_with_dialog
+from desktop832.ui.dialogs.import_orders import COLUMNS_PAGE, PREVIEW_PAGE, ImportOrdersDialog
+from desktop832.ui.dialogs.verify import VerifyDialog
 
 from .exchange_helpers import ORDER_HEADERS, ORDER_ROWS, sample_purchases, workspace, write_orders_csv, write_orders_xlsx
 

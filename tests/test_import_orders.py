@@ -9,14 +9,14 @@ import pytest
 
 from desktop832.cli import main
 from desktop832.domain.model import Channel, OrderState, Purpose
-from desktop832.exchange import mapping as columns
-from desktop832.exchange.errors import ExchangeError
-from desktop832.exchange.order_fields import Field, header_key, order_state
-from desktop832.exchange.orders import (
+from desktop832.documents import order_mapping as columns
+from desktop832.documents.errors import ExchangeError
+from desktop832.documents.order_fields import Field, header_key, order_state
+from desktop832.documents.orders import (
     ImportBlocked, MappingError, build_preview, commit, counted_purposes_for, existing_orders,
     import_orders, inspect_orders, read_orders,
 )
-from desktop832.exchange.progress import Cancelled
+from desktop832.documents.progress import Cancelled
 
 from .exchange_helpers import ORDER_HEADERS, ORDER_ROWS, write_orders_csv, write_orders_xlsx, workspace
 
