@@ -240,3 +240,15 @@ def test_profile_default_mode_round_trip(db):
     with Store.open(db) as store:
         store.save_profile(UnitProfile(canteen_mode=CanteenMode.NONE))
         assert store.profile().canteen_mode is CanteenMode.NONE
+
+
+def test_hand_edits_are_marked_only_for_reconciled_fields():
+    import dataclasses
+
+    from desktop832.domain.model import mark_hand_edits
+
+    before = Purchase(date=dt.date(2024, 3, 1), amount=D("1000.00"), order_no="P1")
+    after = mark_hand_edits(before, dataclasses.replace(before, amount=D("900.00"), supplier="改名"))
+    assert after.hand_edited == {"amount"}  # the supplier is not something a re-import brings
+    again = mark_hand_edits(after, dataclasses.replace(after, paid_on=dt.date(2024, 3, 9)))
+    assert again.hand_edited == {"amount", "paid_on"}
