@@ -191,11 +191,12 @@ def test_rotate_deletes_files_of_this_data_file_only(db, folder):
 def test_migration_backup_goes_to_the_user_backup_folder(db, monkeypatch):
     from desktop832.app.workspace import Workspace
 
-    monkeypatch.setattr(schema, "HEAD_REVISION", "0002")
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
+    # pretend the file is one revision behind a newer head
+    monkeypatch.setattr(schema, "HEAD_REVISION", "9998")
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, "9998"))
     Workspace.open(db).close()
     [backup] = backups.list_backups(paths.backup_dir(), db)
-    assert backup.reason == "before-migration-0001" and not backup.rotatable
+    assert backup.reason == "before-migration-0002" and not backup.rotatable
     assert canteen_total(backup.path) == 100000
 
 

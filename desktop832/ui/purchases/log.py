@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QMenu, QProgressBar, QPushButton, QTableView, QToolButton,
 )
 
-from ...domain.model import OrderState, Purpose
+from ...domain.model import OrderState, Purpose, mark_hand_edits
 from ...domain.money import format_money, format_percent
 from ...domain.requirements import reserve_target
 from ...domain.pace import pace
@@ -261,10 +261,11 @@ class PurchaseLogTab(FormWidget):
         if before is None:
             self.undo_stack.push(AddPurchase(self.model, after))
         elif after != before:
-            self.undo_stack.push(EditPurchase(self.model, before, after))
+            self.undo_stack.push(EditPurchase(self.model, before, mark_hand_edits(before, after)))
 
     def _push_edit(self, before, after) -> None:
         changed = next(c.title for c in fields.COLUMNS if c.editable and getattr(before, c.key) != getattr(after, c.key))
+        after = mark_hand_edits(before, after)
         self.undo_stack.push(EditPurchase(self.model, before, after, f"修改采购记录{changed}：{before.order_no or before.date}"))
 
     def delete_selected(self) -> None:
