@@ -281,7 +281,7 @@ CATALOGUE: list[Bad] = [
     Bad("letter-character-no-font-has", "command", "letter", "测试单位\u3400",
         "没有任何可用字体包含这些字：“\u3400”（U+3400，见标题、正文、落款），未生成文件。"),
     Bad("letter-not-a-pdf-name", "command", "letter", "承诺函.docx", "输出文件应以 .pdf 结尾："),
-    Bad("check-year-out-of-range", "command", "check", "1999", "年度超出范围：1999"),
+    Bad("check-year-out-of-range", "command", "check", "1999", "年度超出范围（2000 到 2100）：1999"),
 ]
 
 

@@ -7,7 +7,6 @@ imported inside the handler.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -17,11 +16,11 @@ DATE_STYLES = {"arabic": "ARABIC", "chinese": "CHINESE", "blank": "BLANK"}
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    from . import _year
+    from . import date_argument, year_argument
 
-    parser.add_argument("--year", type=_year, help="年度（默认最新的年度）")
+    parser.add_argument("--year", type=year_argument, help="年度（默认最新的年度）")
     parser.add_argument("-o", "--output", type=Path, required=True, help="输出的 PDF 文件")
-    parser.add_argument("--date", type=dt.date.fromisoformat, help="落款日期，如 2024-02-19（默认今天）")
+    parser.add_argument("--date", type=date_argument, help="落款日期，如 2024-02-19（默认今天）")
     parser.add_argument("--date-style", choices=sorted(DATE_STYLES), default="arabic",
                         help="日期写法：arabic 2024年2月19日，chinese 二〇二四年二月十九日，blank 留空手写")
     parser.add_argument("--body-font", type=Path, help="正文字体文件（TrueType .ttf/.ttc）")
