@@ -62,7 +62,7 @@ def _handler(args) -> int:
             print(f"注意：{problem}", file=sys.stderr)
     if refused:
         # the window asks the clerk to confirm a letter for a unit with a canteen; a script cannot
-        raise CommandError("未生成承诺函：" + "；".join(str(p) for p in refused), EXIT_FINDINGS)
+        raise CommandError("未生成承诺函：\n" + "\n".join(f"  {p}" for p in refused), EXIT_FINDINGS)
     choice = FontChoice(title=args.title_font, body=args.body_font, use_system=not args.shipped_fonts_only)
     try:
         rendered = write_letter(args.output, draft, choice)

@@ -305,7 +305,8 @@ class Typesetter:
         rows = self.shaped(clean(text).strip(), limit - x_min, shape=False)
         lines = []
         for row in rows:
-            width = self.width(row)
+            # the last character's box, not its grid cell, meets the right edge
+            width = self.width(row) - base_char_space(BODY_SIZE)
             x = min(centre - width / 2, limit - width) if len(rows) == 1 else limit - width
             lines.append(Line(row, x=max(x_min, x), char_space=base_char_space(BODY_SIZE), box=box, part=part))
         return lines
