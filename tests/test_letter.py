@@ -11,15 +11,15 @@ import pytest
 from desktop832 import paths
 from desktop832.cli import main
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
-from desktop832.output import fonts
-from desktop832.output.fonts import FontChoice, FontFileError, MissingGlyphError, Role, plan_fonts, probe
-from desktop832.output.letter import (
+from desktop832.documents import fonts
+from desktop832.documents.fonts import FontChoice, FontFileError, MissingGlyphError, Role, plan_fonts, probe
+from desktop832.documents.letter import (
     DateStyle, Severity, build_draft, check_letter, cite, default_addressee, format_date,
 )
-from desktop832.output.letter_layout import (
+from desktop832.documents.letter_layout import (
     BODY_SIZE, BOTTOM, CELL, LEFT, LINES_PER_PAGE, MM, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH, TOP, Line, Typesetter, paginate,
 )
-from desktop832.output.letter_pdf import render_letter, write_letter
+from desktop832.documents.letter_pdf import render_letter, write_letter
 
 from .conftest import VALID_CODE
 
@@ -53,7 +53,7 @@ def flat(text: str) -> str:
 # --- content -----------------------------------------------------------------------------------
 
 
-def test_pdf_text_has_title_unit_code_year_and_promises(draft):
+def test_pdf_text_has_title_unit_code_year_and_promises(draft, policies):
     text = flat(pdf_text(render_letter(draft, SHIPPED_ONLY).pdf))
     assert "关于河南省示例农业技术推广总站无食堂的承诺" in text
     assert "河南省财政厅政府采购监督管理处：" in text
@@ -66,16 +66,9 @@ def test_pdf_text_has_title_unit_code_year_and_promises(draft):
     assert "2024年2月19日" in text
     assert "经办人：张三，联系电话：13812345678" in text
     # a notice is cited by its title in 《》 and its number
-    notice = draft_policy_notice()
+    notice = policies["cn-2024"].rule("canteen-none").notice
     assert f"按照《{notice.title}》（{notice.number}）要求" in text
     assert text.count("（盖章）") == 2
-
-
-def draft_policy_notice():
-    from desktop832.policies import discover
-
-    found, _errors = discover([paths.resources_dir() / "policies"])
-    return found["cn-2024"].rule("canteen-none").notice
 
 
 def test_markup_characters_print_as_typed(draft):

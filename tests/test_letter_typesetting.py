@@ -11,15 +11,15 @@ import pytest
 from desktop832 import paths
 from desktop832.domain import jsonformat
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
-from desktop832.output import fonts
-from desktop832.output.fonts import FontChoice, Role
-from desktop832.output.letter import build_draft
-from desktop832.output.letter_layout import (
+from desktop832.documents import fonts
+from desktop832.documents.fonts import FontChoice, Role
+from desktop832.documents.letter import build_draft
+from desktop832.documents.letter_layout import (
     BODY_SIZE, BOTTOM, CELL, FOOT_SIZE, LEFT, NO_LINE_END, NO_LINE_START, PAGE_HEIGHT, SEAL_DIAMETER, TEXT_WIDTH,
     TITLE_SIZE, TOP, Typesetter,
 )
-from desktop832.output.letter_pdf import render_letter
-from desktop832.output.title_words import break_points
+from desktop832.documents.letter_pdf import render_letter
+from desktop832.documents.title_words import break_points
 
 from .conftest import VALID_CODE
 from .letter_pdf_helpers import MM, glyphs, rows
