@@ -28,11 +28,17 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shipped-fonts-only", action="store_true", help="不使用系统字体（各机器输出相同）")
 
 
+def filing_fingerprint(ws, year: int) -> str:
+    """The fingerprint of the year's last filing, once the data file records filings (else "")."""
+    finder = getattr(ws, "last_filing_fingerprint", None)  # hook: the filing record provides it
+    return (finder(year) or "") if finder else ""
+
+
 def _handler(args) -> int:
     from . import EXIT_FINDINGS, EXIT_OK, CommandError, open_workspace
     from ..domain.errors import InputError
     from ..documents.fonts import FontChoice
-    from ..documents.letter import DateStyle, build_draft, letter_warnings
+    from ..documents.letter import DateStyle, Severity, build_draft, check_letter
     from ..documents.letter_pdf import write_letter
 
     if args.output.suffix.lower() != ".pdf":
@@ -43,18 +49,26 @@ def _handler(args) -> int:
         profile, plan = ws.store.profile(), ws.plan(year)
         policy = ws.policy_for(profile, plan)
         today = ws.today
+        fingerprint = filing_fingerprint(ws, year)
     finally:
         ws.close()
-    draft = build_draft(profile, plan, policy, args.date or today)
+    draft = build_draft(profile, plan, policy, args.date or today, fingerprint)
     draft = draft.with_(date_style=DateStyle[DATE_STYLES[args.date_style]])
-    for warning in letter_warnings(profile, plan, policy):
-        print(f"注意：{warning}", file=sys.stderr)
+    problems = check_letter(draft, profile, policy)
+    refused = [p for p in problems if p.severity is not Severity.WARN]
+    for problem in problems:
+        if problem.severity is Severity.WARN:
+            print(f"注意：{problem}", file=sys.stderr)
+    if refused:
+        # the window asks the clerk to confirm a letter for a unit with a canteen; a script cannot
+        raise CommandError("未生成承诺函：\n" + "\n".join(f"  {p}" for p in refused), EXIT_FINDINGS)
     choice = FontChoice(title=args.title_font, body=args.body_font, use_system=not args.shipped_fonts_only)
     try:
         rendered = write_letter(args.output, draft, choice)
     except InputError as exc:
         raise CommandError(exc.message, EXIT_FINDINGS) from None
-    print(f"已写出 {args.output}（{rendered.pages} 页；{rendered.fonts.describe()}）")
+    print(f"已写出 {args.output}（{rendered.pages} 页）")
+    print(f"字体：{rendered.fonts.describe()}")
     return EXIT_OK
 
 
