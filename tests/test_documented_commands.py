@@ -1,7 +1,7 @@
 """Every ``desktop832 …`` command line written in README.md and docs/*.md works as written.
 
 Each documented line is run twice, as its shortest form (optional parts left out) and with every
-optional part in, on a fresh copy of the demo unit (``--db`` added after the sub-command when the
+optional part in, on a fresh copy of the demo unit (for the letter: the demo unit without a canteen; ``--db`` added after the sub-command when the
 line names no data file: global options are accepted there as well as before it). Placeholders
 (``Y``, ``FILE.pdf``, ``FILE...``, ``列名=字段``, …) become real files and values. Lines that open the
 window are checked by the parser only; the full ``--self-test`` run is in ``test_cli.py``.
@@ -9,6 +9,7 @@ window are checked by the parser only; the full ``--self-test`` run is in ``test
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -56,6 +57,11 @@ def demo(tmp_path_factory):
     assert main(["--db", str(source), "export", "-o", str(folder / "a.xlsx")]) == 0
     shutil.copy(folder / "a.xlsx", folder / "b.xlsx")
     write_orders_csv(folder / "orders.csv", "utf-8")
+    # the commitment letter is for a unit without a canteen: the demo unit as one
+    doc = json.loads((folder / "demo.json").read_text("utf-8"))
+    doc["profile"].update(canteen_mode="无食堂", meal_arrangement="职工自行解决用餐")
+    (folder / "no-canteen.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    assert main(["load", str(folder / "no-canteen.json"), "--db", str(folder / "no-canteen.sqlite")]) == 0
     return folder
 
 
@@ -97,7 +103,8 @@ def test_a_documented_command_line_works(line, source, form, demo, tmp_path, cap
     if parsed.command is None:  # the window, or the self-test (run in test_cli.py)
         return
     if "--db" not in args and "--demo" not in args:
-        shutil.copy(demo / "demo.sqlite", tmp_path / "unit.sqlite")
+        unit = "no-canteen.sqlite" if parsed.command == "letter" else "demo.sqlite"
+        shutil.copy(demo / unit, tmp_path / "unit.sqlite")
         args += ["--db", str(tmp_path / "unit.sqlite")]
     status = main(args)
     assert status == 0, f"{source}: desktop832 {' '.join(args)}\n{capsys.readouterr()}"
