@@ -98,7 +98,8 @@ def test_the_docs_name_every_sub_command():
 
 @pytest.mark.parametrize("form", ["shortest", "fullest"])
 @pytest.mark.parametrize("line, source", LINES, ids=[line for line, _ in LINES])
-def test_a_documented_command_line_works(line, source, form, demo, tmp_path, capsys):
+def test_a_documented_command_line_works(line, source, form, demo, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a command's default output (export without -o) lands here, not in the checkout
     args = concrete(variants(line)[form], demo, tmp_path)
     parsed = build_parser().parse_args(args)  # a refused line exits here with status 2
     if parsed.command is None:  # the window, or the self-test (run in test_cli.py)
