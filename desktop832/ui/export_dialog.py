@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from ..domain.findings import Severity
 from ..domain.model import FilingStatus
@@ -24,6 +24,7 @@ from ..exchange.progress import Cancelled
 from ..output.export_data import ExportError
 from ..output.export_xlsx import ExportResult, default_file_name, export_year
 from ..store.errors import StoreError
+from . import file_dialogs
 from .background_task import run_in_background
 from .forms import load_form
 
@@ -70,7 +71,7 @@ class ExportDoneDialog(QDialog):
 def choose_path(parent: QWidget | None, workspace, year: int) -> Path | None:
     start = Path(workspace.store.setting(LAST_DIR_KEY, "") or Path.home())
     suggested = start / default_file_name(year, workspace.store.profile().name)
-    name, _ = QFileDialog.getSaveFileName(parent, TITLE, str(suggested), "Excel 工作簿 (*.xlsx)")
+    name, _ = file_dialogs.get_save_file_name(parent, TITLE, str(suggested), "Excel 工作簿 (*.xlsx)")
     if not name:
         return None
     path = Path(name)
