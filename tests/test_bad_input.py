@@ -465,7 +465,7 @@ def test_field(qtbot, window, case):
         else:
             from openpyxl import Workbook
 
-            from desktop832.exchange.cells import text_cell
+            from desktop832.documents.cells import text_cell
 
             cell = text_cell(Workbook(write_only=True).create_sheet(), case.value)
             assert cell.data_type == "s" and cell.value == case.value  # exported as text, not a formula
@@ -502,8 +502,8 @@ def test_purchase_form(qtbot, window, case):
 
 @pytest.fixture
 def workspace(tmp_path, profile, plan, new_store):
-    from desktop832.policies import PolicyLibrary
-    from desktop832.workspace import Workspace
+    from desktop832.app.policies import PolicyLibrary
+    from desktop832.app.workspace import Workspace
 
     store = new_store(tmp_path / "unit.sqlite")
     store.save_profile(profile)
@@ -515,8 +515,8 @@ def workspace(tmp_path, profile, plan, new_store):
 
 @cases("import")
 def test_import(workspace, tmp_path, case):
-    from desktop832.exchange.errors import ExchangeError
-    from desktop832.exchange.orders import import_orders
+    from desktop832.documents.errors import ExchangeError
+    from desktop832.app.importing import import_orders
 
     path = tmp_path / case.where
     if case.value == "truncated":
@@ -558,7 +558,7 @@ def test_import(workspace, tmp_path, case):
 @cases("policy")
 def test_policy_file(tmp_path, case):
     from desktop832.domain.policy import PolicyError
-    from desktop832.policies import PolicyLibrary
+    from desktop832.app.policies import PolicyLibrary
 
     user = tmp_path / "user-policies"
     library = PolicyLibrary([ROOT / "resources" / "policies", user])
@@ -596,7 +596,7 @@ def snapshot(folder: Path) -> dict:
 
 @cases("data-file")
 def test_data_file(qtbot, tmp_path, case):
-    from desktop832.ui.backup_dialog import open_failure_box
+    from desktop832.ui.dialogs.backup import open_failure_box
 
     folder = tmp_path / "files"
     folder.mkdir()
@@ -707,9 +707,9 @@ def test_reading_commands_never_create_or_change_a_file(tmp_path, capsys, case):
 def document(qapp, tmp_path, profile, plan, new_store):
     from PySide6.QtGui import QUndoStack
 
-    from desktop832.policies import PolicyLibrary
+    from desktop832.app.policies import PolicyLibrary
     from desktop832.ui.document import UnitDocument
-    from desktop832.workspace import Workspace
+    from desktop832.app.workspace import Workspace
 
     store = new_store(tmp_path / "unit.sqlite")
     store.save_profile(profile)
@@ -784,7 +784,7 @@ def test_a_read_only_file_for_real(document, tmp_path):
     if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
         pytest.skip("chattr +i is not available here")
     try:
-        from desktop832 import locking
+        from desktop832.app import locking
 
         assert "只读" in locking.write_problem(path)  # the window can offer read-only before any edit
         doc.workspace.store = Store.open(path)

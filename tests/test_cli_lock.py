@@ -1,5 +1,5 @@
 """One writer per data file on the command line too: a command that changes the file takes the
-window's lock (desktop832.locking). While a window holds the file such a command refuses, names
+window's lock (desktop832.app.locking). While a window holds the file such a command refuses, names
 the holder and writes nothing; commands that only read still work; a lock left by a crashed
 instance is taken over."""
 
@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from desktop832 import locking
+from desktop832.app import locking
 from desktop832.cli import main
 from desktop832.domain.model import FilingStatus
 from desktop832.store.database import Store
@@ -20,7 +20,7 @@ from .exchange_helpers import sample_purchases, workspace, write_orders_csv
 # another desktop832 instance, as the window takes the lock; it releases or "crashes" on request
 HOLDER = textwrap.dedent("""
     import os, sys
-    from desktop832 import locking
+    from desktop832.app import locking
     result = locking.acquire(sys.argv[1])
     print("locked" if result.ok else "refused", flush=True)
     for line in sys.stdin:
@@ -167,7 +167,7 @@ def test_a_lock_left_by_a_crashed_instance_is_taken_over(db, orders, window_hold
 
 
 def test_the_command_holds_the_lock_while_it_writes(db, orders, monkeypatch):
-    from desktop832.exchange import orders as orders_module
+    from desktop832.app import importing as orders_module
 
     seen = []
     real_commit = orders_module.commit

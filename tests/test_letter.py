@@ -11,13 +11,13 @@ import pytest
 from desktop832 import paths
 from desktop832.cli import main
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
-from desktop832.output import fonts
-from desktop832.output.fonts import FontChoice, FontFileError, MissingGlyphError, Role, plan_fonts, probe
-from desktop832.output.letter import DateStyle, build_draft, default_addressee, format_date, letter_warnings
-from desktop832.output.letter_layout import (
+from desktop832.documents import fonts
+from desktop832.documents.fonts import FontChoice, FontFileError, MissingGlyphError, Role, plan_fonts, probe
+from desktop832.documents.letter import DateStyle, build_draft, default_addressee, format_date, letter_warnings
+from desktop832.documents.letter_layout import (
     BODY_SIZE, BOTTOM, CELL, LEFT, LINES_PER_PAGE, MM, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH, TOP, Line, Typesetter, paginate,
 )
-from desktop832.output.letter_pdf import render_letter, write_letter
+from desktop832.documents.letter_pdf import render_letter, write_letter
 
 from .conftest import VALID_CODE
 

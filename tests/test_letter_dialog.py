@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop832.ui import file_dialogs
 from desktop832 import paths
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
-from desktop832.output import fonts
-from desktop832.output.fonts import Role
-from desktop832.output.letter import DateStyle
-from desktop832.ui.letter_dialog import LetterDialog
+from desktop832.documents import fonts
+from desktop832.documents.fonts import Role
+from desktop832.documents.letter import DateStyle
+from desktop832.ui.dialogs.letter import LetterDialog
 
 from .conftest import VALID_CODE
 

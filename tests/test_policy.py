@@ -6,7 +6,7 @@ import pytest
 
 from desktop832.domain.model import Level
 from desktop832.domain.policy import PolicyError, discover, load_policy_file, parse_policy, select
-from desktop832.policies import PolicyLibrary
+from desktop832.app.policies import PolicyLibrary
 from desktop832.domain.rules import RULES
 from desktop832.domain.policy import RULE_PARAMS
 

@@ -15,14 +15,14 @@ from sqlalchemy import event
 from desktop832.cli import main
 from desktop832.domain.errors import InputError
 from desktop832.domain.model import AnnualPlan, FilingStatus, Purchase
-from desktop832.exchange.errors import ExchangeError
-from desktop832.exchange.files import write_atomically
+from desktop832.documents.errors import ExchangeError
+from desktop832.documents.files import write_atomically
 from desktop832.oserrors import write_failure_reason
-from desktop832.output import export_xlsx
-from desktop832.output.export_xlsx import export_year
-from desktop832.output.fonts import FontChoice
-from desktop832.output.letter import build_draft
-from desktop832.output.letter_pdf import write_bytes_atomically, write_letter
+from desktop832.documents import export_xlsx
+from desktop832.app.exporting import export_year
+from desktop832.documents.fonts import FontChoice
+from desktop832.documents.letter import build_draft
+from desktop832.documents.letter_pdf import write_bytes_atomically, write_letter
 from desktop832.store import backups
 from desktop832.store.errors import StoreError
 

@@ -1,0 +1,282 @@
+"""Command line: ``desktop832`` opens the window; sub-commands work headless.
+
+Heavy modules are imported inside each command so ``desktop832 --help`` and the window start fast.
+Exit status: 0 fine, 1 the data has errors (``check``) or a command failed, 2 bad usage or data
+that cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from .. import __version__, paths
+from .registry import extra_commands
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A failure to report in one Chinese line; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度应为四位数字：{text}") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度超出范围：{text}")
+    return year
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="desktop832",
+        description="832平台 预留份额填报与采购台账。不带子命令时打开窗口。",
+    )
+    parser.add_argument("--version", action="version", version=f"desktop832 {__version__}")
+    parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录）")
+    parser.add_argument("--demo", action="store_true", help="使用示例单位的临时副本")
+    parser.add_argument("--self-test", action="store_true", help="自检：创建临时数据、检查规则、输出文档后退出")
+    sub = parser.add_subparsers(dest="command", metavar="子命令")
+
+    p = sub.add_parser("check", help="检查某年度的数据，列出发现的问题")
+    p.add_argument("--year", type=_year, help="年度（默认最新的年度）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+
+    sub.add_parser("policies", help="列出可用的政策文件")
+
+    p = sub.add_parser("dump", help="把整个数据文件写成 JSON")
+    p.add_argument("-o", "--output", type=Path, help="输出文件（默认标准输出）")
+
+    p = sub.add_parser("load", help="由 JSON 文件建立新的数据文件（需配合 --db）")
+    p.add_argument("file", type=Path)
+
+    for command in extra_commands().values():
+        command.add_arguments(sub.add_parser(command.name, help=command.help))
+    return parser
+
+
+# --- data file -------------------------------------------------------------------------------
+
+
+def resolve_database(args) -> Path:
+    if args.demo:
+        from ..app.demo import make_demo_copy
+
+        return make_demo_copy()
+    return args.db or paths.default_database()
+
+
+def open_workspace(args, *, must_exist: bool = True, write: bool = False):
+    """The data file as a :class:`~desktop832.app.workspace.Workspace`; ``close()`` it when done.
+
+    A command that changes the file passes ``write``: it then holds the file's lock, as the window
+    does, until ``close()``. A window holding the file would otherwise overwrite the command's
+    change with its own copy at its next save. Commands that only read need no lock, and open
+    the file read-only: they never create, migrate or write it (nor checkpoint its WAL).
+    """
+    from ..store.errors import StoreError
+    from ..app.workspace import Workspace
+
+    path = resolve_database(args)
+    if must_exist and not path.exists():
+        raise CommandError(f"数据文件不存在：{path}（用 --db 指定，或先打开窗口建立）")
+    lock = lock_for_writing(path) if write else None
+    try:
+        # from here the workspace holds the lock and releases it in close()
+        return Workspace.open(path, readonly=not write, create=False, today=getattr(args, "today", None), lock=lock)
+    except BaseException as exc:
+        if lock is not None:
+            lock.release()
+        if isinstance(exc, StoreError):
+            raise CommandError(exc.message) from None
+        raise
+
+
+def lock_for_writing(path: Path):
+    """Take the data file's lock (:mod:`desktop832.app.locking`, the window's), or refuse with who holds it.
+
+    Returns the :class:`~desktop832.app.locking.LockResult`; ``release()`` it when done writing.
+    """
+    from ..app import locking
+
+    already = locking.lock_path(path) in locking.held_paths()
+    result = locking.acquire(path)
+    if result.ok:
+        # this process held it before (a caller in the same process): leave releasing to that holder
+        return locking.LockResult(True, "", result.lock) if already else result
+    if result.problem == "held":
+        raise CommandError(
+            f"数据文件“{Path(path).name}”正由{result.holder_description}打开，未写入任何数据。"
+            "同一时间只能在一处修改它，以免互相覆盖：请关闭那个窗口（或等那个命令结束）后再运行此命令"
+            "（check、dump 等只读的命令不受影响）"
+        )
+    raise CommandError(f"{result.holder_description}，未写入任何数据")
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_check(args) -> int:
+    from ..domain.findings import Severity
+
+    ws = open_workspace(args)
+    try:
+        year = args.year or ws.default_year()
+        profile, plan = ws.store.profile(), ws.plan(year)
+        policy = ws.policy_for(profile, plan)
+        if policy is None:
+            raise CommandError(f"没有适用于 {year} 年度的政策文件，请先加载政策文件")
+        findings = ws.findings(profile, plan, policy)
+    finally:
+        ws.close()
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    if args.json:
+        out = {
+            "year": year,
+            "policy": {"id": policy.id, "name": policy.name, "notices": [n.number for n in policy.notices]},
+            "errors": errors,
+            "warnings": sum(f.severity is Severity.WARNING for f in findings),
+            "findings": [f.to_json() for f in findings],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(f"{profile.name or '（未填写单位名称）'}  {year} 年度  政策：{policy.name}")
+        print("-" * 60)
+        for f in findings:
+            print(f"[{f.severity.label}] {f.message}")
+            print(f"        依据：{f.citation}")
+        print("-" * 60)
+        print(f"错误 {errors} 项，警告 {sum(f.severity is Severity.WARNING for f in findings)} 项")
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def cmd_policies(args) -> int:
+    from ..app.policies import PolicyLibrary
+
+    library = PolicyLibrary()
+    for policy in library:
+        print(f"{policy.id:<18} {policy.year}  {policy.region:<6} {policy.name}")
+        print(f"{'':<18} 文件依据：{policy.notice_numbers}")
+        print(f"{'':<18} {policy.source}")
+    for error in library.errors:
+        print(f"无法使用：{error}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_dump(args) -> int:
+    from ..domain import jsonformat
+
+    ws = open_workspace(args)
+    try:
+        doc = jsonformat.dump(ws.store.profile(), ws.store.plans(), ws.store.purchases())
+    finally:
+        ws.close()
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        write_text_atomically(args.output, text)
+        print(f"已写出 {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_load(args) -> int:
+    from ..oserrors import write_failure_reason
+
+    if not args.db:
+        raise CommandError("load 需要用 --db 指定要新建的数据文件")
+    try:
+        args.db.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside the new file
+    except OSError as exc:
+        raise CommandError(f"无法建立文件夹 {args.db.parent}：{write_failure_reason(exc)}") from None
+    lock = lock_for_writing(args.db)
+    try:
+        return _load(args)
+    finally:
+        lock.release()
+
+
+def _load(args) -> int:
+    from ..domain import jsonformat
+    from ..oserrors import write_failure_reason
+    from ..store.database import Store
+    from ..store.errors import StoreError
+
+    if args.db.exists() and args.db.stat().st_size > 0:
+        raise CommandError(f"数据文件已存在，为避免覆盖，请指定一个新文件：{args.db}")
+    try:
+        doc = json.loads(args.file.read_text("utf-8-sig"))
+    except OSError as exc:
+        raise CommandError(f"无法读取 {args.file}：{exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CommandError(f"{args.file} 不是有效的 JSON：{exc}") from None
+    try:
+        profile, plans, purchases = jsonformat.load(doc)
+    except jsonformat.JsonFormatError as exc:
+        raise CommandError(f"{args.file} 有误，未写入任何数据：{exc}") from None
+    # build in a temporary file beside the target, then move it in place: all or nothing
+    tmp = args.db.with_name(args.db.name + ".loading")
+    tmp.unlink(missing_ok=True)
+    try:
+        with Store.open(tmp) as store:
+            store.replace_all(profile, plans, purchases)
+        tmp.replace(args.db)
+    except StoreError as exc:
+        raise CommandError(exc.message) from None
+    except OSError as exc:
+        raise CommandError(f"无法写入 {args.db}：{write_failure_reason(exc)}") from None
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    print(f"已建立 {args.db}：{len(plans)} 个年度，{len(purchases)} 笔采购")
+    return EXIT_OK
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file and rename, so a crash never leaves half a file."""
+    from ..documents.errors import ExchangeError
+    from ..documents.files import write_atomically
+
+    try:
+        write_atomically(Path(path), lambda tmp: tmp.write_text(text, "utf-8"))
+    except ExchangeError as exc:
+        raise CommandError(exc.message, 1) from None
+
+
+COMMANDS = {"check": cmd_check, "policies": cmd_policies, "dump": cmd_dump, "load": cmd_load}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.self_test:
+            from .selftest import run_self_test
+
+            return run_self_test()
+        if args.command is None:
+            from ..ui.app import run_gui
+
+            return run_gui(args)
+        handler = COMMANDS.get(args.command) or extra_commands()[args.command].handler
+        return handler(args)
+    except CommandError as exc:
+        print(f"desktop832: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
