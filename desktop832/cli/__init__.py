@@ -126,6 +126,19 @@ def open_workspace(args, *, must_exist: bool = True, write: bool = False):
         raise
 
 
+def refuse_output(path: Path, workspace=None) -> None:
+    """Refuse an output path that is the data file, one of its companions or its lock (the one
+    writer of every output refuses it too; a command asks first, before doing any work)."""
+    from .. import protected_files
+
+    try:
+        protected_files.refuse_writing(path)
+    except protected_files.ProtectedFileError as exc:
+        if workspace is not None:
+            workspace.close()
+        raise CommandError(exc.message, EXIT_FINDINGS) from None
+
+
 def lock_for_writing(path: Path):
     """Take the data file's lock (:mod:`desktop832.app.locking`, the window's), or refuse with who holds it.
 
