@@ -177,7 +177,7 @@ def _no_save_dialog(monkeypatch, tmp_path):
         asked.append(directory)
         return str(tmp_path / "letter.pdf"), file_filter
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", fake_save)
     return asked
 
 
