@@ -167,7 +167,7 @@ def test_a_lock_left_by_a_crashed_instance_is_taken_over(db, orders, window_hold
 
 
 def test_the_command_holds_the_lock_while_it_writes(db, orders, monkeypatch):
-    from desktop832.documents import orders as orders_module
+    from desktop832.app import order_import as orders_module
 
     seen = []
     real_commit = orders_module.commit
