@@ -100,7 +100,7 @@ def same_cells(path: Path) -> list[list]:
 def full_export(db: Path, out: Path) -> float:
     import shutil
 
-    from desktop832.documents.export_xlsx import export_year
+    from desktop832.app.exporting import export_year
     from desktop832.app.policies import PolicyLibrary
     from desktop832.app.workspace import Workspace
 

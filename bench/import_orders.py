@@ -72,7 +72,7 @@ def bare_pass(path: Path) -> float:
 
 def full_import(path: Path, folder: Path, n: int) -> float:
     from desktop832.domain.model import UnitProfile
-    from desktop832.app.order_import import import_orders
+    from desktop832.app.importing import import_orders
     from desktop832.app.policies import PolicyLibrary
     from desktop832.store.database import Store
     from desktop832.app.workspace import Workspace

@@ -46,7 +46,7 @@ WRITER = textwrap.dedent("""
     from desktop832 import paths
     from desktop832.app import locking
     from desktop832.domain.model import Purchase, Purpose
-    from desktop832.app.order_import import import_orders
+    from desktop832.app.importing import import_orders
     from desktop832.app.policies import PolicyLibrary
     from desktop832.store import purchase_queries as q
     from desktop832.store.database import Store

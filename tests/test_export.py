@@ -12,7 +12,8 @@ from desktop832.domain.model import FilingStatus
 from desktop832.documents.progress import Cancelled
 from desktop832.documents import export_layout as layout
 from desktop832.documents.export_data import ExportError
-from desktop832.documents.export_xlsx import default_file_name, export_year
+from desktop832.app.exporting import export_year
+from desktop832.documents.export_xlsx import default_file_name
 from desktop832.documents.stack import stack, write_stack
 from desktop832.documents.verify import verify_file
 

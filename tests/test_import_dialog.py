@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop832.domain.model import FilingStatus, Purpose
-from desktop832.app.order_import import load_layouts
+from desktop832.app.importing import load_layouts
 from desktop832.documents import order_mapping as columns
 from desktop832.documents.order_fields import Field
 from desktop832.documents.progress import Cancelled

@@ -9,7 +9,7 @@ import pytest
 
 from desktop832.cli import main
 from desktop832.domain.model import Channel, OrderState, Purpose
-from desktop832.app.order_import import (
+from desktop832.app.importing import (
     ImportBlocked, build_preview, commit, counted_purposes_for, existing_orders, import_orders, load_layouts,
     remember_layout,
 )

@@ -115,7 +115,7 @@ def check_letter(ctx: Context) -> None:
 
 def check_export(ctx: Context) -> None:
     """The upward export (openpyxl), then the same file checked back against its fingerprint."""
-    from ..documents.export_xlsx import export_year
+    from ..app.exporting import export_year
     from ..documents.verify import verify_file
 
     path = ctx.folder / "上报.xlsx"

@@ -1,4 +1,5 @@
-"""What an export contains: gathered from a workspace, or rebuilt from a file by verification.
+"""What an export contains: gathered from a data file (:mod:`desktop832.app.exporting`), or rebuilt
+from a file by verification.
 
 No spreadsheet code here: :mod:`.export_layout` turns this into sheets, :mod:`.export_xlsx`
 writes them and :mod:`.verify` reads them back.
@@ -251,20 +252,6 @@ def exported_plan(plan: AnnualPlan, today: dt.date) -> AnnualPlan:
         plan, filing_status=FilingStatus.EXPORTED, filed_on=today, supervisor_confirmed_on=None,
         finance_confirmed_on=None,
     )
-
-
-def collect(workspace, year: int, today: dt.date) -> ExportData:
-    """Everything the year's export shows, with the plan already marked as exported."""
-    plan = workspace.saved_plan(year)
-    if plan is None:
-        raise ExportError(f"{year} 年度还没有填报数据，无法导出")
-    profile = workspace.store.profile()
-    plan = exported_plan(plan, today)
-    policy = workspace.policy_for(profile, plan)
-    if policy is None:
-        raise ExportError(f"没有适用于 {year} 年度的政策文件，请先加载政策文件")
-    purchases = workspace.store.purchases(year)
-    return evaluate(profile, plan, policy, purchases, today)
 
 
 def evaluate(

@@ -1,9 +1,9 @@
 """The upward export: one ``.xlsx`` per unit and year for the supervising department.
 
-Entry point: :func:`export_year` (used by ``desktop832 export`` and the export dialog). The
-workbook is streamed with openpyxl's write-only mode (a year of 100,000 purchases stays cheap),
-written to a temporary file and moved into place, and only then is the year's filing status set
-to 已导出待确认 with the date.
+Entry point: :func:`write_workbook`, called by :func:`desktop832.app.exporting.export_year` (used by
+``desktop832 export`` and the export dialog), which then marks the year's filing 已导出待确认: this
+module never writes to the data file. The workbook is streamed with openpyxl's write-only mode (a
+year of 100,000 purchases stays cheap), written to a temporary file and moved into place.
 
 Sheets: 预留份额填报表 (printable A4), 汇总数据 (one machine-readable row to stack), 采购汇总,
 采购明细 (every purchase of the year, with a check code per row), 校验数据 (every field with a
@@ -13,7 +13,6 @@ check code, and the fingerprint). The layout lives in :mod:`.export_layout`.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import re
 from copy import copy
@@ -26,14 +25,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
-from ..domain.findings import Finding, Severity
-from ..domain.model import AnnualPlan
 from .cells import FORMULA_PREFIXES, text_cell
 from .files import write_atomically
 from .progress import STEP, Progress, no_progress
 from . import export_layout as layout
 from . import fingerprint as fp
-from .export_data import DATA_FIELDS, FINGERPRINT_KEY, ExportData, collect
+from .export_data import DATA_FIELDS, FINGERPRINT_KEY, ExportData
 from .export_layout import C, SheetSpec
 
 FILE_SUFFIX = "预留份额填报.xlsx"
@@ -298,39 +295,3 @@ def _abandon(wb: Workbook) -> None:
             if writer is not None:
                 writer.close()
                 writer.cleanup()
-
-
-@dataclasses.dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    fingerprint: str
-    plan: AnnualPlan  # the year's plan as saved: 已导出待确认, filed today
-    findings: list[Finding]
-    purchase_count: int
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity is Severity.ERROR for f in self.findings)
-
-    @property
-    def short_fingerprint(self) -> str:
-        return fp.short(self.fingerprint)
-
-
-def export_year(
-    workspace, year: int, path: Path | str, *, today: dt.date | None = None, progress: Progress | None = None,
-    save_status: bool = True,
-) -> ExportResult:
-    """Export ``year`` to ``path`` and mark the filing as exported (unless ``save_status`` is off).
-
-    Raises :class:`~.export_data.ExportError` when there is nothing to export and
-    :class:`~desktop832.documents.errors.ExchangeError` when the file cannot be written; a
-    :class:`~desktop832.documents.progress.Cancelled` from ``progress`` leaves no file behind.
-    """
-    today = today or workspace.today
-    data = collect(workspace, year, today)
-    fingerprint = write_workbook(Path(path), data, progress)
-    if save_status:
-        workspace.store.save_plan(data.plan)
-        workspace.store.set_setting(f"export.{year}.fingerprint", fingerprint)
-    return ExportResult(Path(path), fingerprint, data.plan, data.findings or [], len(data.purchases))

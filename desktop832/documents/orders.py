@@ -12,7 +12,7 @@
 * a row with errors, naming the row and the column.
 
 What the state texts mean, and what becomes of each order in the log, is decided by
-:mod:`desktop832.app.order_import`, which also writes. Field names and state texts are in
+:mod:`desktop832.app.importing`, which also writes. Field names and state texts are in
 :mod:`.order_fields`.
 """
 

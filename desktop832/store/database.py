@@ -247,54 +247,6 @@ class Store:
         with self.transaction() as c:
             c.execute(delete(tables.purchase).where(tables.purchase.c.id.in_(list(purchase_ids))))
 
-    def purchases_by_order_no(self) -> dict[str, Purchase]:
-        """Every purchase that has an order number, by it (the first stored, should one repeat)."""
-        purchase = tables.purchase
-        query = select(*[purchase.c[name] for name in _PURCHASE_FIELDS]).where(purchase.c.order_no != "")
-        found: dict[str, Purchase] = {}
-        with self.reader() as c:
-            for row in c.execute(query.order_by(purchase.c.id)):
-                p = Purchase(*row)
-                found.setdefault(p.order_no, p)
-        return found
-
-    def import_purchases(
-        self, new: list[Purchase], updated: list[Purchase], *, progress=None, chunk: int = 2000,
-    ) -> tuple[list[Purchase], set[str]]:
-        """Add ``new`` and overwrite ``updated`` (stored purchases) in one transaction.
-
-        Returns the added purchases with their ids (so the import can be undone) and the order
-        numbers that were left out because the log got them since the preview (another window, an
-        undo). ``progress(done, total)`` may raise to cancel: everything is rolled back.
-        """
-        progress = progress or (lambda done, total: None)
-        total = len(new) + len(updated)
-        purchase = tables.purchase
-        with self.transaction() as c:
-            taken = set(c.scalars(select(purchase.c.order_no).where(purchase.c.order_no != "")))
-            fresh = [p for p in new if p.order_no not in taken]
-            next_id = (c.scalar(select(func.max(purchase.c.id))) or 0) + 1
-            added = [dataclasses.replace(p, id=next_id + i) for i, p in enumerate(fresh)]
-            progress(0, total)
-            for start in range(0, len(added), chunk):
-                c.execute(insert(purchase), [_purchase_values(p) for p in added[start : start + chunk]])
-                progress(start + len(added[start : start + chunk]), total)
-            for p in updated:
-                _write(c, purchase, _purchase_values(p))
-            progress(total, total)
-        return added, {p.order_no for p in new} - {p.order_no for p in fresh}
-
-    def replace_purchases(self, remove_ids: Iterable[int], put: Iterable[Purchase]) -> None:
-        """Delete ``remove_ids`` and write ``put`` (with their ids) in one transaction: the undo and
-        redo of an import."""
-        put = [_purchase_values(p) for p in put]
-        with self.transaction() as c:
-            ids = list(remove_ids)
-            for start in range(0, len(ids), 500):
-                c.execute(delete(tables.purchase).where(tables.purchase.c.id.in_(ids[start : start + 500])))
-            if put:
-                c.execute(insert(tables.purchase).prefix_with("OR REPLACE"), put)
-
     def order_numbers(self) -> set[str]:
         order_no = tables.purchase.c.order_no
         with self.reader() as c:

@@ -22,7 +22,8 @@ from ...domain.model import FilingStatus
 from ...documents.errors import ExchangeError
 from ...documents.progress import Cancelled
 from ...documents.export_data import ExportError
-from ...documents.export_xlsx import ExportResult, default_file_name, export_year
+from ...app.exporting import ExportResult, export_year
+from ...documents.export_xlsx import default_file_name
 from ...store.errors import StoreError
 from ..background_task import run_in_background
 from ..forms import load_form

@@ -7,7 +7,7 @@ Entry points for the main window:
   dialog and returns what was written (the window pushes :class:`ImportOrdersCommand` so the
   whole import, re-import changes included, is one undo step);
 * ``ImportOrdersDialog(parent, workspace, path=None)`` for embedding; its ``imported`` signal
-  carries the :class:`~desktop832.app.order_import.ImportResult`, ``changed`` says whether
+  carries the :class:`~desktop832.app.importing.ImportResult`, ``changed`` says whether
   anything was written.
 
 Reading and writing run on a worker thread with a progress dialog that can cancel; nothing is
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QStackedWidget, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from ...app.order_import import (
+from ...app.importing import (
     ImportPreview, ImportResult, build_preview, commit, counted_purposes_for, existing_orders, load_layouts,
     redo_import, remember_layout, undo_import,
 )

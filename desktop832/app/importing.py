@@ -362,7 +362,9 @@ def counted_purposes_for(workspace) -> Callable[[int], frozenset[Purpose]]:
 
 def existing_orders(store) -> dict[str, Purchase]:
     """Order number → what the log holds."""
-    return store.purchases_by_order_no()
+    from ..store.orders import purchases_by_order_no
+
+    return purchases_by_order_no(store)
 
 
 # --- saved layouts --------------------------------------------------------------------------------
@@ -437,9 +439,11 @@ def commit(
     progress = progress or no_progress
     updates = preview.updates
     # the log may have changed since the preview (another window, an undo): the store checks again
-    current = store.purchases_by_order_no() if updates else {}
+    from ..store.orders import apply_import
+
+    current = existing_orders(store) if updates else {}
     fresh_updates = [c for c in updates if current.get(c.before.order_no) == c.before]
-    added, taken = store.import_purchases(preview.to_add, [c.after for c in fresh_updates], progress=progress, chunk=chunk)
+    added, taken = apply_import(store, preview.to_add, [c.after for c in fresh_updates], progress=progress, chunk=chunk)
     added_numbers = {p.order_no for p in added}
     return ImportResult(
         added_purchases=added,
@@ -453,11 +457,15 @@ def commit(
 
 def undo_import(store, result: ImportResult) -> None:
     """Take an import back: its orders removed, the orders it changed as they were (one transaction)."""
-    store.replace_purchases([p.id for p in result.added_purchases], [before for before, _ in result.updates])
+    from ..store.orders import replace_purchases
+
+    replace_purchases(store, [p.id for p in result.added_purchases], [before for before, _ in result.updates])
 
 
 def redo_import(store, result: ImportResult) -> None:
-    store.replace_purchases([], [*result.added_purchases, *(after for _, after in result.updates)])
+    from ..store.orders import replace_purchases
+
+    replace_purchases(store, [], [*result.added_purchases, *(after for _, after in result.updates)])
 
 
 def import_orders(
