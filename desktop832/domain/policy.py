@@ -14,12 +14,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from .errors import ClerkError
 from .model import Level, Purpose
 
 FORMAT_VERSION = 1
 
 
-class PolicyError(ValueError):
+class PolicyError(ClerkError, ValueError):
     """A policy file that cannot be used; ``str()`` is the Chinese message for the clerk."""
 
     def __init__(self, source: str, key: str, problem: str):
