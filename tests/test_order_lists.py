@@ -381,3 +381,18 @@ def test_defusedxml_is_what_openpyxl_parses_with():
     from openpyxl import xml
 
     assert xml.DEFUSEDXML is True
+
+
+def test_the_documentation_lists_every_header_state_and_totals_word():
+    from desktop832.documents.order_fields import FOOTER_WORDS, SYNONYMS
+
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs" / "order-import.md").read_text("utf-8")
+    tables = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| ")}
+    for field, names in SYNONYMS.items():
+        row = next(line for key, line in tables.items() if key.startswith(field.label))
+        assert all(f" {name}" in row or f"、{name}" in row for name in names), field
+    for meaning, texts in SHIPPED_STATES.items():
+        assert tables[meaning.value].count("、") == len(texts) - 1 and all(t in tables[meaning.value] for t in texts)
+    assert "、".join(FOOTER_WORDS) in doc
