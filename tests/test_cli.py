@@ -45,7 +45,7 @@ def test_load_then_check_json(tmp_path, unit_json, capsys):
     capsys.readouterr()
     assert main(["--db", str(db), "check", "--year", "2024", "--json", "--today", "2024-02-01"]) == 1
     out = json.loads(capsys.readouterr().out)
-    assert out["policy"]["id"] == "cn-2024"
+    assert out["policy"]["id"] == "qinghai-2024"
     by_rule = {f["rule"]: f for f in out["findings"]}
     assert by_rule["canteen-ratio"]["severity"] == "error"
     assert "150,000.00" in by_rule["canteen-ratio"]["message"]
@@ -142,7 +142,7 @@ def test_demo_check_readable_table(capsys):
 def test_policies_lists_shipped_files(capsys):
     assert main(["policies"]) == 0
     out = capsys.readouterr().out
-    for policy_id in ("cn-2024", "henan-2023", "zhengzhou-2023"):
+    for policy_id in ("qinghai-2024", "henan-2023", "zhengzhou-2023"):
         assert policy_id in out
 
 
@@ -160,7 +160,7 @@ def test_console_entry_point_runs_headless(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert out["year"] == 2024 and out["policy"]["id"] == "cn-2024"
+    assert out["year"] == 2024 and out["policy"]["id"] == "qinghai-2024"
     assert (out["errors"], out["warnings"]) == (0, 2)
 
 

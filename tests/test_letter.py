@@ -36,7 +36,7 @@ def unit(profile):
 
 @pytest.fixture
 def draft(unit, policies):
-    return build_draft(unit, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
+    return build_draft(unit, AnnualPlan(2024), policies["qinghai-2024"], dt.date(2024, 2, 19))
 
 
 def pdf_text(data: bytes) -> str:
@@ -89,15 +89,15 @@ def test_chinese_date_reaches_the_pdf(draft):
 
 
 def test_addressee_follows_the_policy_for_the_level_it_names(unit, profile, policies):
-    assert default_addressee(unit, policies["cn-2024"]) == "省财政厅政府采购监督管理处"
+    assert default_addressee(unit, policies["qinghai-2024"]) == "省财政厅政府采购监督管理处"
     # the 2024 policy asks only provincial units: a municipal unit writes to its own finance bureau
-    assert default_addressee(profile, policies["cn-2024"]) == "郑州市财政局"
+    assert default_addressee(profile, policies["qinghai-2024"]) == "郑州市财政局"
     assert default_addressee(dataclasses.replace(unit, level=Level.COUNTY), None) == "县（区）财政局"
 
 
 def test_warnings_for_a_unit_with_a_canteen(profile, unit, policies):
-    assert letter_warnings(unit, AnnualPlan(2024), policies["cn-2024"]) == []
-    warnings = "".join(letter_warnings(profile, AnnualPlan(2024), policies["cn-2024"]))
+    assert letter_warnings(unit, AnnualPlan(2024), policies["qinghai-2024"]) == []
+    warnings = "".join(letter_warnings(profile, AnnualPlan(2024), policies["qinghai-2024"]))
     assert "自有食堂" in warnings and "无须报送" in warnings and "用餐安排" in warnings
 
 

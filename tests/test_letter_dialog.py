@@ -37,7 +37,7 @@ def settings(tmp_path):
 @pytest.fixture
 def open_dialog(qtbot, policies, settings):
     def make(profile):
-        dialog = LetterDialog(None, profile, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19),
+        dialog = LetterDialog(None, profile, AnnualPlan(2024), policies["qinghai-2024"], dt.date(2024, 2, 19),
                               settings=settings, use_system_fonts=False)
         qtbot.addWidget(dialog)
         return dialog

@@ -50,7 +50,7 @@ def make_tab(qtbot, workspace, plan, settings):
         qtbot.addWidget(tab)
         tab.resize(1200, 700)
         tab.show()
-        tab.set_year(2024, year_plan, workspace.library.get("cn-2024"))
+        tab.set_year(2024, year_plan, workspace.library.get("qinghai-2024"))
         return tab
 
     yield make
@@ -413,7 +413,7 @@ def test_read_only_file_offers_no_editing(qtbot, tmp_path, profile, plan, settin
     workspace = Workspace(Store.open(path, readonly=True), today=TODAY)
     tab = PurchaseLogTab(workspace, QUndoStack(), settings=settings)
     qtbot.addWidget(tab)
-    tab.set_year(2024, plan, workspace.library.get("cn-2024"))
+    tab.set_year(2024, plan, workspace.library.get("qinghai-2024"))
     tab.table.selectRow(0)
     assert tab.model.rowCount() == 1
     assert not tab.add_button.isEnabled() and not tab.delete_button.isEnabled()

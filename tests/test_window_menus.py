@@ -398,7 +398,7 @@ def stored(path):
 def test_outsourced_canteen_asks_for_the_contractor_and_the_account(qtbot, make_window):
     window = make_window()
     tab = window.profile_tab
-    assert window.document.policy.id == "cn-2024"
+    assert window.document.policy.id == "qinghai-2024"
     outsourced = (tab.contractor_name_edit, tab.contract_states_policy_check, tab.executing_purchaser_edit,
                   tab.purchaser_account_open_check)
     assert not any(w.isVisible() for w in outsourced)

@@ -125,8 +125,9 @@ def letter_warnings(profile: UnitProfile, plan: AnnualPlan, policy: Policy | Non
 
 def _notice_number(policy: Policy | None) -> str:
     rule = policy.rule("canteen-none") if policy else None
-    if rule and rule.notice.number:
-        return f"{rule.notice.number}文件"
+    if rule and rule.notice and rule.notice.number:
+        number = rule.notice.number
+        return f"{number}文件" if "〔" in number else number
     return "政府采购脱贫地区农副产品工作有关文件"
 
 
