@@ -84,6 +84,6 @@ class Workspace:
         if policy is None:
             selection = self.selection(profile, plan)
             if selection.policy is None:
-                return rules.no_policy_findings(selection)
+                return rules.no_policy_findings(selection, profile)
             policy = selection.policy
         return rules.evaluate(profile, plan, self.tally(plan.year, policy), policy, self.today)

@@ -63,7 +63,7 @@ def test_pdf_text_has_title_unit_code_year_and_promises(draft):
     assert "单位负责人（签字）" in text
     assert "2024年2月19日" in text
     assert "经办人：张三，联系电话：13812345678" in text
-    assert "财办库〔2023〕252号" in text
+    assert "按照青海省2024年度通知关于政府采购脱贫地区农副产品预留份额填报的要求" in text
 
 
 def test_markup_characters_print_as_typed(draft):
@@ -91,7 +91,7 @@ def test_chinese_date_reaches_the_pdf(draft):
 def test_addressee_follows_the_policy_for_the_level_it_names(unit, profile, policies):
     assert default_addressee(unit, policies["qinghai-2024"]) == "省财政厅政府采购监督管理处"
     # the 2024 policy asks only provincial units: a municipal unit writes to its own finance bureau
-    assert default_addressee(profile, policies["qinghai-2024"]) == "郑州市财政局"
+    assert default_addressee(profile, policies["qinghai-2024"]) == "西宁市财政局"
     assert default_addressee(dataclasses.replace(unit, level=Level.COUNTY), None) == "县（区）财政局"
 
 

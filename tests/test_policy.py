@@ -62,11 +62,11 @@ def test_scopes_of_the_shipped_files(policies):
 def test_the_national_files_say_they_are_unchecked(policies):
     for pid in ("cn-2024", "cn-2025"):
         policy = policies[pid]
-        [notice] = policy.notices
-        assert not notice.checked and notice.source and not notice.text
+        assert all(not n.checked and n.source and not n.text for n in policy.notices)
         assert all(UNCHECKED_MARK in r.citation for r in policy.rules.values() if r.notice)
-    # the national file holds only what is known of 252号 itself: no province's letter rule, cap or union share
-    assert set(policies["cn-2024"].rules) == {"profile-complete", "canteen-ratio", "filing-deadline"}
+    # the national file holds only what is known of 252号 itself (plus the payment regulation):
+    # no province's letter rule, cap or union share
+    assert set(policies["cn-2024"].rules) == {"profile-complete", "canteen-ratio", "filing-deadline", "pay-on-time"}
 
 
 def test_every_rule_has_an_implementation_and_declares_its_parameters():

@@ -13,7 +13,7 @@ from desktop832.domain.errors import InputError
 from desktop832.domain.identifiers import parse_order_no
 from desktop832.domain.model import CanteenMode, Channel, OrderState, Purchase, Purpose
 from desktop832.domain.overview import reserve_target
-from desktop832.domain.pace import pace
+from desktop832.domain.pace import pace, policy_pace
 from desktop832.domain.rules import evaluate
 from desktop832.store import purchase_queries as q
 from desktop832.store.database import Store
@@ -75,13 +75,15 @@ def test_overdue_only_for_completed_unpaid_platform_orders_beyond_the_limit():
     assert overdue_days(Channel.PLATFORM, OrderState.DONE, day, None, TODAY, None) is None
 
 
-@pytest.mark.parametrize("today", [dt.date(2024, 1, 15), dt.date(2024, 6, 1), dt.date(2024, 10, 31)])
+@pytest.mark.parametrize("today", [dt.date(2023, 1, 15), dt.date(2023, 6, 1), dt.date(2023, 10, 31)])
 @pytest.mark.parametrize("done", ["0", "50000", "120000"])
 def test_pace_says_what_the_progress_rule_says(policies, profile, plan, today, done):
-    purchases = [Purchase(date=dt.date(2024, 1, 2), amount=D(done))] if done != "0" else []
-    [finding] = [f for f in evaluate(profile, plan, purchases, policies["qinghai-2024"], today) if f.rule_id == "purchase-progress"]
+    # Henan 2023 names a finishing date (10月底): the purchase log's pace and the rule agree
+    plan, policy = dataclasses.replace(plan, year=2023), policies["henan-2023"]
+    purchases = [Purchase(date=dt.date(2023, 1, 2), amount=D(done))] if done != "0" else []
+    [finding] = [f for f in evaluate(profile, plan, purchases, policy, today) if f.rule_id == "purchase-progress"]
     target = reserve_target(profile, plan)
-    p = pace(target, D(done), 2024, policies["qinghai-2024"].finish_by, today)
+    p = policy_pace(policy, target, D(done), 2023, today)
     assert target == D("165000.00")  # 150,000 canteen + 15,000 union
     per_month = re.search(r"每月还需采购约 ([\d,.]+) 元", finding.message).group(1)
     assert per_month == f"{p.per_month:,.2f}"

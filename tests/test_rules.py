@@ -13,7 +13,7 @@ from desktop832.domain.model import (
 )
 from desktop832.domain.model import ratio_of
 from desktop832.domain.policy import HINT_CITATION, UNCHECKED_MARK
-from desktop832.domain.rules import RULES, evaluate
+from desktop832.domain.rules import FORMAT_CHECK, RULES, evaluate
 
 
 def run(policies, profile, plan, purchases=(), today=dt.date(2024, 2, 1), policy="qinghai-2024"):
@@ -452,8 +452,8 @@ def test_profile_checks_cite_the_standard_or_nothing(policies, profile, plan):
     assert f["profile.credit_code"].severity is Severity.WARNING
     assert f["profile.credit_code"].citation.startswith("GB 32100-2015")
     # no notice states the contact data: hints without a citation
-    for field in ("profile.phone", "profile.name"):
-        assert f[field].severity is Severity.INFO and f[field].citation == HINT_CITATION
+    assert f["profile.name"].severity is Severity.INFO and f["profile.name"].citation == HINT_CITATION
+    assert f["profile.phone"].severity is Severity.WARNING and f["profile.phone"].citation == FORMAT_CHECK
     assert not any("一（一）" in x.citation for x in f.values())
 
 

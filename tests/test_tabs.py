@@ -8,14 +8,16 @@ from types import SimpleNamespace
 import pytest
 
 from desktop832.domain.model import CanteenMode
+from desktop832.domain.policy import select
 from desktop832.domain.rules import evaluate
 from desktop832.ui.tabs.quota import QuotaTab
 from desktop832.ui.tabs.union import UnionTab
 
 
 def document(policy, profile, plan, today=dt.date(2024, 2, 1), last_year_planned=False):
+    selection = select([policy] if policy else [], plan.year, profile, policy.id if policy else "")
     return SimpleNamespace(
-        profile=profile, plan=plan, policy=policy, last_year_planned=last_year_planned,
+        profile=profile, plan=plan, policy=policy, last_year_planned=last_year_planned, selection=selection,
         workspace=SimpleNamespace(today=today),
         findings=evaluate(profile, plan, [], policy, today) if policy else [],
     )
@@ -50,8 +52,14 @@ def test_deadlines_use_the_overview_wording(quota, policies, profile, plan):
     assert quota.deadline_label.text() == "2024-02-20（已逾期 1 天）"
     assert quota.confirmation_deadline_label.text() == "2024-02-26（还有 5 天）"
     quota.refresh(document(None, profile, plan))
-    assert quota.deadline_label.text() == quota.confirmation_deadline_label.text() == "—"
+    assert quota.deadline_label.text() == quota.confirmation_deadline_label.text() == "—（本年度没有政策文件）"
     assert quota.minimum_label.text() == ""
+    assert "2024 年度没有适用于本单位的政策文件" in quota.policy_description_label.text()
+    # a policy that sets no confirmation date says so, and shows none of another layer's or year's
+    quota.refresh(document(policies["cn-2024"], profile, plan, today=dt.date(2024, 2, 21)))
+    assert quota.deadline_label.text() == "2024-02-20（已逾期 1 天）"
+    assert quota.confirmation_deadline_label.text() == "—（政策未规定）"
+    assert "未核对原文：财办库〔2023〕252号" in quota.policy_description_label.text()
 
 
 def test_union_minimum_text(union, policies, profile, plan):

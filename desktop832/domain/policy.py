@@ -284,7 +284,7 @@ def choice(*options: str) -> Check:
             raise ValueError("应为以下之一：" + "、".join(options))
         return value
 
-    check.options = options  # type: ignore[attr-defined]
+    check.kind = "之一：" + "、".join(f"`{o}`" for o in options)  # type: ignore[attr-defined]
     return check
 
 
@@ -297,6 +297,7 @@ def list_of(enum_type) -> Check:
         except ValueError:
             raise ValueError("列表中只能有：" + "、".join(e.value for e in enum_type)) from None
 
+    check.kind = "列表，取自 " + "、".join(e.value for e in enum_type)  # type: ignore[attr-defined]
     return check
 
 
@@ -327,6 +328,18 @@ def milestones(value: Any) -> tuple[tuple[dt.date, Decimal], ...]:
     if any(a[1] > b[1] for a, b in zip(result, result[1:])):
         raise ValueError("后面日期的完成比例不能低于前面的")
     return tuple(result)
+
+
+KINDS = {
+    percent: "百分数（15 表示 15%）", money: "金额（元，整数或带引号的小数）", integer: "非负整数", boolean: "true 或 false",
+    date: "日期（如 2024-02-20，不加引号）", text: "文字", dates_by_level: "表：级次 = 日期",
+    milestones: "列表：{ date = 日期, share = 百分数 }",
+}
+
+
+def kind_of(check: Check) -> str:
+    """The parameter's type in words, for the documentation."""
+    return getattr(check, "kind", None) or KINDS.get(check, "")
 
 
 # Every rule the engine knows, with its parameters. Filled by :func:`declare_rule` where each
@@ -496,13 +509,20 @@ def parse_policy(data: bytes | str, source: str = "<policy>") -> Policy:
         year=year,
         scope=scope,
         notices=tuple(notices.values()),
-        rules=dict(rules),
+        rules=_in_registry_order(rules),
         source=source,
         description=need(doc, "description", text, "description", "", required=False),
         extends=extends,
         own_rules=dict(rules),
         disabled=frozenset(disabled),
     )
+
+
+def _in_registry_order(rules: dict[str, Rule]) -> dict[str, Rule]:
+    """Rules in the order the engine registers them, whichever file set each: findings of equal
+    severity then come in the same order under every policy."""
+    order = {rule_id: i for i, rule_id in enumerate(RULE_PARAMS)}
+    return dict(sorted(rules.items(), key=lambda item: order[item[0]]))
 
 
 def _where_in_toml(exc: tomllib.TOMLDecodeError) -> str:
@@ -541,6 +561,7 @@ def resolve(policies: Mapping[str, Policy]) -> tuple[dict[str, Policy], list[Pol
         parent = build(parent, chain + (policy.id,))
         rules = {k: v for k, v in parent.rules.items() if k not in policy.disabled}
         rules.update(policy.own_rules)
+        rules = _in_registry_order(rules)
         own_keys = {n.number for n in policy.notices}
         notices = policy.notices + tuple(n for n in parent.notices if n.number not in own_keys)
         joined = dataclasses.replace(policy, rules=rules, notices=notices, parent=parent)

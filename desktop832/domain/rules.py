@@ -31,6 +31,7 @@ from .requirements import (
 )
 
 GB_32100 = "GB 32100-2015 法人和其他组织统一社会信用代码编码规则（校验码）"
+FORMAT_CHECK = "无（号码格式校验，非文件要求）"
 NO_POLICY = "no-policy"
 
 
@@ -106,16 +107,22 @@ def evaluate(
     return findings
 
 
-def no_policy_findings(selection: Selection) -> list[Finding]:
-    """A year without a policy of its own: one error, no verdict borrowed from another year."""
+def no_policy_findings(selection: Selection, profile: UnitProfile | None = None) -> list[Finding]:
+    """A year without a policy of its own: one error, no verdict borrowed from another year; with
+    ``profile``, the profile hints too (they rest on no notice, so they need none)."""
     year = selection.year
+    hints: list[Finding] = []
+    if profile is not None:
+        hint_rule = Rule("profile-complete", {}, None)
+        context = Context(profile, AnnualPlan(year), make_tally((), None, year, dt.date(year, 1, 1)), None, dt.date(year, 1, 1), hint_rule)
+        hints = [standing(f, hint_rule) for f in _profile_complete(context)]
     return [Finding(
         NO_POLICY, Severity.ERROR,
         f"没有适用于 {year} 年度的政策文件：{selection.reason}。本程序不借用其他年度或地区的政策，"
         f"因此不显示 {year} 年度的填报截止日期、预留比例和达标结论。获取办法：财政部门发布 {year} 年度的通知后，"
         "在“预留份额”页点“加载政策文件…”加载该年度的政策文件，或按《政策文件格式》（docs/policy-format.md）编写一个",
         "无（本年度没有政策文件）", ("plan.policy_id",),
-    )]
+    )] + sorted(hints, key=lambda f: -f.severity)
 
 
 # --- the unit's data -------------------------------------------------------------------------
@@ -139,7 +146,7 @@ def _profile_complete(c: Context) -> Iterator[Finding]:
     try:
         parse_phone(p.phone)
     except InputError as exc:
-        yield c.finding(Severity.INFO, exc.message, "profile.phone")
+        yield c.finding(Severity.WARNING, exc.message, "profile.phone", citation=FORMAT_CHECK)
 
 
 @rule("policy-year", "保留供旧文件使用：程序从不使用其他年度的政策，因此此规则不再产生结果。")

@@ -121,7 +121,7 @@ class UnitDocument(QObject):
         self.selection = self.workspace.selection(self.profile, self.plan)
         self.policy = self.selection.policy
         if self.policy is None:  # a year without its own policy: one error, nothing borrowed
-            self.tally, self.findings = None, rules.no_policy_findings(self.selection)
+            self.tally, self.findings = None, rules.no_policy_findings(self.selection, self.profile)
             return
         self.tally = self.workspace.tally(self.plan.year, self.policy)
         self.findings = rules.evaluate(self.profile, self.plan, self.tally, self.policy, self.workspace.today)
