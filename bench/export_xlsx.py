@@ -85,7 +85,7 @@ def bare_write(rows: list[list], path: Path) -> float:
 
 def same_cells(path: Path) -> list[list]:
     """The detail sheet's values, as the export writes them."""
-    from desktop832.output import fingerprint as fp
+    from desktop832.documents import fingerprint as fp
     from desktop832.store.database import Store
 
     with Store.open(path) as store:
@@ -100,9 +100,9 @@ def same_cells(path: Path) -> list[list]:
 def full_export(db: Path, out: Path) -> float:
     import shutil
 
-    from desktop832.output.export_xlsx import export_year
-    from desktop832.policies import PolicyLibrary
-    from desktop832.workspace import Workspace
+    from desktop832.app.exporting import export_year
+    from desktop832.app.policies import PolicyLibrary
+    from desktop832.app.workspace import Workspace
 
     copy = db.with_name(f"copy-{out.stem}.sqlite")
     shutil.copyfile(db, copy)  # every run starts from a draft filing

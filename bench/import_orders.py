@@ -72,10 +72,10 @@ def bare_pass(path: Path) -> float:
 
 def full_import(path: Path, folder: Path, n: int) -> float:
     from desktop832.domain.model import UnitProfile
-    from desktop832.exchange.orders import import_orders
-    from desktop832.policies import PolicyLibrary
+    from desktop832.app.importing import import_orders
+    from desktop832.app.policies import PolicyLibrary
     from desktop832.store.database import Store
-    from desktop832.workspace import Workspace
+    from desktop832.app.workspace import Workspace
 
     store = Store.open(folder / f"unit-{n}.sqlite")
     store.save_profile(UnitProfile(name="示例单位", province="河南省", city="郑州市"))

@@ -37,8 +37,8 @@ TARGET_KB = 200
 
 def _draft():
     from desktop832.domain.model import AnnualPlan, CanteenMode, Level, UnitProfile
-    from desktop832.output.letter import build_draft
-    from desktop832.policies import PolicyLibrary
+    from desktop832.documents.letter import build_draft
+    from desktop832.app.policies import PolicyLibrary
 
     profile = UnitProfile(
         name="郑州市某某区农业技术推广站", credit_code="91330100716105852F", level=Level.COUNTY, province="河南省",
@@ -66,8 +66,8 @@ def _bare_page(path: Path, lines: list[str]) -> None:
 
 
 def run(repeats: int = REPEATS) -> dict:
-    from desktop832.output.fonts import FontChoice
-    from desktop832.output.letter_pdf import write_letter
+    from desktop832.documents.fonts import FontChoice
+    from desktop832.documents.letter_pdf import write_letter
 
     draft = _draft()
     choice = FontChoice()

@@ -202,11 +202,11 @@ def child_tab(path: Path, rows: int) -> dict:
 
     from desktop832.domain.model import Purpose
     from desktop832.store.database import Store
-    from desktop832.ui import purchase_log_fields as fields
+    from desktop832.ui.purchases import fields as fields
     from desktop832.ui.forms import load_form
-    from desktop832.ui.purchase_commands import EditPurchase
-    from desktop832.ui.purchase_log import PurchaseLogTab
-    from desktop832.workspace import Workspace
+    from desktop832.ui.purchases.commands import EditPurchase
+    from desktop832.ui.purchases.log import PurchaseLogTab
+    from desktop832.app.workspace import Workspace
 
     app = QApplication.instance() or QApplication([])
     workspace = Workspace(Store.open(path), today=TODAY)  # the window has the file open already

@@ -8,7 +8,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level, UnitProfile  # noqa: E402
-from desktop832.domain.policy import discover  # noqa: E402
+from desktop832.domain.policy_files import discover  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID_CODE = "91330100716105852F"  # a real, published unified social credit code

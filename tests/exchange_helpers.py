@@ -13,9 +13,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from desktop832.domain.model import AnnualPlan, Channel, OrderState, Purchase, Purpose
-from desktop832.policies import PolicyLibrary
+from desktop832.app.policies import PolicyLibrary
 from desktop832.store.database import Store
-from desktop832.workspace import Workspace
+from desktop832.app.workspace import Workspace
 
 from .conftest import ROOT
 

@@ -189,13 +189,14 @@ def test_rotate_deletes_files_of_this_data_file_only(db, folder):
 
 
 def test_migration_backup_goes_to_the_user_backup_folder(db, monkeypatch):
-    from desktop832.workspace import Workspace
+    from desktop832.app.workspace import Workspace
 
-    monkeypatch.setattr(schema, "HEAD_REVISION", "0002")
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
+    # pretend the file is one revision behind a newer head
+    monkeypatch.setattr(schema, "HEAD_REVISION", "9998")
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, "9998"))
     Workspace.open(db).close()
     [backup] = backups.list_backups(paths.backup_dir(), db)
-    assert backup.reason == "before-migration-0001" and not backup.rotatable
+    assert backup.reason == "before-migration-0002" and not backup.rotatable
     assert canteen_total(backup.path) == 100000
 
 
@@ -296,7 +297,7 @@ def test_a_failed_replace_leaves_the_file_and_its_wal(db, folder, monkeypatch):
 
 @pytest.fixture
 def dialog_for(qtbot, folder):
-    from desktop832.ui.backup_dialog import BackupDialog
+    from desktop832.ui.dialogs.backup import BackupDialog
 
     def make(db, **kwargs):
         kwargs.setdefault("confirm", lambda title, text: True)
@@ -375,7 +376,7 @@ def test_dialog_reopens_the_old_file_when_the_restore_fails(dialog_for, db, fold
 
 
 def test_main_window_backup_menu_restores_into_the_open_window(make_window, monkeypatch, tmp_path):
-    from desktop832.ui import backup_dialog
+    from desktop832.ui.dialogs import backup as backup_dialog
 
     window = make_window()
     window.document.edit("plan.canteen_total", D("1000"))
@@ -398,7 +399,7 @@ def test_main_window_backup_menu_restores_into_the_open_window(make_window, monk
 
 
 def test_open_failure_offers_backups_only_where_they_help(qtbot, db, folder):
-    from desktop832.ui.backup_dialog import open_failure_box
+    from desktop832.ui.dialogs.backup import open_failure_box
 
     for kind, offer in (("corrupt", True), ("newer", False)):
         box = open_failure_box(None, StoreError("数据文件已损坏", kind), offer)
@@ -409,7 +410,7 @@ def test_open_failure_offers_backups_only_where_they_help(qtbot, db, folder):
 
 
 def test_explain_open_failure_restores_a_damaged_file(qtbot, db, folder, monkeypatch):
-    from desktop832.ui import backup_dialog
+    from desktop832.ui.dialogs import backup as backup_dialog
 
     backups.make_backup(db, folder, now=NOW)
     db.write_bytes(db.read_bytes()[:100] + b"\xff" * 8000)
@@ -435,7 +436,7 @@ def test_explain_open_failure_restores_a_damaged_file(qtbot, db, folder, monkeyp
 
 
 def test_backup_on_open_runs_off_the_gui_thread_and_reports_back(qtbot, db, folder, qapp):
-    from desktop832.ui.backup_dialog import OpenBackup, wait_for_open_backups
+    from desktop832.ui.dialogs.backup import OpenBackup, wait_for_open_backups
 
     job = OpenBackup(db, folder)
     with qtbot.waitSignal(job.finished, timeout=10_000) as signal:
@@ -451,7 +452,7 @@ def test_backup_on_open_runs_off_the_gui_thread_and_reports_back(qtbot, db, fold
 
 
 def test_backup_on_open_reports_a_problem_in_chinese(qtbot, db, tmp_path, monkeypatch):
-    from desktop832.ui.backup_dialog import start_open_backup, wait_for_open_backups
+    from desktop832.ui.dialogs.backup import start_open_backup, wait_for_open_backups
 
     blocker = tmp_path / "home-is-a-file"
     blocker.write_text("x")

@@ -1,5 +1,5 @@
 """One writer per data file on the command line too: a command that changes the file takes the
-window's lock (desktop832.locking). While a window holds the file such a command refuses, names
+window's lock (desktop832.app.locking). While a window holds the file such a command refuses, names
 the holder and writes nothing; commands that only read still work; a lock left by a crashed
 instance is taken over."""
 
@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from desktop832 import locking
+from desktop832.app import locking
 from desktop832.cli import main
 from desktop832.domain.model import FilingStatus
 from desktop832.store.database import Store
@@ -20,7 +20,7 @@ from .exchange_helpers import sample_purchases, workspace, write_orders_csv
 # another desktop832 instance, as the window takes the lock; it releases or "crashes" on request
 HOLDER = textwrap.dedent("""
     import os, sys
-    from desktop832 import locking
+    from desktop832.app import locking
     result = locking.acquire(sys.argv[1])
     print("locked" if result.ok else "refused", flush=True)
     for line in sys.stdin:
@@ -142,7 +142,10 @@ def test_reading_commands_still_work_while_a_window_holds_the_file(db, orders, t
     assert main(["--db", str(db), "dump", "-o", str(tmp_path / "unit.json")]) == 0
     assert main(["--db", str(db), "import-orders", str(orders), "--dry-run"]) == 0
     assert "未写入任何数据" in capsys.readouterr().out
-    assert main(["--db", str(db), "letter", "--year", "2024", "-o", str(tmp_path / "l.pdf"), "--shipped-fonts-only"]) == 0
+    capsys.readouterr()
+    # the letter command reads the file; it refuses this unit for its canteen, not for the lock
+    assert main(["--db", str(db), "letter", "--year", "2024", "-o", str(tmp_path / "l.pdf"), "--shipped-fonts-only"]) == 1
+    assert "食堂情况" in capsys.readouterr().err
     assert content(db) == before
     assert not locking.acquire(db).ok  # and the window still holds it
 
@@ -167,7 +170,7 @@ def test_a_lock_left_by_a_crashed_instance_is_taken_over(db, orders, window_hold
 
 
 def test_the_command_holds_the_lock_while_it_writes(db, orders, monkeypatch):
-    from desktop832.exchange import orders as orders_module
+    from desktop832.app import importing as orders_module
 
     seen = []
     real_commit = orders_module.commit

@@ -7,7 +7,7 @@ file's lock and opens it as ``MainWindow.open_database`` does, edits the plan an
 through ``UnitDocument`` (undoable edits, then ``save_now`` as its timer would), adds, edits and
 deletes purchases by pushing the purchase log's undo commands onto the window's undo stack (they
 write through ``PurchaseTableModel``), and imports generated order lists through
-``exchange.orders`` (``commit``, as the import dialog). A change is reported saved only once that
+``documents.orders`` (``commit``, as the import dialog). A change is reported saved only once that
 call returned, as the window would then show it saved.
 
 Starting Python with Qt and SQLAlchemy takes half a second, so one helper process imports
@@ -43,16 +43,17 @@ WRITER = textwrap.dedent("""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QUndoStack
 
-    from desktop832 import locking, paths
+    from desktop832 import paths
+    from desktop832.app import locking
     from desktop832.domain.model import Purchase, Purpose
-    from desktop832.exchange.orders import import_orders
-    from desktop832.policies import PolicyLibrary
+    from desktop832.app.importing import import_orders
+    from desktop832.app.policies import PolicyLibrary
     from desktop832.store import purchase_queries as q
     from desktop832.store.database import Store
     from desktop832.ui.document import UnitDocument
-    from desktop832.ui.purchase_commands import AddPurchase, DeletePurchases, EditPurchase
-    from desktop832.ui.purchase_log_model import PurchaseTableModel
-    from desktop832.workspace import Workspace
+    from desktop832.ui.purchases.commands import AddPurchase, DeletePurchases, EditPurchase
+    from desktop832.ui.purchases.model import PurchaseTableModel
+    from desktop832.app.workspace import Workspace
 
     TODAY = dt.date(2024, 2, 1)
     YEAR = 2024

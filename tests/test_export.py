@@ -9,12 +9,13 @@ import pytest
 from openpyxl import load_workbook
 
 from desktop832.domain.model import FilingStatus
-from desktop832.exchange.progress import Cancelled
-from desktop832.output import export_layout as layout
-from desktop832.output.export_data import ExportError
-from desktop832.output.export_xlsx import default_file_name, export_year
-from desktop832.output.stack import stack, write_stack
-from desktop832.output.verify import verify_file
+from desktop832.documents.progress import Cancelled
+from desktop832.documents import export_layout as layout
+from desktop832.documents.export_data import ExportError
+from desktop832.app.exporting import export_year
+from desktop832.documents.export_xlsx import default_file_name
+from desktop832.documents.stack import stack, write_stack
+from desktop832.documents.verify import verify_file
 
 from .exchange_helpers import TODAY, sample_purchases, workspace
 
@@ -217,7 +218,7 @@ def test_cli_export_and_verify(tmp_path, profile, plan, capsys):
 
 
 def test_verify_without_the_policy_still_checks_the_figures(exported, tmp_path):
-    from desktop832.policies import PolicyLibrary
+    from desktop832.app.policies import PolicyLibrary
 
     report = verify_file(exported.path, PolicyLibrary([tmp_path / "none"]))
     assert report.unchanged and report.findings is None

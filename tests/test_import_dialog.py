@@ -8,14 +8,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop832.domain.model import FilingStatus, Purpose
-from desktop832.exchange import mapping as columns
-from desktop832.exchange.order_fields import Field
-from desktop832.exchange.progress import Cancelled
-from desktop832.ui import export_dialog, import_dialog
+from desktop832.app.importing import load_remembered
+from desktop832.documents.order_fields import Field
+from desktop832.documents.progress import Cancelled
+from desktop832.ui.dialogs import export as export_dialog, import_orders as import_dialog
 from desktop832.ui.background_task import run_in_background
-from desktop832.ui.export_dialog import ExportDoneDialog, export_with_dialog
-from desktop832.ui.import_dialog import COLUMNS_PAGE, PREVIEW_PAGE, ImportOrdersDialog
-from desktop832.ui.verify_dialog import VerifyDialog
+from desktop832.ui.dialogs.export import ExportDoneDialog, export_with_dialog
+from desktop832.ui.dialogs.import_orders import COLUMNS_PAGE, PREVIEW_PAGE, ImportOrdersDialog
+from desktop832.ui.dialogs.verify import VerifyDialog
 
 from .exchange_helpers import ORDER_HEADERS, ORDER_ROWS, sample_purchases, workspace, write_orders_csv, write_orders_xlsx
 
@@ -47,7 +47,7 @@ def test_import_maps_previews_and_commits(qtbot, ws, tmp_path, messages):
     assert dialog.changed and dialog.result.added == 4
     assert messages[-1].startswith("已导入 4 笔订单")
     assert {p.purpose for p in ws.store.purchases()} == {Purpose.UNION}
-    assert columns.load_remembered(ws.store)["收货人"] == ""
+    assert load_remembered(ws.store)["收货人"] == ""
 
     again = ImportOrdersDialog(None, ws, path)  # remembered: straight to the preview
     qtbot.addWidget(again)
@@ -73,7 +73,7 @@ def test_a_missing_column_is_chosen_by_the_clerk(qtbot, ws, tmp_path, messages):
     combo0.setCurrentIndex(combo0.findData(Field.ORDER_NO))
     dialog.next_button.click()
     assert dialog.pages.currentIndex() == PREVIEW_PAGE and dialog.preview.new
-    assert columns.load_remembered(ws.store)["付款"] == "AMOUNT"
+    assert load_remembered(ws.store)["付款"] == "AMOUNT"
     dialog.back_button.click()
     assert dialog.pages.currentIndex() == COLUMNS_PAGE
 

@@ -9,14 +9,12 @@ import pytest
 
 from desktop832.cli import main
 from desktop832.domain.model import Channel, OrderState, Purpose
-from desktop832.exchange import mapping as columns
-from desktop832.exchange.errors import ExchangeError
-from desktop832.exchange.order_fields import Field, header_key, order_state
-from desktop832.exchange.orders import (
-    ImportBlocked, MappingError, build_preview, commit, counted_purposes_for, existing_orders,
-    import_orders, inspect_orders, read_orders,
-)
-from desktop832.exchange.progress import Cancelled
+from desktop832.documents import order_mapping as columns
+from desktop832.documents.errors import ExchangeError
+from desktop832.documents.order_fields import Field, header_key, order_state
+from desktop832.app.importing import commit, counted_purposes_for, existing_orders, import_orders, load_remembered, remember
+from desktop832.documents.orders import ImportBlocked, MappingError, build_preview, inspect_orders, read_orders
+from desktop832.documents.progress import Cancelled
 
 from .exchange_helpers import ORDER_HEADERS, ORDER_ROWS, write_orders_csv, write_orders_xlsx, workspace
 
@@ -197,8 +195,8 @@ def test_header_synonyms_and_remembered_mapping(ws, tmp_path):
     assert found.unknown == [7] and header_key("付款金额 （元）") == "付款金额"
     chosen = columns.resolve(found.headers, {}, {7: Field.AMOUNT, 4: None})
     assert chosen.fields[7] is Field.AMOUNT and chosen.fields[4] is None
-    columns.remember(ws.store, chosen)
-    remembered = columns.load_remembered(ws.store)
+    remember(ws.store, chosen)
+    remembered = load_remembered(ws.store)
     assert json.loads(ws.store.setting(columns.SETTING_KEY)) == remembered
     _, again = inspect_orders(path, remembered)
     assert again.fields == chosen.fields and again.unknown == []

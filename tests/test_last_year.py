@@ -5,7 +5,7 @@ from decimal import Decimal as D
 from desktop832.domain.model import AnnualPlan, sets_last_year
 from desktop832.store.database import Store
 from desktop832.ui.main_window import TAB_QUOTA
-from desktop832.workspace import Workspace
+from desktop832.app.workspace import Workspace
 
 from .gui_helpers import choose, type_ascii
 

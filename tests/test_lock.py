@@ -10,7 +10,7 @@ import textwrap
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from desktop832 import locking
+from desktop832.app import locking
 from desktop832.store.database import Store
 from desktop832.store.errors import StoreError
 
@@ -19,7 +19,7 @@ HOLDER = textwrap.dedent("""
     from PySide6.QtCore import QCoreApplication
     app = QCoreApplication(["desktop832"])
     app.setApplicationName("desktop832")
-    from desktop832 import locking
+    from desktop832.app import locking
     result = locking.acquire(sys.argv[1])
     print("locked" if result.ok else "refused", flush=True)
     time.sleep(60)
@@ -101,7 +101,7 @@ def click(role):
 
 
 def test_ask_read_only_names_the_holder_and_file(qtbot, monkeypatch):
-    from desktop832.ui.file_lock import ask_read_only, read_only_question
+    from desktop832.ui.dialogs.file_lock import ask_read_only, read_only_question
 
     box = read_only_question(None, "本机上的 desktop832（进程号 42）", "单位.sqlite")
     qtbot.addWidget(box)
@@ -115,7 +115,7 @@ def test_ask_read_only_names_the_holder_and_file(qtbot, monkeypatch):
 
 
 def test_second_instance_can_view_read_only_but_not_write(qtbot, db, other_instance, monkeypatch, profile):
-    from desktop832.ui.file_lock import choose_open_mode
+    from desktop832.ui.dialogs.file_lock import choose_open_mode
 
     monkeypatch.setattr(QMessageBox, "exec", click(QMessageBox.ButtonRole.AcceptRole))
     mode, result = choose_open_mode(None, db)
@@ -129,7 +129,7 @@ def test_second_instance_can_view_read_only_but_not_write(qtbot, db, other_insta
 
 
 def test_choose_open_mode_locks_a_free_file(qtbot, db, monkeypatch):
-    from desktop832.ui.file_lock import choose_open_mode
+    from desktop832.ui.dialogs.file_lock import choose_open_mode
 
     monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail("no question for a free file"))
     mode, result = choose_open_mode(None, db)
@@ -146,7 +146,7 @@ def _immutable(path):
 
 
 def test_a_read_only_file_is_offered_read_only_before_anything_fails(qtbot, db, monkeypatch):
-    from desktop832.ui.file_lock import choose_open_mode
+    from desktop832.ui.dialogs.file_lock import choose_open_mode
 
     _immutable(db)
     try:
@@ -174,7 +174,7 @@ def test_write_problem_names_a_read_only_folder(db, monkeypatch):
 
 
 def test_window_on_a_file_held_elsewhere_opens_read_only(make_window, db, other_instance, monkeypatch):
-    from desktop832.ui import file_lock
+    from desktop832.ui.dialogs import file_lock
 
     asked = []
     monkeypatch.setattr(file_lock, "ask_read_only", lambda parent, holder, path=None: asked.append(holder) or True)

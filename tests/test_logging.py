@@ -10,7 +10,8 @@ import threading
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from desktop832 import logs, paths
+from desktop832.app import logs
+from desktop832 import paths
 
 
 @pytest.fixture
@@ -167,7 +168,7 @@ APP = textwrap.dedent("""
     import sys
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QPushButton
-    from desktop832 import logs
+    from desktop832.app import logs
     from desktop832.ui.crash import install_excepthook
 
     app = QApplication(sys.argv[:1])

@@ -7,11 +7,10 @@ from decimal import Decimal
 import pytest
 
 from desktop832.domain.model import Level, UnitProfile
-from desktop832.domain.policy import (
-    RULE_PARAMS, UNCHECKED_MARK, PolicyError, discover, load_policy_file, parse_policy, select,
-)
+from desktop832.domain.policy import RULE_PARAMS, UNCHECKED_MARK, PolicyError, select
+from desktop832.domain.policy_files import discover, load_policy_file, parse_policy
 from desktop832.domain.rules import RULES
-from desktop832.policies import PolicyLibrary
+from desktop832.app.policies import PolicyLibrary
 
 from .conftest import ROOT
 

@@ -15,12 +15,14 @@ import pytest
 from desktop832.cli import main
 from desktop832.domain.findings import Severity
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
-from desktop832.domain.policy import _NOTICE_KEYS, _RULE_META_KEYS, _TOP_KEYS, RULE_PARAMS
-from desktop832.output.export_data import ExportError, collect
-from desktop832.output.letter import build_draft, letter_warnings
-from desktop832.policy_docs import render
+from desktop832.domain.policy import RULE_PARAMS
+from desktop832.domain.policy_files import _NOTICE_KEYS, _RULE_META_KEYS, _TOP_KEYS
+from desktop832.app.exporting import collect
+from desktop832.documents.export_data import ExportError
+from desktop832.documents.letter import build_draft, check_letter
+from desktop832.app.policy_docs import render
 from desktop832.store.database import Store
-from desktop832.workspace import Workspace
+from desktop832.app.workspace import Workspace
 
 from .conftest import ROOT
 
@@ -83,8 +85,8 @@ def test_workspace_overview_export_and_letter_borrow_nothing(unit_2026, profile)
     unit = dataclasses.replace(profile, canteen_mode=CanteenMode.NONE, level=Level.PROVINCIAL)
     draft = build_draft(unit, plan, None, TODAY)
     text = "".join(draft.body)
-    assert "2024" not in text and "252号" not in text and "省财政厅政府采购监督管理处" != draft.addressee
-    assert any("没有适用于2026年度的政策文件" in w for w in letter_warnings(unit, plan, None))
+    assert "2024" not in text and "252号" not in text and "政府采购监督管理处" not in draft.addressee
+    assert any("没有适用于2026年度的政策文件" in p.message for p in check_letter(draft, unit, None))
 
 
 def test_the_window_shows_the_truth_about_2026(qtbot, make_window, unit_2026):
@@ -105,7 +107,7 @@ def test_the_window_shows_the_truth_about_2026(qtbot, make_window, unit_2026):
 
 def test_rules_md_is_what_the_code_says(policies):
     assert (ROOT / "docs" / "rules.md").read_text("utf-8") == render(policies), (
-        "docs/rules.md is generated: python -m desktop832.policy_docs docs/rules.md"
+        "docs/rules.md is generated: python -m desktop832.app.policy_docs docs/rules.md"
     )
 
 

@@ -13,11 +13,11 @@ from desktop832.domain.counting import REASON_CHANNEL, REASON_OPEN, REASON_REFUN
 from desktop832.domain.model import Channel, OrderState, Purchase, Purpose
 from desktop832.store.database import Store
 from desktop832.store.errors import StoreError
-from desktop832.ui import purchase_log_fields as fields
-from desktop832.ui.purchase_commands import AddPurchase
+from desktop832.ui.purchases import fields as fields
+from desktop832.ui.purchases.commands import AddPurchase
 from desktop832.ui.main_window import TAB_PURCHASES
-from desktop832.ui.purchase_log import PurchaseLogTab
-from desktop832.workspace import Workspace
+from desktop832.ui.purchases.log import PurchaseLogTab
+from desktop832.app.workspace import Workspace
 from tests.gui_helpers import choose, type_ascii, type_chinese
 
 TODAY = dt.date(2024, 6, 1)

@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from desktop832 import paths, selftest
+from desktop832 import paths
+from desktop832.cli import selftest
 
 
 def run(capsys, checks):
@@ -63,7 +64,7 @@ def test_a_missing_qt_plugin_is_named(qapp, capsys, monkeypatch):
 
 
 def test_missing_shipped_fonts_fail_the_letter(capsys, monkeypatch, tmp_path):
-    from desktop832.output import fonts
+    from desktop832.documents import fonts
 
     real = paths.resources_dir()
     fake = tmp_path / "resources"
@@ -82,7 +83,7 @@ def test_missing_shipped_fonts_fail_the_letter(capsys, monkeypatch, tmp_path):
 
 def test_the_letter_is_read_back(capsys, monkeypatch):
     """A PDF that was written but is cut short does not pass."""
-    from desktop832.output import letter_pdf
+    from desktop832.documents import letter_pdf
 
     real = letter_pdf.write_letter
 
@@ -97,7 +98,7 @@ def test_the_letter_is_read_back(capsys, monkeypatch):
 
 
 def test_an_export_that_does_not_verify_fails(capsys, monkeypatch):
-    from desktop832.output import verify
+    from desktop832.documents import verify
 
     class Report:
         year, unchanged, changes = selftest.YEAR, False, ["一", "二"]

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIRST_PAINT = r"""
 import json, sys
 from PySide6.QtWidgets import QApplication
-import desktop832.cli, desktop832.logs, desktop832.ui.app, desktop832.ui.crash, desktop832.ui.start
+import desktop832.cli, desktop832.app.logs, desktop832.ui.app, desktop832.ui.crash, desktop832.ui.start
 from desktop832.ui.main_window import MainWindow
 
 app = QApplication(sys.argv[:1])
@@ -110,8 +110,8 @@ def test_a_start_on_the_purchase_log_builds_the_forms_afterwards(qtbot, make_win
 
 
 def test_a_tab_built_after_a_read_only_open_cannot_be_edited(qtbot, make_window, unit_with_a_low_reserve, monkeypatch):
-    from desktop832 import locking
-    from desktop832.ui import file_lock
+    from desktop832.app import locking
+    from desktop832.ui.dialogs import file_lock
 
     viewing = locking.LockResult(False, "另一个窗口正在使用", None, "held", unit_with_a_low_reserve)
     monkeypatch.setattr(file_lock, "choose_open_mode", lambda parent, path: ("readonly", viewing))

@@ -122,16 +122,52 @@ def test_migrated_schema_matches_the_models(db):
     assert diff == []
 
 
-def test_older_file_is_backed_up_then_migrated(db, tmp_path, monkeypatch):
-    Store.open(db).close()
-    # pretend the file is one revision behind a newer head
-    monkeypatch.setattr(schema, "HEAD_REVISION", "0002")
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0001", "0002"))
+def _file_at_revision(db, revision: str) -> None:
+    """A data file as an older desktop832 wrote it: the schema stopped at ``revision``."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from desktop832.store.database import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.exec_driver_sql(f"PRAGMA application_id={schema.APPLICATION_ID}")
+    engine.dispose()
+
+
+def test_older_file_is_backed_up_then_migrated(db, tmp_path):
+    _file_at_revision(db, "0001")
+    con = sqlite3.connect(db)
+    con.execute(
+        "INSERT INTO purchase (year, date, amount, order_no, supplier, description, purpose, channel, state,"
+        " paid_on, evaluated, note) VALUES (2024, '2024-03-01', 100000, 'P1', '', '', '食堂食材', '832平台',"
+        " '已完结', NULL, 0, '')"
+    )
+    con.commit()
+    con.close()
     assert schema.inspect(db) == (schema.FileState.OLDER, "0001")
     backups = tmp_path / "backups"
-    Store.open(db, backup_dir=backups).close()
+    with Store.open(db, backup_dir=backups) as store:
+        [p] = store.purchases()
+    # the purchase survives the migration; the new fields start empty
+    assert (p.order_no, p.amount, p.delivered_on, p.refunded, p.hand_edited) == ("P1", D("1000.00"), None, D("0"), frozenset())
     [copy] = backups.glob("*.before-migration-0001.sqlite")
     assert sqlite3.connect(copy).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert schema.inspect(db) == (schema.FileState.CURRENT, schema.HEAD_REVISION)
+
+
+def test_new_purchase_fields_round_trip(db):
+    with Store.open(db) as store:
+        stored = store.add_purchase(Purchase(
+            date=dt.date(2024, 3, 1), amount=D("900.00"), order_no="R1", delivered_on=dt.date(2024, 3, 5),
+            refunded=D("100.00"), hand_edited=frozenset({"amount", "paid_on"}),
+        ))
+        assert store.purchase(stored.id) == stored
 
 
 def test_foreign_sqlite_file_is_refused_untouched(db):
@@ -204,3 +240,15 @@ def test_profile_default_mode_round_trip(db):
     with Store.open(db) as store:
         store.save_profile(UnitProfile(canteen_mode=CanteenMode.NONE))
         assert store.profile().canteen_mode is CanteenMode.NONE
+
+
+def test_hand_edits_are_marked_only_for_reconciled_fields():
+    import dataclasses
+
+    from desktop832.domain.model import mark_hand_edits
+
+    before = Purchase(date=dt.date(2024, 3, 1), amount=D("1000.00"), order_no="P1")
+    after = mark_hand_edits(before, dataclasses.replace(before, amount=D("900.00"), supplier="改名"))
+    assert after.hand_edited == {"amount"}  # the supplier is not something a re-import brings
+    again = mark_hand_edits(after, dataclasses.replace(after, paid_on=dt.date(2024, 3, 9)))
+    assert again.hand_edited == {"amount", "paid_on"}

@@ -5,7 +5,7 @@ from decimal import Decimal
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from desktop832.domain.model import FilingStatus
-from desktop832.ui import export_dialog, import_dialog
+from desktop832.ui.dialogs import export as export_dialog, import_orders as import_dialog
 from desktop832.ui.main_window import TAB_PURCHASES
 
 from .exchange_helpers import write_orders_xlsx
@@ -51,7 +51,7 @@ def test_import_from_the_menu_fills_the_purchase_log(qtbot, make_window, tmp_pat
 
 
 def test_letter_from_the_menu_opens_the_preview(qtbot, make_window, monkeypatch):
-    from desktop832.ui.letter_dialog import LetterDialog
+    from desktop832.ui.dialogs.letter import LetterDialog
 
     window = make_window()
     opened = []

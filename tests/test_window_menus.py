@@ -17,8 +17,8 @@ from desktop832.domain.model import CanteenMode, OrderState, Purchase
 from desktop832.store.database import Store
 from desktop832.store.errors import StoreError
 from desktop832.ui.main_window import TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION
-from desktop832.ui.policy_dialog import PolicyDialog
-from desktop832.ui.verify_dialog import VerifyDialog
+from desktop832.ui.dialogs.policy import PolicyDialog
+from desktop832.ui.dialogs.verify import VerifyDialog
 
 from .gui_helpers import choose, type_ascii, type_chinese
 

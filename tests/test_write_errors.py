@@ -2,6 +2,7 @@
 half-written or temporary file left behind and nothing changed in the data file."""
 
 import datetime as dt
+import dataclasses
 import errno
 import os
 import stat
@@ -15,14 +16,14 @@ from sqlalchemy import event
 from desktop832.cli import main
 from desktop832.domain.errors import InputError
 from desktop832.domain.model import AnnualPlan, FilingStatus, Purchase
-from desktop832.exchange.errors import ExchangeError
-from desktop832.exchange.files import write_atomically
+from desktop832.documents.errors import ExchangeError
+from desktop832.documents.files import write_atomically
 from desktop832.oserrors import write_failure_reason
-from desktop832.output import export_xlsx
-from desktop832.output.export_xlsx import export_year
-from desktop832.output.fonts import FontChoice
-from desktop832.output.letter import build_draft
-from desktop832.output.letter_pdf import write_bytes_atomically, write_letter
+from desktop832.documents import export_xlsx
+from desktop832.app.exporting import export_year
+from desktop832.documents.fonts import FontChoice
+from desktop832.documents.letter import build_draft
+from desktop832.documents.letter_pdf import write_bytes_atomically, write_letter
 from desktop832.store import backups
 from desktop832.store.errors import StoreError
 
@@ -143,6 +144,10 @@ COMMANDS_THAT_WRITE_A_FILE = {
 @pytest.mark.parametrize("command", COMMANDS_THAT_WRITE_A_FILE)
 def test_commands_on_a_full_disk_say_it_in_chinese(command, tmp_path, profile, plan, out_dir, monkeypatch, capsys):
     db = tmp_path / "cli.sqlite"
+    if command == "letter":  # a unit the letter is for, complete, so that writing is what fails
+        from desktop832.domain.model import CanteenMode
+
+        profile = dataclasses.replace(profile, canteen_mode=CanteenMode.NONE, meal_arrangement="职工自行解决用餐")
     workspace(db, profile, plan, sample_purchases(3)).close()
     words, name = COMMANDS_THAT_WRITE_A_FILE[command]
     target = out_dir / name

@@ -45,6 +45,8 @@ def _to_json(obj) -> dict:
             value = value.value
         elif isinstance(value, dt.date):
             value = value.isoformat()
+        elif isinstance(value, frozenset):
+            value = sorted(value)
         out[f.name] = value
     return out
 
@@ -167,6 +169,18 @@ def _credit_code(value, path):
 
 
 _LONG = _text(MAX_TEXT_LENGTH)
+_EDITABLE = frozenset(("date", "amount", "order_no", "supplier", "description", "purpose", "channel", "state",
+                       "paid_on", "evaluated", "note", "delivered_on", "refunded"))
+
+
+def _field_names(value, path):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise JsonFormatError(path, "应为字段名的列表，如 [\"amount\"]")
+    unknown = [v for v in value if v not in _EDITABLE]
+    if unknown:
+        raise JsonFormatError(path, f"不认识的字段名：{'、'.join(unknown)}")
+    return frozenset(value)
+
 PROFILE_READERS: dict[str, Reader] = {
     "name": _text(), "credit_code": _credit_code, "level": _enum(Level), "directly_affiliated": _bool,
     "province": _text(40), "city": _text(40), "supervising_department": _text(), "contact_name": _text(100),
@@ -188,6 +202,7 @@ PURCHASE_READERS: dict[str, Reader] = {
     "date": _required_date, "amount": _required_money, "order_no": _text(100), "supplier": _text(),
     "description": _text(500), "purpose": _enum(Purpose), "channel": _enum(Channel),
     "state": _enum(OrderState), "paid_on": _date, "evaluated": _bool, "note": _LONG,
+    "delivered_on": _date, "refunded": _required_money, "hand_edited": _field_names,
 }
 _REQUIRED = {"plans": ("year",), "purchases": ("date", "amount")}
 

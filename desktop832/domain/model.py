@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 from decimal import ROUND_FLOOR, Decimal
 
-from .money import FEN, PERCENT_PLACES, round_down_to_fen, round_up_to_fen
+from .money import FEN, PERCENT_PLACES, ZERO, round_down_to_fen, round_up_to_fen
 
 
 class Level(enum.StrEnum):
@@ -245,14 +245,29 @@ class Purchase:
     evaluated: bool = False  # 履约评价 done
     note: str = ""
     id: int | None = None
+    delivered_on: dt.date | None = None  # goods received / accepted (收货、验货): payment counts from it
+    refunded: Decimal = ZERO  # refunded part of the order; ``amount`` is what remains counted
+    hand_edited: frozenset[str] = frozenset()  # fields the clerk changed in the log: re-imports leave them
 
     def __post_init__(self):
         if self.amount != self.amount.quantize(FEN):  # pragma: no cover - guarded by the parser
             raise ValueError("amount must have at most two places")
 
 
+# what a re-import of the platform's list may bring up to date, unless the clerk changed it by hand
+RECONCILED_FIELDS = ("amount", "refunded", "state", "date", "paid_on", "delivered_on")
+
+
+def mark_hand_edits(before: Purchase, after: Purchase) -> Purchase:
+    """``after`` remembering which reconciled fields the clerk changed from ``before``."""
+    changed = {name for name in RECONCILED_FIELDS if getattr(before, name) != getattr(after, name)}
+    if not changed or changed <= after.hand_edited:
+        return after
+    return dataclasses.replace(after, hand_edited=after.hand_edited | changed)
+
+
 __all__ = [
-    "AnnualPlan", "CanteenMode", "Channel", "FilingStatus", "Level", "OrderState", "Purchase",
+    "RECONCILED_FIELDS", "mark_hand_edits", "AnnualPlan", "CanteenMode", "Channel", "FilingStatus", "Level", "OrderState", "Purchase",
     "Purpose", "ReserveBasis", "UnitProfile", "amount_for_ratio", "plan_for_year", "ratio_of", "round_down_to_fen",
     "sets_last_year",
 ]

@@ -34,9 +34,10 @@ from .errors import translate
 # The raw row: what ``purchase_rows`` returns for each id, in this order.
 ROW_COLUMNS = (
     "id", "date", "order_no", "supplier", "description", "purpose", "channel", "state", "amount", "paid_on",
-    "evaluated", "note",
+    "evaluated", "note", "delivered_on", "refunded", "hand_edited",
 )
-ID, DATE, ORDER_NO, SUPPLIER, DESCRIPTION, PURPOSE, CHANNEL, STATE, AMOUNT, PAID_ON, EVALUATED, NOTE = range(len(ROW_COLUMNS))
+(ID, DATE, ORDER_NO, SUPPLIER, DESCRIPTION, PURPOSE, CHANNEL, STATE, AMOUNT, PAID_ON, EVALUATED, NOTE, DELIVERED_ON,
+ REFUNDED, HAND_EDITED) = range(len(ROW_COLUMNS))
 
 COUNTED = "counted"  # the sort key of the "why not counted" column
 SORT_KEYS = frozenset(ROW_COLUMNS[1:]) | {COUNTED}
@@ -281,7 +282,8 @@ def to_purchase(row: Sequence) -> Purchase:
         supplier=row[SUPPLIER], description=row[DESCRIPTION], purpose=_PURPOSE[row[PURPOSE]],
         channel=_CHANNEL[row[CHANNEL]], state=_STATE[row[STATE]],
         paid_on=dt.date.fromisoformat(row[PAID_ON]) if row[PAID_ON] else None, evaluated=bool(row[EVALUATED]),
-        note=row[NOTE],
+        note=row[NOTE], delivered_on=dt.date.fromisoformat(row[DELIVERED_ON]) if row[DELIVERED_ON] else None,
+        refunded=from_fen(row[REFUNDED]), hand_edited=frozenset(v for v in row[HAND_EDITED].split(",") if v),
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, 
 from sqlalchemy.types import TypeEngine
 
 from ..domain.model import CanteenMode, Channel, FilingStatus, Level, OrderState, Purpose, ReserveBasis
-from .types import EnumText, Money, Percent
+from .types import EnumText, FieldNames, Money, Percent
 
 metadata = MetaData()
 
@@ -91,6 +91,9 @@ purchase = Table(
     _optional("paid_on", Date),
     _required("evaluated", Boolean),
     _required("note", Text),
+    _optional("delivered_on", Date),
+    _required("refunded", Money),
+    _required("hand_edited", FieldNames(200)),
     Index("ix_purchase_year_date", "year", "date"),
     Index("ix_purchase_order_no", "order_no"),
 )

@@ -50,3 +50,16 @@ class EnumText(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else self.enum_type(value)
+
+
+class FieldNames(TypeDecorator):
+    """A set of field names stored as sorted, comma-separated text ("" for none)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else ",".join(sorted(value))
+
+    def process_result_value(self, value, dialect):
+        return frozenset(v for v in (value or "").split(",") if v)

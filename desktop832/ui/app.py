@@ -91,7 +91,7 @@ def run_gui(args) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .. import logs
+    from ..app import logs
     from .crash import install_excepthook
     from .main_window import MainWindow
     from .start import choose_start_file, open_start_file

@@ -2,7 +2,7 @@
 dialog and a cancel button, and hand back its result or its exception on the main thread.
 
 The work is a plain function taking a ``progress(done, total)`` callback (see
-:mod:`desktop832.exchange.progress`). Cancelling makes that callback raise ``Cancelled`` in the
+:mod:`desktop832.documents.progress`). Cancelling makes that callback raise ``Cancelled`` in the
 worker; the work stops at its next report and rolls back, and ``Cancelled`` is raised here.
 """
 
@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from ..exchange.progress import Cancelled
+from ..documents.progress import Cancelled
 
 T = TypeVar("T")
 SHOW_AFTER_MS = 400  # quick work never flashes a dialog

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from .. import logs
+from ..app import logs
 
 log = logging.getLogger("desktop832.crash")
 BURST_SECONDS = 10.0  # errors this soon after the dialog closed are only logged

@@ -11,7 +11,7 @@ def run_feature(name: str, window) -> None:
 
 
 def _letter(window) -> None:
-    from .letter_dialog import LetterDialog
+    from .dialogs.letter import LetterDialog
 
     document = window.document
     # the document's values, so edits not yet saved are in the letter too
@@ -19,7 +19,7 @@ def _letter(window) -> None:
 
 
 def _export(window) -> None:
-    from .export_dialog import export_with_dialog
+    from .dialogs.export import export_with_dialog
 
     year = window.document.year
     if export_with_dialog(window, window.workspace, year) is not None:
@@ -28,13 +28,13 @@ def _export(window) -> None:
 
 
 def _import_orders(window) -> None:
-    from .import_dialog import import_orders_with_dialog
+    from .dialogs.import_orders import import_orders_with_dialog
 
     if import_orders_with_dialog(window, window.workspace):
         window.reload_purchases()
 
 
 def _verify(window) -> None:
-    from .verify_dialog import verify_with_dialog
+    from .dialogs.verify import verify_with_dialog
 
     verify_with_dialog(window, window.workspace.library if window.workspace else None)

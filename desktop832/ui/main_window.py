@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
         never pay for its imports and queries. ``None`` before a file is open.
         """
         if self._purchase_tab is None and self.tabs_built:
-            from .purchase_log import PurchaseLogTab
+            from .purchases.log import PurchaseLogTab
 
             tab = PurchaseLogTab(self.workspace, self.undo_stack)
             tab.purchasesChanged.connect(lambda: self.document.purchases_changed())
@@ -309,12 +309,12 @@ class MainWindow(QMainWindow):
         # What needs no SQLAlchemy comes first: at start-up a worker is still importing it
         # (app.preload_store_libraries), and this work fills that wait instead of following it.
         self._build_first_view(TAB_PROFILE if first_start else self.settings.value("window/tab", TAB_OVERVIEW, type=int))
-        from .. import locking
-        from ..policies import PolicyLibrary
+        from ..app import locking
+        from ..app.policies import PolicyLibrary
         from ..store.errors import StoreError
-        from .backup_dialog import explain_open_failure, start_open_backup
+        from .dialogs.backup import explain_open_failure, start_open_backup
         from .document import UnitDocument
-        from .file_lock import choose_open_mode
+        from .dialogs.file_lock import choose_open_mode
 
         library = PolicyLibrary()
 
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
             return False
         readonly = mode == "readonly"
         from ..store.database import Store
-        from ..workspace import Workspace
+        from ..app.workspace import Workspace
 
         try:
             store = Store.open(path, readonly=readonly, backup_dir=paths.backup_dir())
@@ -528,7 +528,7 @@ class MainWindow(QMainWindow):
             self.document.save_now()
 
     def backup(self) -> None:
-        from .backup_dialog import run_backup
+        from .dialogs.backup import run_backup
 
         run_backup(self)
 
@@ -574,7 +574,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("已加载政策文件：%s") % policy.name, 5000)
 
     def show_policies(self) -> None:
-        from .policy_dialog import PolicyDialog
+        from .dialogs.policy import PolicyDialog
 
         library = self.workspace.library if self.workspace else None
         current = self.document.policy if self.document else None
@@ -613,8 +613,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         if self.workspace is not None:
-            from .. import locking
-            from .backup_dialog import wait_for_open_backups
+            from ..app import locking
+            from .dialogs.backup import wait_for_open_backups
 
             path = Path(self.workspace.store.path)
             self.workspace.close()

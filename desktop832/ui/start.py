@@ -28,7 +28,7 @@ class StartFile:
 
 def choose_start_file(args, settings) -> StartFile:
     if args.demo:
-        from ..cli import make_demo_copy
+        from ..app.demo import make_demo_copy
 
         return StartFile(make_demo_copy(), first_start=False, temporary=True)
     if args.db:

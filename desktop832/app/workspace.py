@@ -1,0 +1,89 @@
+"""One open data file with its policy library: what the CLI and the window both work through.
+
+It loads the unit's records, picks the policy for a year and runs the rules. The purchase tally is
+cached per year and dropped when purchases change, so a keystroke in the plan re-runs only the
+plan rules (the tally is the part that grows with the purchase log).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..domain import rules
+from ..domain.counting import Tally
+from ..domain.findings import Finding
+from ..domain.model import AnnualPlan, UnitProfile, plan_for_year
+from ..domain.policy import Policy, Selection
+from .policies import PolicyLibrary
+from ..store.database import Store
+
+
+class Workspace:
+    def __init__(
+        self, store: Store, library: PolicyLibrary | None = None, today: dt.date | None = None, lock=None,
+    ):
+        self.store = store
+        self.library = library or PolicyLibrary()
+        self._today = today
+        self._tallies: dict[tuple[int, str, dt.date], Tally] = {}
+        # the data file's lock (a locking.LockResult) when this workspace owns it: released by close()
+        self.lock = lock
+
+    @classmethod
+    def open(cls, path: Path, **kwargs) -> Workspace:
+        from .. import paths
+
+        return cls(Store.open(path, backup_dir=paths.backup_dir()), **kwargs)
+
+    def close(self) -> None:
+        self.store.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def default_year(self) -> int:
+        """The newest year with a plan, else this year."""
+        years = self.store.years()
+        return years[-1] if years else self.today.year
+
+    def plan(self, year: int) -> AnnualPlan:
+        """The year's plan (last year's figures as last year's plan has them now), or a new one
+        started from last year's figures (not yet saved)."""
+        return plan_for_year(year, self.store.plan(year), self.store.plan(year - 1))
+
+    def saved_plan(self, year: int) -> AnnualPlan | None:
+        """The year's plan as :meth:`plan` shows it, or ``None`` when nothing is saved for the year."""
+        stored = self.store.plan(year)
+        return None if stored is None else plan_for_year(year, stored, self.store.plan(year - 1))
+
+    def policy_for(self, profile: UnitProfile, plan: AnnualPlan) -> Policy | None:
+        return self.library.for_plan(profile, plan)
+
+    def selection(self, profile: UnitProfile, plan: AnnualPlan) -> Selection:
+        return self.library.selection(profile, plan)
+
+    def purchases_changed(self) -> None:
+        self._tallies.clear()
+
+    def tally(self, year: int, policy: Policy) -> Tally:
+        """The year's tally, summed by SQL (a big log is never loaded as objects) and cached."""
+        from ..store.purchase_queries import year_tally
+
+        key = (year, policy.id, self.today)
+        if key not in self._tallies:
+            self._tallies[key] = year_tally(self.store, year, policy, self.today)
+        return self._tallies[key]
+
+    def findings(self, profile: UnitProfile, plan: AnnualPlan, policy: Policy | None = None) -> list[Finding]:
+        """The rules' findings; for a year without a policy of its own, the one error saying so."""
+        if policy is None:
+            selection = self.selection(profile, plan)
+            if selection.policy is None:
+                return rules.no_policy_findings(selection, profile)
+            policy = selection.policy
+        return rules.evaluate(profile, plan, self.tally(plan.year, policy), policy, self.today)

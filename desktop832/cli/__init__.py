@@ -1,0 +1,319 @@
+"""Command line: ``desktop832`` opens the window; sub-commands work headless.
+
+Heavy modules are imported inside each command so ``desktop832 --help`` and the window start fast.
+Exit status: 0 fine, 1 the data has errors (``check``) or a command failed, 2 bad usage or data
+that cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from .. import __version__, paths
+from .registry import Command, commands
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A failure to report in one Chinese line; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+def year_argument(text: str) -> int:
+    """``--year``: a four-digit year between 2000 and 2100."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"年度应为四位数字：{text}")
+    if not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"年度超出范围（2000 到 2100）：{text}")
+    return int(text)
+
+
+def date_argument(text: str) -> dt.date:
+    """A date option (``--today``, ``--as-of``, ``--date``): 2024-02-20."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 2024-02-20：{text}") from None
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """``--db`` and ``--demo``, taken before the sub-command and after it alike.
+
+    On a sub-command's parser they default to ``SUPPRESS``, so an option given before the
+    sub-command is not reset by the sub-command's own parser."""
+    parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录）",
+                        default=None if defaults else argparse.SUPPRESS)
+    parser.add_argument("--demo", action="store_true", help="使用示例单位的临时副本",
+                        default=False if defaults else argparse.SUPPRESS)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="desktop832",
+        description="832平台 预留份额填报与采购台账。不带子命令时打开窗口。",
+    )
+    parser.add_argument("--version", action="version", version=f"desktop832 {__version__}")
+    add_global_options(parser, defaults=True)
+    parser.add_argument("--self-test", action="store_true", help="自检：创建临时数据、检查规则、输出文档后退出")
+    sub = parser.add_subparsers(dest="command", metavar="子命令")
+    for command in commands().values():
+        p = sub.add_parser(command.name, help=command.help)
+        add_global_options(p, defaults=False)
+        command.add_arguments(p)
+    return parser
+
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", type=year_argument, help="年度（默认最新的年度）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--today", type=date_argument, help=argparse.SUPPRESS)
+
+
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _dump_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", type=Path, help="输出文件（默认标准输出）")
+
+
+def _load_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path)
+
+
+# --- data file -------------------------------------------------------------------------------
+
+
+def resolve_database(args) -> Path:
+    if args.demo:
+        from ..app.demo import make_demo_copy
+
+        return make_demo_copy()
+    return args.db or paths.default_database()
+
+
+def open_workspace(args, *, must_exist: bool = True, write: bool = False):
+    """The data file as a :class:`~desktop832.app.workspace.Workspace`; ``close()`` it when done.
+
+    A command that changes the file passes ``write``: it then holds the file's lock, as the window
+    does, until ``close()``. A window holding the file would otherwise overwrite the command's
+    change with its own copy at its next save. Commands that only read need no lock.
+    """
+    from ..store.errors import StoreError
+    from ..app.workspace import Workspace
+
+    path = resolve_database(args)
+    if must_exist and not path.exists():
+        raise CommandError(f"数据文件不存在：{path}（用 --db 指定，或先打开窗口建立）")
+    lock = lock_for_writing(path) if write else None
+    try:
+        # from here the workspace holds the lock and releases it in close()
+        return Workspace.open(path, today=getattr(args, "today", None), lock=lock)
+    except BaseException as exc:
+        if lock is not None:
+            lock.release()
+        if isinstance(exc, StoreError):
+            raise CommandError(exc.message) from None
+        raise
+
+
+def lock_for_writing(path: Path):
+    """Take the data file's lock (:mod:`desktop832.app.locking`, the window's), or refuse with who holds it.
+
+    Returns the :class:`~desktop832.app.locking.LockResult`; ``release()`` it when done writing.
+    """
+    from ..app import locking
+
+    already = locking.lock_path(path) in locking.held_paths()
+    result = locking.acquire(path)
+    if result.ok:
+        # this process held it before (a caller in the same process): leave releasing to that holder
+        return locking.LockResult(True, "", result.lock) if already else result
+    if result.problem == "held":
+        raise CommandError(
+            f"数据文件“{Path(path).name}”正由{result.holder_description}打开，未写入任何数据。"
+            "同一时间只能在一处修改它，以免互相覆盖：请关闭那个窗口（或等那个命令结束）后再运行此命令"
+            "（check、dump 等只读的命令不受影响）"
+        )
+    raise CommandError(f"{result.holder_description}，未写入任何数据")
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_check(args) -> int:
+    from ..domain.findings import Severity
+
+    ws = open_workspace(args)
+    try:
+        year = args.year or ws.default_year()
+        profile, plan = ws.store.profile(), ws.plan(year)
+        selection = ws.selection(profile, plan)
+        policy = selection.policy
+        findings = ws.findings(profile, plan, policy)
+    finally:
+        ws.close()
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    if args.json:
+        out = {
+            "year": year,
+            "policy": None if policy is None else {
+                "id": policy.id, "name": policy.name, "notices": [n.number for n in policy.notices],
+                "unchecked_notices": [n.number for n in policy.unchecked_notices],
+            },
+            "selection": {"reason": selection.reason, "passed_over": [
+                {"id": p.id, "reason": why} for p, why in selection.passed_over
+            ]},
+            "errors": errors,
+            "warnings": sum(f.severity is Severity.WARNING for f in findings),
+            "findings": [f.to_json() for f in findings],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        name = policy.name if policy else "无（本年度没有适用的政策文件）"
+        print(f"{profile.name or '（未填写单位名称）'}  {year} 年度  政策：{name}")
+        for line in selection.lines:
+            print(f"  {line}")
+        if policy is not None and policy.unchecked_notices:
+            print("  注意：" + "、".join(n.number for n in policy.unchecked_notices) + " 未核对原文，据其得出的结论最多为警告")
+        print("-" * 60)
+        for f in findings:
+            print(f"[{f.severity.label}] {f.message}")
+            print(f"        依据：{f.citation}")
+        print("-" * 60)
+        print(f"错误 {errors} 项，警告 {sum(f.severity is Severity.WARNING for f in findings)} 项")
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def cmd_policies(args) -> int:
+    from ..app.policies import PolicyLibrary
+
+    library = PolicyLibrary()
+    for policy in library:
+        print(f"{policy.id:<18} {policy.year}  {policy.region:<6} {policy.name}")
+        print(f"{'':<18} 适用范围：{policy.scope.text}" + (f"；在“{policy.extends}”之上" if policy.extends else ""))
+        print(f"{'':<18} 文件依据：{policy.notice_numbers}")
+        print(f"{'':<18} {policy.source}")
+    for error in library.errors:
+        print(f"无法使用：{error}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_dump(args) -> int:
+    from ..domain import jsonformat
+
+    ws = open_workspace(args)
+    try:
+        doc = jsonformat.dump(ws.store.profile(), ws.store.plans(), ws.store.purchases())
+    finally:
+        ws.close()
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        write_text_atomically(args.output, text)
+        print(f"已写出 {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_load(args) -> int:
+    from ..oserrors import write_failure_reason
+
+    if not args.db:
+        raise CommandError("load 需要用 --db 指定要新建的数据文件")
+    try:
+        args.db.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside the new file
+    except OSError as exc:
+        raise CommandError(f"无法建立文件夹 {args.db.parent}：{write_failure_reason(exc)}") from None
+    lock = lock_for_writing(args.db)
+    try:
+        return _load(args)
+    finally:
+        lock.release()
+
+
+def _load(args) -> int:
+    from ..domain import jsonformat
+    from ..oserrors import write_failure_reason
+    from ..store.database import Store
+    from ..store.errors import StoreError
+
+    if args.db.exists() and args.db.stat().st_size > 0:
+        raise CommandError(f"数据文件已存在，为避免覆盖，请指定一个新文件：{args.db}")
+    try:
+        doc = json.loads(args.file.read_text("utf-8-sig"))
+    except OSError as exc:
+        raise CommandError(f"无法读取 {args.file}：{exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CommandError(f"{args.file} 不是有效的 JSON：{exc}") from None
+    try:
+        profile, plans, purchases = jsonformat.load(doc)
+    except jsonformat.JsonFormatError as exc:
+        raise CommandError(f"{args.file} 有误，未写入任何数据：{exc}") from None
+    # build in a temporary file beside the target, then move it in place: all or nothing
+    tmp = args.db.with_name(args.db.name + ".loading")
+    tmp.unlink(missing_ok=True)
+    try:
+        with Store.open(tmp) as store:
+            store.replace_all(profile, plans, purchases)
+        tmp.replace(args.db)
+    except StoreError as exc:
+        raise CommandError(exc.message) from None
+    except OSError as exc:
+        raise CommandError(f"无法写入 {args.db}：{write_failure_reason(exc)}") from None
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    print(f"已建立 {args.db}：{len(plans)} 个年度，{len(purchases)} 笔采购")
+    return EXIT_OK
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file and rename, so a crash never leaves half a file."""
+    from ..documents.errors import ExchangeError
+    from ..documents.files import write_atomically
+
+    try:
+        write_atomically(Path(path), lambda tmp: tmp.write_text(text, "utf-8"))
+    except ExchangeError as exc:
+        raise CommandError(exc.message, 1) from None
+
+
+COMMANDS = [
+    Command("check", "检查某年度的数据，列出发现的问题", _check_arguments, cmd_check),
+    Command("policies", "列出可用的政策文件", _no_arguments, cmd_policies),
+    Command("dump", "把整个数据文件写成 JSON", _dump_arguments, cmd_dump),
+    Command("load", "由 JSON 文件建立新的数据文件（需配合 --db）", _load_arguments, cmd_load),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.self_test:
+            from .selftest import run_self_test
+
+            return run_self_test()
+        if args.command is None:
+            from ..ui.app import run_gui
+
+            return run_gui(args)
+        return commands()[args.command].handler(args)
+    except CommandError as exc:
+        print(f"desktop832: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Sub-commands for the upward export and the platform's order lists.
+
+``desktop832 export [--year Y] [-o FILE]``, ``desktop832 verify FILE``,
+``desktop832 import-orders FILE [--dry-run]`` and ``desktop832 stack FILE... -o OUT``.
+Kept light to import: everything heavy is imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .registry import Command
+
+
+EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE = 0, 1, 2
+PURPOSES = ("食堂食材", "工会福利", "职工个人", "所属国有企业", "其他")  # the Purpose values, for --help
+
+
+from . import date_argument as _date, year_argument as _year
+
+
+# --- export ----------------------------------------------------------------------------------------
+
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", type=_year, help="年度（默认最新的年度）")
+    p.add_argument("-o", "--output", type=Path, help="输出的 .xlsx 文件或文件夹（默认当前文件夹，按“年度_单位全称_预留份额填报.xlsx”命名）")
+    p.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+
+
+def cmd_export(args) -> int:
+    from . import CommandError, open_workspace
+    from ..domain.model import FilingStatus
+    from ..documents.export_data import ExportError
+    from ..app.exporting import export_year
+    from ..documents.export_xlsx import default_file_name
+    from ..store.errors import StoreError
+    from ..documents.errors import ExchangeError
+
+    ws = open_workspace(args, write=True)  # the filing status is saved: one writer at a time
+    try:
+        year = args.year or ws.default_year()
+        out = args.output
+        if out is None or out.is_dir():
+            out = (out or Path.cwd()) / default_file_name(year, ws.store.profile().name)
+        before = ws.store.plan(year)
+        try:
+            result = export_year(ws, year, out)
+        except (ExportError, ExchangeError, StoreError) as exc:
+            raise CommandError(exc.message, EXIT_PROBLEM) from None
+    finally:
+        ws.close()
+    print(f"已导出 {result.path}")
+    print(f"数据指纹（SHA-256）：{result.fingerprint}")
+    print(f"  （抄写用：{result.short_fingerprint}，主管部门可用 desktop832 verify 核对）")
+    print(f"采购明细 {result.purchase_count} 笔；检查发现错误 {result.errors} 项")
+    if before and before.filing_status in (FilingStatus.SUPERVISOR_CONFIRMED, FilingStatus.FINANCE_CONFIRMED):
+        print(f"注意：原状态“{before.filing_status.value}”已改为“{result.plan.filing_status.value}”，新文件需重新确认")
+    print(f"填报状态：{result.plan.filing_status.value}（{result.plan.filed_on:%Y-%m-%d}）")
+    return EXIT_OK
+
+
+# --- verify ----------------------------------------------------------------------------------------
+
+
+def _verify_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="收到的上报文件（.xlsx）")
+    p.add_argument("--policy", type=Path, help="用这个政策文件复核（默认按文件所记政策编号在本机查找）")
+    p.add_argument("--as-of", type=_date, help="按此日期复核规则（默认导出日期）")
+
+
+def cmd_verify(args) -> int:
+    from . import CommandError
+    from ..documents.verify import verify_file
+    from ..app.policies import PolicyLibrary
+    from ..documents.errors import ExchangeError
+
+    try:
+        report = verify_file(args.file, PolicyLibrary(), policy_file=args.policy, as_of=args.as_of)
+    except ExchangeError as exc:
+        raise CommandError(exc.message, EXIT_UNREADABLE) from None
+    print(report.text())
+    return EXIT_OK if report.unchanged else EXIT_PROBLEM
+
+
+# --- import-orders ---------------------------------------------------------------------------------
+
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="平台导出的订单列表（.xlsx、另存为 xlsx 的 .xls 或 .csv）")
+    p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+    p.add_argument("--purpose", default="食堂食材", choices=PURPOSES, help="导入订单的用途（默认 食堂食材）")
+    p.add_argument("--skip-errors", action="store_true", help="跳过有错误的行，导入其余的行")
+    p.add_argument(
+        "--map", action="append", default=[], metavar="列名=字段",
+        help="指定某列对应的字段，如 --map 付款金额=实付金额；字段写“不导入”则忽略该列（可重复）",
+    )
+
+
+def _chosen(pairs: list[str], headers: tuple[str, ...]) -> dict:
+    from . import CommandError
+    from ..documents.order_fields import Field
+
+    by_label = {f.label: f for f in Field}
+    chosen = {}
+    for pair in pairs:
+        header, sep, name = pair.partition("=")
+        if not sep or (name not in by_label and name != "不导入"):
+            raise CommandError(f"--map 应写成“列名=字段”，字段为：{'、'.join(by_label)} 或 不导入：{pair}")
+        if header not in headers:
+            raise CommandError(f"文件中没有“{header}”列（有：{'、'.join(h for h in headers if h)}）")
+        chosen[headers.index(header)] = by_label.get(name)
+    return chosen
+
+
+def cmd_import_orders(args) -> int:
+    from . import CommandError, open_workspace
+    from ..domain.model import Purpose
+    from ..store.errors import StoreError
+    from ..app.importing import import_orders, load_remembered
+    from ..documents.errors import ExchangeError
+    from ..documents.orders import ImportBlocked, MappingError, inspect_orders
+
+    ws = open_workspace(args, write=not args.dry_run)
+    try:
+        chosen = None
+        try:
+            if args.map:
+                _, found = inspect_orders(args.file, load_remembered(ws.store))
+                chosen = _chosen(args.map, found.headers)
+            preview, result = import_orders(
+                ws, args.file, default_purpose=Purpose(args.purpose), skip_errors=args.skip_errors,
+                dry_run=args.dry_run, chosen=chosen,
+            )
+        except MappingError as exc:
+            found = "、".join(h for h in exc.mapping.headers if h)
+            raise CommandError(f"{exc.message}\n文件中的列：{found}\n可用 --map 列名=字段 指定", EXIT_PROBLEM) from None
+        except ImportBlocked as exc:
+            _print_errors(exc.preview)
+            raise CommandError(exc.message, EXIT_PROBLEM) from None
+        except (ExchangeError, StoreError) as exc:
+            raise CommandError(exc.message, EXIT_UNREADABLE) from None
+    finally:
+        ws.close()
+    print(f"读取：{preview.parsed.table}")
+    print(preview.summary())
+    _print_errors(preview)
+    if result is None:
+        print("预览完毕（--dry-run），未写入任何数据")
+        return EXIT_PROBLEM if preview.errors else EXIT_OK
+    print(result.summary())
+    return EXIT_OK
+
+
+def _print_errors(preview, limit: int = 30) -> None:
+    for error in preview.errors[:limit]:
+        print(f"  错误 {error}")
+    if len(preview.errors) > limit:
+        print(f"  ……另有 {len(preview.errors) - limit} 处错误")
+
+
+# --- stack -----------------------------------------------------------------------------------------
+
+
+def _stack_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", type=Path, nargs="+", help="各单位的上报文件")
+    p.add_argument("-o", "--output", type=Path, required=True, help="合并后的 .xlsx")
+
+
+def cmd_stack(args) -> int:
+    from . import CommandError
+    from ..documents.stack import write_stack
+    from ..documents.errors import ExchangeError
+
+    try:
+        n = write_stack(args.files, args.output)
+    except ExchangeError as exc:
+        raise CommandError(exc.message, EXIT_UNREADABLE) from None
+    print(f"已合并 {len(args.files)} 个文件、{n} 行到 {args.output}")
+    return EXIT_OK
+
+
+COMMANDS = [
+    Command("export", "导出上报文件（.xlsx），并把填报状态设为“已导出待确认”", _export_arguments, cmd_export),
+    Command("verify", "核验上报文件：导出后是否被改动，并按其政策复核", _verify_arguments, cmd_verify),
+    Command("import-orders", "导入832平台的订单列表到采购台账", _import_arguments, cmd_import_orders),
+    Command("stack", "把多个单位上报文件的汇总数据合并成一张表", _stack_arguments, cmd_stack),
+]

@@ -1,0 +1,294 @@
+"""What an export contains: gathered from a data file (:mod:`desktop832.app.exporting`), or rebuilt
+from a file by verification.
+
+No spreadsheet code here: :mod:`.export_layout` turns this into sheets, :mod:`.export_xlsx`
+writes them and :mod:`.verify` reads them back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import typing
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from ..domain import jsonformat, rules
+from ..domain.counting import counted_purposes, excluded_purposes, tally, why_not_counted
+from ..domain.findings import Finding
+from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
+from ..domain.money import ZERO
+from ..domain.policy import Policy
+from ..domain.requirements import canteen_reserve_applies
+from . import fingerprint as fp
+
+PROFILE_LABELS = {
+    "name": "单位全称", "credit_code": "统一社会信用代码", "level": "单位级次", "directly_affiliated": "直属单位",
+    "province": "所在省份", "city": "所在城市", "supervising_department": "主管预算单位", "contact_name": "经办人",
+    "phone": "联系电话", "canteen_mode": "食堂情况", "contractor_name": "食堂承包方",
+    "contract_states_policy": "外包合同已约定政策要求", "executing_purchaser": "采购执行主体",
+    "purchaser_account_open": "采购执行主体已开通交易账号", "representative_name": "代表填报单位",
+    "representative_code": "代表单位统一社会信用代码", "is_representative": "本单位为代表填报单位",
+    "meal_arrangement": "职工就餐方式", "has_union_funds": "有独立工会经费", "union_members": "工会会员人数",
+    "employees": "职工人数", "person_in_charge": "单位负责人",
+}
+PLAN_LABELS = {
+    "year": "年度", "policy_id": "选定的政策", "canteen_total": "年度食堂食材采购总额", "reserve_ratio": "预留比例",
+    "reserve_amount": "食堂食材预留金额", "reserve_basis": "填报依据（ratio 按比例，amount 按金额）",
+    "last_year_amount": "上年度预留金额", "last_year_ratio": "上年度预留比例", "drop_explanation": "下降说明",
+    "welfare_total": "工会年度福利总额", "union_farm_total": "工会年度采购农副产品总额",
+    "union_reserve": "工会预留金额", "filing_status": "填报状态", "filed_on": "填报日期",
+    "supervisor_confirmed_on": "主管部门确认日期", "finance_confirmed_on": "财政部门确认日期",
+    "letter_sent": "无食堂承诺函已报送", "note": "备注",
+}
+
+
+def _kind(name: str, hint) -> str:
+    """How a field is written to and read from a cell."""
+    args = [a for a in typing.get_args(hint) if a is not type(None)] or [hint]
+    base = args[0]
+    if base is bool:
+        return "bool"
+    if base is int:
+        return "int"
+    if base is Decimal:
+        return "percent" if name.endswith("ratio") else "money"
+    if base is dt.date:
+        return "date"
+    if isinstance(base, type) and issubclass(base, enum.Enum):
+        return "enum"
+    return "text"
+
+
+@dataclasses.dataclass(frozen=True)
+class DataField:
+    key: str  # "profile.name", "plan.reserve_amount", "export.exported_on", ...
+    label: str
+    kind: str  # text, enum, money, percent, date, bool, int
+
+
+def _record_fields(scope: str, cls, labels: dict[str, str]) -> list[DataField]:
+    hints = typing.get_type_hints(cls)
+    return [
+        DataField(f"{scope}.{f.name}", labels.get(f.name, f.name), _kind(f.name, hints[f.name]))
+        for f in dataclasses.fields(cls)
+        if f.name != "id"
+    ]
+
+
+HEAD_FIELDS = [
+    DataField("export.format", "文件格式", "text"),
+    DataField("export.version", "格式版本", "int"),
+    DataField("export.exported_on", "导出日期", "date"),
+    DataField("export.purchase_count", "采购明细笔数", "int"),
+    DataField("policy.id", "政策编号", "text"),
+    DataField("policy.name", "适用政策", "text"),
+    DataField("policy.year", "政策年度", "int"),
+    DataField("policy.notices", "文件依据", "text"),
+    DataField("policy.filing_deadline", "填报截止日期", "date"),
+    DataField("policy.confirmation_deadline", "确认汇总截止日期", "date"),
+    DataField("policy.sha256", "政策文件校验值", "text"),
+]
+DATA_FIELDS = HEAD_FIELDS + _record_fields("profile", UnitProfile, PROFILE_LABELS) + _record_fields(
+    "plan", AnnualPlan, PLAN_LABELS
+)
+FINGERPRINT_KEY = "fingerprint"
+NOTICE_SEPARATOR = "、"
+
+
+@dataclasses.dataclass(frozen=True)
+class PolicyInfo:
+    """The policy as the file names it (the verifier may not have the same file)."""
+
+    id: str
+    name: str
+    year: int
+    notices: tuple[str, ...]
+    filing_deadline: dt.date | None
+    confirmation_deadline: dt.date | None
+    sha256: str
+
+    @classmethod
+    def of(cls, policy: Policy, level: Level) -> PolicyInfo:
+        """The deadlines are those for units of ``level`` (a notice may set them per level)."""
+        filing = policy.deadline("filing-deadline", level)
+        confirmation = policy.deadline("confirmation-deadline", level)
+        return cls(
+            policy.id, policy.name, policy.year, tuple(n.number for n in policy.notices),
+            filing.date if filing else None, confirmation.date if confirmation else None, policy_file_digest(policy),
+        )
+
+
+def policy_file_digest(policy: Policy) -> str:
+    """SHA-256 of the policy file's bytes, so a verifier can tell its copy differs ('' if unknown)."""
+    try:
+        return hashlib.sha256(Path(policy.source).read_bytes()).hexdigest() if policy.source else ""
+    except OSError:
+        return ""
+
+
+# --- the purchase summary ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Sums:
+    counted: Decimal = ZERO
+    not_counted: Decimal = ZERO
+    count: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return self.counted + self.not_counted
+
+
+@dataclasses.dataclass
+class PurchaseSummary:
+    by_purpose: dict[Purpose, Sums]
+    by_month: dict[int, Sums]
+    by_reason: dict[str, Sums]
+    total: Sums
+
+
+def summarise(purchases: list[Purchase], policy: Policy | None, year: int) -> PurchaseSummary:
+    """Counted and not counted, by purpose and by month, decided by :func:`why_not_counted`."""
+    purposes, excluded = counted_purposes(policy), excluded_purposes(policy)
+    by_purpose = {p: Sums() for p in Purpose}
+    by_month = {m: Sums() for m in range(1, 13)}
+    by_reason: dict[str, Sums] = defaultdict(Sums)
+    total = Sums()
+    for p in purchases:
+        if p.date.year != year:
+            continue
+        reason = why_not_counted(p.channel, p.state, p.purpose, purposes, excluded)
+        rows = (by_purpose[p.purpose], by_month[p.date.month], total)
+        for sums in rows:
+            sums.count += 1
+            if reason is None:
+                sums.counted += p.amount
+            else:
+                sums.not_counted += p.amount
+        if reason is not None:
+            by_reason[reason].not_counted += p.amount
+            by_reason[reason].count += 1
+    return PurchaseSummary(by_purpose, by_month, dict(sorted(by_reason.items())), total)
+
+
+# --- the whole export ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ExportData:
+    profile: UnitProfile
+    plan: AnnualPlan
+    policy: PolicyInfo
+    purchases: list[Purchase]
+    exported_on: dt.date
+    findings: list[Finding] | None  # None: the verifier has no copy of the policy
+    summary: PurchaseSummary | None  # likewise
+    fingerprint: str = ""
+
+    @property
+    def year(self) -> int:
+        return self.plan.year
+
+    def head(self) -> dict:
+        """The first line of the canonical text (see :mod:`.fingerprint`)."""
+        doc = jsonformat.dump(self.profile, [self.plan], [])
+        return {
+            "format": fp.FORMAT,
+            "version": fp.VERSION,
+            "exported_on": self.exported_on.isoformat(),
+            "purchase_count": len(self.purchases),
+            "policy": {
+                "id": self.policy.id, "name": self.policy.name, "year": self.policy.year,
+                "notices": list(self.policy.notices),
+                "filing_deadline": _iso(self.policy.filing_deadline),
+                "confirmation_deadline": _iso(self.policy.confirmation_deadline),
+                "sha256": self.policy.sha256,
+            },
+            "profile": doc["profile"],
+            "plan": doc["plans"][0],
+        }
+
+    def field_values(self) -> dict[str, object]:
+        """Each data field's value in its canonical (JSON) form, by key."""
+        head = self.head()
+        values: dict[str, object] = {
+            "export.format": head["format"], "export.version": head["version"],
+            "export.exported_on": head["exported_on"], "export.purchase_count": head["purchase_count"],
+        }
+        for name, value in head["policy"].items():
+            values[f"policy.{name}"] = NOTICE_SEPARATOR.join(value) if name == "notices" else value
+        for scope in ("profile", "plan"):
+            for name, value in head[scope].items():
+                values[f"{scope}.{name}"] = value
+        return values
+
+    def compute_fingerprint(self) -> str:
+        return fp.fingerprint(self.head(), (fp.purchase_line(p) for p in self.purchases))
+
+
+def _iso(date: dt.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+class ExportError(Exception):
+    """Nothing to export yet (no plan, no policy); ``message`` is for the clerk."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def exported_plan(plan: AnnualPlan, today: dt.date) -> AnnualPlan:
+    """The plan as it stands once exported: awaiting confirmation from today on.
+
+    A new file needs new confirmations, so any earlier confirmation dates are cleared.
+    """
+    return dataclasses.replace(
+        plan, filing_status=FilingStatus.EXPORTED, filed_on=today, supervisor_confirmed_on=None,
+        finance_confirmed_on=None,
+    )
+
+
+def evaluate(
+    profile: UnitProfile, plan: AnnualPlan, policy: Policy, purchases: list[Purchase], today: dt.date,
+    info: PolicyInfo | None = None,
+) -> ExportData:
+    """Findings and the purchase summary for these records, as of ``today``."""
+    year_tally = tally(purchases, policy, plan.year, today)
+    findings = rules.evaluate(profile, plan, year_tally, policy, today)
+    summary = summarise(purchases, policy, plan.year)
+    return ExportData(profile, plan, info or PolicyInfo.of(policy, profile.level), purchases, today, findings, summary)
+
+
+def canteen_situation(profile: UnitProfile) -> str:
+    """The canteen column a finance department reads: the mode and what it implies."""
+    mode = profile.canteen_mode
+    if mode is CanteenMode.SHARED:
+        if profile.is_representative:
+            return "共用食堂（本单位代表填报）"
+        return f"共用食堂（由{profile.representative_name or '其他单位'}代表填报）"
+    if mode is CanteenMode.OUTSOURCED and profile.contractor_name:
+        return f"食堂外包（承包方：{profile.contractor_name}）"
+    return mode.value
+
+
+def total_reserve(profile: UnitProfile, plan: AnnualPlan) -> Decimal | None:
+    parts = [plan.reserve_amount if canteen_reserve_applies(profile) else None, plan.union_reserve]
+    parts = [p for p in parts if p is not None]
+    return sum(parts, ZERO) if parts else None
+
+
+def summary_note(profile: UnitProfile, plan: AnnualPlan) -> str:
+    note = plan.note.strip().rstrip("。；;，,")
+    notes = [note] if note else []
+    if not profile.has_union_funds:
+        notes.append("无独立工会经费")
+    return "；".join(notes)

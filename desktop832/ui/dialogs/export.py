@@ -1,0 +1,125 @@
+"""导出上报文件 from the window.
+
+Entry point for the main window::
+
+    result = export_with_dialog(window, workspace, year)   # -> ExportResult | None
+
+Call ``document.save_now()`` first so the file holds what is on screen; when a result comes
+back, adopt its plan with ``document.replace_plan(result.plan)`` (the filing status is now
+已导出待确认, filed today). ``None`` means the clerk cancelled or nothing was written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from ...domain.findings import Severity
+from ...domain.model import FilingStatus
+from ...documents.errors import ExchangeError
+from ...documents.progress import Cancelled
+from ...documents.export_data import ExportError
+from ...app.exporting import ExportResult, export_year
+from ...documents.export_xlsx import default_file_name
+from ...store.errors import StoreError
+from ..background_task import run_in_background
+from ..forms import load_form
+
+TITLE = "导出上报文件"
+LAST_DIR_KEY = "export.last_dir"
+FORM = "export_done_dialog.ui"
+WIDGETS = {
+    "path_label": QLabel, "short_label": QLabel, "fingerprint_edit": QLineEdit, "copy_button": QPushButton,
+    "status_label": QLabel, "findings_label": QLabel, "folder_button": QPushButton, "close_button": QPushButton,
+}
+
+
+class ExportDoneDialog(QDialog):
+    """Shows where the file went and its fingerprint, to copy or note on the paper form."""
+
+    def __init__(self, parent: QWidget | None, result: ExportResult):
+        super().__init__(parent)
+        self.setWindowTitle(TITLE)
+        form = load_form(FORM, self, WIDGETS)
+        QVBoxLayout(self).addWidget(form)
+        for name, kind in WIDGETS.items():
+            setattr(self, name, form.findChild(kind, name))
+        self.result = result
+        self.path_label.setText(str(result.path))
+        self.short_label.setText(result.short_fingerprint)
+        self.fingerprint_edit.setText(result.fingerprint)
+        self.fingerprint_edit.setCursorPosition(0)
+        plan = result.plan
+        self.status_label.setText(f"{plan.filing_status.value}（{plan.filed_on:%Y-%m-%d}）")
+        bad = [f for f in result.findings if f.severity >= Severity.WARNING]
+        self.findings_label.setText(
+            f"检查结果：有 {result.errors} 项错误、{len(bad) - result.errors} 项警告，已写入填报表。" if bad
+            else "检查结果：各项要求均已达标。"
+        )
+        self.copy_button.clicked.connect(self.copy)
+        self.folder_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent))))
+        self.close_button.clicked.connect(self.accept)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.result.fingerprint)
+        self.copy_button.setText("已复制")
+
+
+def choose_path(parent: QWidget | None, workspace, year: int) -> Path | None:
+    start = Path(workspace.store.setting(LAST_DIR_KEY, "") or Path.home())
+    suggested = start / default_file_name(year, workspace.store.profile().name)
+    name, _ = QFileDialog.getSaveFileName(parent, TITLE, str(suggested), "Excel 工作簿 (*.xlsx)")
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+
+
+def _confirm(parent, text: str) -> bool:
+    answer = QMessageBox.question(parent, TITLE, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def export_with_dialog(parent: QWidget | None, workspace, year: int, path: Path | str | None = None) -> ExportResult | None:
+    """Ask what needs asking, write the file on a worker thread, show the fingerprint."""
+    plan = workspace.saved_plan(year)  # as the export writes it
+    if plan is None:
+        QMessageBox.information(parent, TITLE, f"{year} 年度还没有填报数据，无法导出。")
+        return None
+    if plan.filing_status in (FilingStatus.SUPERVISOR_CONFIRMED, FilingStatus.FINANCE_CONFIRMED):
+        if not _confirm(parent, f"{year} 年度的填报已是“{plan.filing_status.value}”。重新导出会把状态改回"
+                                "“已导出待确认”并清除确认日期，新文件需要重新确认。继续吗？"):
+            return None
+    profile = workspace.store.profile()
+    errors = [f for f in workspace.findings(profile, plan) if f.severity is Severity.ERROR]
+    if errors and not _confirm(parent, f"检查发现 {len(errors)} 项错误（如：{errors[0].message}）。"
+                                       "这些问题会如实写入填报表。仍要导出吗？"):
+        return None
+    path = Path(path) if path else choose_path(parent, workspace, year)
+    if path is None:
+        return None
+    try:
+        result = run_in_background(
+            parent, TITLE, f"正在导出 {path.name}…",
+            lambda progress: export_year(workspace, year, path, progress=progress),
+        )
+    except Cancelled:
+        return None
+    except (ExportError, ExchangeError, StoreError) as exc:
+        QMessageBox.warning(parent, TITLE, f"没有导出：{exc.message}")
+        return None
+    try:
+        workspace.store.set_setting(LAST_DIR_KEY, str(path.parent))
+    except StoreError:
+        pass
+    done = ExportDoneDialog(parent, result)
+    done.exec()
+    done.deleteLater()
+    return result
+
+
+__all__ = ["ExportDoneDialog", "export_with_dialog", "choose_path"]

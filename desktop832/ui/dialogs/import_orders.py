@@ -1,0 +1,354 @@
+"""导入平台订单: choose an order list, map its columns, preview the four groups, then import.
+
+Entry points for the main window:
+
+* ``import_orders_with_dialog(parent, workspace, path=None) -> bool`` runs the dialog and
+  returns whether purchases changed (the window then calls ``document.purchases_changed()``
+  and refreshes the purchase log);
+* ``ImportOrdersDialog(parent, workspace, path=None)`` for embedding; its ``imported`` signal
+  carries the :class:`~desktop832.app.importing.ImportResult`, ``changed`` says whether
+  anything was written.
+
+Reading and writing run on a worker thread with a progress dialog that can cancel; nothing is
+written before the clerk presses 导入, and the import is one transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QStackedWidget, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from ...domain.model import Purpose
+from ...domain.money import format_money
+from ...documents import order_mapping as columns
+from ...documents.errors import ExchangeError
+from ...documents.order_fields import Field
+from ...app import importing
+from ...app.importing import commit, counted_purposes_for, existing_orders
+from ...documents.orders import ImportPreview, MappingError, ParsedOrders, build_preview, inspect_orders, read_orders
+from ...documents.progress import Cancelled
+from ...store.errors import StoreError
+from ..background_task import run_in_background
+from ..forms import load_form
+
+FORM = "import_orders_dialog.ui"
+WIDGETS = {
+    "step_label": QLabel, "pages": QStackedWidget, "file_edit": QLineEdit, "browse_button": QPushButton,
+    "file_problem": QLabel, "columns_table": QTableWidget, "columns_problem": QLabel, "remember_check": QCheckBox,
+    "preview_source": QLabel, "purpose_combo": QComboBox, "preview_summary": QLabel, "preview_tabs": QTabWidget,
+    "new_view": QTableView, "not_counted_view": QTableView, "known_view": QTableView, "errors_view": QTableView,
+    "skip_errors_check": QCheckBox, "back_button": QPushButton, "next_button": QPushButton,
+    "cancel_button": QPushButton,
+}
+FILE_PAGE, COLUMNS_PAGE, PREVIEW_PAGE = 0, 1, 2
+STEPS = ("选择订单列表", "确认各列的含义", "预览并导入")
+IGNORE_TEXT = "不导入"
+HOW_TEXT = {"known": "按列名自动识别", "remembered": "上次导入时的选择", "chosen": "本次选择",
+            "duplicate": "已有更合适的同类列", "unknown": "未识别"}
+LAST_DIR_KEY = "import.orders.last_dir"
+PURPOSE_KEY = "import.orders.purpose"
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table over a list of items, formatting only the rows on screen."""
+
+    def __init__(self, headers: list[str], items: list, row: Callable[[object], tuple], parent=None):
+        super().__init__(parent)
+        self.headers, self.items, self.row = headers, items, row
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return str(self.row(self.items[index.row()])[index.column()])
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.headers[index.column()] == "金额":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
+def _order_row(order) -> tuple:
+    return (order.row, order.order_no, f"{order.date:%Y-%m-%d}", order.supplier, order.description,
+            format_money(order.amount), order.state.value)
+
+
+ORDER_HEADERS = ["行号", "订单编号", "下单日期", "店铺名称", "商品名称", "金额", "订单状态"]
+# widths by header; measuring 50,000 rows to fit them would take seconds
+COLUMN_WIDTHS = {"行号": 56, "订单编号": 170, "下单日期": 90, "店铺名称": 190, "商品名称": 170, "金额": 90,
+                 "订单状态": 70, "列": 110, "说明": 260}
+
+
+def _show_rows(view: QTableView, model: RowsModel) -> None:
+    view.setModel(model)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    for i, title in enumerate(model.headers):
+        view.setColumnWidth(i, COLUMN_WIDTHS.get(title, 120))
+    view.verticalHeader().setVisible(False)
+
+
+class ImportOrdersDialog(QDialog):
+    imported = Signal(object)  # ImportResult, after the transaction committed
+
+    def __init__(self, parent: QWidget | None, workspace, path: Path | str | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("导入平台订单")
+        self.workspace = workspace
+        self.changed = False
+        self.path: Path | None = None
+        self.mapping: columns.ColumnMapping | None = None
+        self.chosen: dict[int, Field | None] = {}
+        self.parsed: ParsedOrders | None = None
+        self.preview: ImportPreview | None = None
+        self.remembered = importing.load_remembered(workspace.store)
+        form = load_form(FORM, self, WIDGETS)
+        QVBoxLayout(self).addWidget(form)
+        for name, kind in WIDGETS.items():
+            setattr(self, name, form.findChild(kind, name))
+        self.columns_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.columns_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.purpose_combo.addItems([p.value for p in Purpose])  # by text: Qt turns a StrEnum into str
+        saved = workspace.store.setting(PURPOSE_KEY, Purpose.CANTEEN.value)
+        self.purpose_combo.setCurrentIndex(max(0, self.purpose_combo.findText(saved)))
+        self.browse_button.clicked.connect(self.browse)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.cancel_button.clicked.connect(self.reject)
+        self.purpose_combo.currentIndexChanged.connect(self._regroup)
+        self.skip_errors_check.toggled.connect(self._update_buttons)
+        self._show_page(FILE_PAGE)
+        if path is not None:
+            self.load_file(Path(path))
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def _show_page(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+        self.step_label.setText(f"第 {page + 1} 步，共 3 步：{STEPS[page]}")
+        self.back_button.setEnabled(page > FILE_PAGE)
+        self.next_button.setText("导入" if page == PREVIEW_PAGE else "下一步")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        page = self.pages.currentIndex()
+        if page == FILE_PAGE:
+            ok = self.mapping is not None
+        elif page == COLUMNS_PAGE:
+            ok = self.mapping is not None and self.mapping.complete
+        else:
+            p = self.preview
+            ok = p is not None and p.anything_to_write and (not p.errors or self.skip_errors_check.isChecked())
+        self.next_button.setEnabled(ok)
+
+    def back(self) -> None:
+        page = self.pages.currentIndex()
+        self._show_page(COLUMNS_PAGE if page == PREVIEW_PAGE else FILE_PAGE)
+
+    def next(self) -> None:
+        page = self.pages.currentIndex()
+        if page == FILE_PAGE:
+            self._show_columns() if self._needs_columns() else self._read()
+        elif page == COLUMNS_PAGE:
+            if self.remember_check.isChecked():
+                self._remember()
+            self._read()
+        else:
+            self._commit()
+
+    # --- step 1: the file --------------------------------------------------------------------
+
+    def browse(self) -> None:
+        start = self.workspace.store.setting(LAST_DIR_KEY, str(Path.home()))
+        name, _ = QFileDialog.getOpenFileName(
+            self, "选择订单列表", start, "订单列表 (*.xlsx *.xls *.csv);;所有文件 (*)"
+        )
+        if name:
+            self.load_file(Path(name))
+
+    def load_file(self, path: Path) -> None:
+        """Read the file's header row and map its columns; go on when nothing needs asking."""
+        self.path, self.mapping, self.chosen, self.parsed, self.preview = path, None, {}, None, None
+        self.file_edit.setText(str(path))
+        self.file_problem.setText("")
+        try:
+            description, self.mapping = run_in_background(
+                self, "导入平台订单", "正在打开文件…", lambda progress: inspect_orders(path, self.remembered)
+            )
+        except Cancelled:
+            self._update_buttons()
+            return
+        except ExchangeError as exc:
+            self.file_problem.setText(exc.message)
+            self._update_buttons()
+            return
+        self.workspace.store.set_setting(LAST_DIR_KEY, str(path.parent))
+        self.preview_source.setText(f"读取：{description}")
+        self.next()
+
+    def _needs_columns(self) -> bool:
+        return self.mapping is not None and (not self.mapping.complete or bool(self.mapping.unknown))
+
+    # --- step 2: columns ---------------------------------------------------------------------
+
+    def _show_columns(self) -> None:
+        self._fill_columns()
+        self._show_page(COLUMNS_PAGE)
+
+    def _fill_columns(self) -> None:
+        m = self.mapping
+        table = self.columns_table
+        table.setRowCount(len(m.headers))
+        for i, header in enumerate(m.headers):
+            item = QTableWidgetItem(header or f"（第 {i + 1} 列，无列名）")
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            table.setItem(i, 0, item)
+            combo = QComboBox()
+            combo.addItem(IGNORE_TEXT, None)
+            for field in Field:
+                combo.addItem(field.label, field)
+            combo.setCurrentIndex(combo.findData(m.fields[i]) if m.fields[i] else 0)
+            combo.currentIndexChanged.connect(lambda _, row=i, box=combo: self._column_chosen(row, box.currentData()))
+            table.setCellWidget(i, 1, combo)
+            note = QTableWidgetItem(HOW_TEXT.get(m.how[i], ""))
+            note.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            table.setItem(i, 2, note)
+        table.resizeColumnsToContents()  # a few dozen columns at most
+        table.setColumnWidth(0, max(table.columnWidth(0), 150))
+        table.setColumnWidth(1, max(table.columnWidth(1), 130))
+        self._show_missing()
+
+    def column_combo(self, row: int) -> QComboBox:
+        return self.columns_table.cellWidget(row, 1)
+
+    def _column_chosen(self, row: int, field: Field | None) -> None:
+        self.chosen[row] = field
+        self.mapping = columns.resolve(self.mapping.headers, self.remembered, self.chosen)
+        # another column that had this field loses it: show that
+        for i, assigned in enumerate(self.mapping.fields):
+            combo = self.column_combo(i)
+            wanted = combo.findData(assigned) if assigned else 0
+            if combo.currentIndex() != wanted:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(wanted)
+                combo.blockSignals(False)
+            self.columns_table.item(i, 2).setText(HOW_TEXT.get(self.mapping.how[i], ""))
+        self._show_missing()
+
+    def _show_missing(self) -> None:
+        self.columns_problem.setText(self.mapping.describe_missing() if self.mapping.missing else "")
+        self._update_buttons()
+
+    def _remember(self) -> None:
+        # unknown columns left as 不导入 are remembered too, so the next import asks nothing
+        chosen = dict(self.chosen)
+        for i in self.mapping.unknown:
+            chosen.setdefault(i, None)
+        self.mapping = columns.resolve(self.mapping.headers, self.remembered, chosen)
+        try:
+            importing.remember(self.workspace.store, self.mapping)
+        except StoreError:
+            return  # remembering is a convenience; the import itself goes on
+        self.remembered = importing.load_remembered(self.workspace.store)
+
+    # --- step 3: preview and import -------------------------------------------------------------
+
+    def _read(self) -> None:
+        path, mapping = self.path, self.mapping
+        try:
+            self.parsed = run_in_background(
+                self, "导入平台订单", f"正在读取 {path.name}…",
+                lambda progress: read_orders(path, mapping, progress=progress),
+            )
+            self.existing = existing_orders(self.workspace.store)
+        except Cancelled:
+            return
+        except MappingError as exc:
+            self.mapping = exc.mapping
+            self._show_columns()
+            return
+        except (ExchangeError, StoreError) as exc:
+            QMessageBox.warning(self, "导入平台订单", exc.message)
+            return
+        self.counted = counted_purposes_for(self.workspace)
+        self._regroup()
+        self._show_page(PREVIEW_PAGE)
+
+    @property
+    def purpose(self) -> Purpose:
+        """The purpose given to imported rows that do not name their own."""
+        return Purpose(self.purpose_combo.currentText())
+
+    def _regroup(self) -> None:
+        if self.parsed is None:
+            return
+        purpose = self.purpose
+        self.preview = p = build_preview(self.parsed, self.existing, purpose, self.counted)
+        self.preview_summary.setText(p.summary())
+        _show_rows(self.new_view, RowsModel(ORDER_HEADERS, p.new, _order_row, self))
+        _show_rows(self.not_counted_view, RowsModel(
+            ORDER_HEADERS + ["不计入的原因"], p.not_counted, lambda x: _order_row(x[0]) + (x[1],), self))
+        _show_rows(self.known_view, RowsModel(
+            ["行号", "订单编号", "下单日期", "金额", "说明"], p.known,
+            lambda k: (k.order.row, k.order.order_no, f"{k.order.date:%Y-%m-%d}", format_money(k.order.amount), k.note),
+            self))
+        _show_rows(self.errors_view, RowsModel(["行号", "列", "原因"], p.errors, lambda e: (e.row, e.column, e.reason), self))
+        counts = (len(p.new), len(p.not_counted), len(p.known), p.error_rows)
+        for tab, (title, n) in enumerate(zip(("新增并计入", "新增但不计入", "台账中已有", "有错误"), counts)):
+            self.preview_tabs.setTabText(tab, f"{title}（{n}）")
+        self.skip_errors_check.setVisible(bool(p.errors))
+        if p.errors:
+            self.preview_tabs.setCurrentIndex(3)
+            self.skip_errors_check.setText(f"跳过有错误的 {p.error_rows} 行，导入其余的行")
+        self._update_buttons()
+
+    def _commit(self) -> None:
+        preview, store, skip = self.preview, self.workspace.store, self.skip_errors_check.isChecked()
+        try:
+            result = run_in_background(
+                self, "导入平台订单", "正在写入采购台账…",
+                lambda progress: commit(store, preview, skip_errors=skip, progress=progress),
+            )
+        except Cancelled:
+            QMessageBox.information(self, "导入平台订单", "已取消，未导入任何数据。")
+            return
+        except (ExchangeError, StoreError) as exc:
+            QMessageBox.warning(self, "导入平台订单", exc.message)
+            return
+        self.changed = result.added > 0 or result.updated > 0
+        self.workspace.purchases_changed()
+        try:
+            store.set_setting(PURPOSE_KEY, preview.default_purpose.value)
+        except StoreError:
+            pass
+        self.result = result
+        self.imported.emit(result)
+        QMessageBox.information(self, "导入平台订单", result.summary() + "。")
+        self.accept()
+
+
+def import_orders_with_dialog(parent: QWidget | None, workspace, path: Path | str | None = None) -> bool:
+    """Run the import dialog; ``True`` when purchases were added or updated."""
+    dialog = ImportOrdersDialog(parent, workspace, path)
+    try:
+        if path is None:
+            dialog.browse()  # straight to the file chooser: that is what the clerk came for
+            if dialog.path is None:
+                return False
+        dialog.exec()
+        return dialog.changed
+    finally:
+        dialog.deleteLater()

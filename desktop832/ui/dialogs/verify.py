@@ -1,0 +1,112 @@
+"""核验上报文件: what a supervising department runs on a file it received.
+
+Entry point for the main window::
+
+    verify_with_dialog(window, library, path=None)   # -> VerifyReport | None
+
+``library`` is the :class:`~desktop832.app.policies.PolicyLibrary` to find the file's policy in
+(``workspace.library``, or ``None`` to use the shipped and the clerk's policy files). No data
+file is needed: the report is built from the export alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from ...documents.errors import ExchangeError
+from ...documents.progress import Cancelled
+from ...documents.verify import VerifyReport, verify_file
+from ..background_task import run_in_background
+from ..forms import load_form
+
+TITLE = "核验上报文件"
+FORM = "verify_dialog.ui"
+WIDGETS = {
+    "file_edit": QLineEdit, "browse_button": QPushButton, "policy_button": QPushButton, "verdict_label": QLabel,
+    "report_text": QPlainTextEdit, "copy_button": QPushButton, "close_button": QPushButton,
+}
+GOOD, BAD = "color: #2e7d32;", "color: #c62828;"
+
+
+class VerifyDialog(QDialog):
+    def __init__(self, parent: QWidget | None, library=None, path: Path | str | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(TITLE)
+        if library is None:
+            from ...app.policies import PolicyLibrary
+
+            library = PolicyLibrary()
+        self.library = library
+        self.policy_file: Path | None = None
+        self.path: Path | None = None
+        self.report: VerifyReport | None = None
+        form = load_form(FORM, self, WIDGETS)
+        QVBoxLayout(self).addWidget(form)
+        for name, kind in WIDGETS.items():
+            setattr(self, name, form.findChild(kind, name))
+        self.browse_button.clicked.connect(self.browse)
+        self.policy_button.clicked.connect(self.choose_policy)
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.report_text.toPlainText()))
+        self.close_button.clicked.connect(self.accept)
+        self.copy_button.setEnabled(False)
+        if path is not None:
+            self.verify(Path(path))
+
+    def browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, TITLE, str(self.path.parent if self.path else Path.home()),
+                                              "上报文件 (*.xlsx);;所有文件 (*)")
+        if name:
+            self.verify(Path(name))
+
+    def choose_policy(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "指定政策文件", str(Path.home()), "政策文件 (*.toml)")
+        if name:
+            self.policy_file = Path(name)
+            self.policy_button.setText(f"政策文件：{self.policy_file.name}")
+            if self.path:
+                self.verify(self.path)
+
+    def verify(self, path: Path) -> VerifyReport | None:
+        self.path = path
+        self.file_edit.setText(str(path))
+        library, policy_file = self.library, self.policy_file
+        try:
+            report = run_in_background(
+                self, TITLE, f"正在核验 {path.name}…",
+                lambda progress: verify_file(path, library, policy_file=policy_file, progress=progress),
+            )
+        except Cancelled:
+            return None
+        except ExchangeError as exc:
+            self._show(exc.message, "", BAD)
+            return None
+        self.report = report
+        if report.unchanged:
+            verdict = "✔ 导出后未被改动" + (f"；复核发现 {report.errors} 项错误" if report.errors else "")
+        else:
+            verdict = f"✘ 导出后被改动过（{len(report.changes)} 处不符）"
+        self._show(verdict, report.text(), GOOD if report.unchanged else BAD)
+        return report
+
+    def _show(self, verdict: str, text: str, style: str) -> None:
+        self.verdict_label.setText(verdict)
+        self.verdict_label.setStyleSheet(style + " font-weight: bold; font-size: 13pt;")
+        self.report_text.setPlainText(text)
+        self.copy_button.setEnabled(bool(text))
+
+
+def verify_with_dialog(parent: QWidget | None, library=None, path: Path | str | None = None) -> VerifyReport | None:
+    """Ask for the file (unless given), verify it and show the report."""
+    dialog = VerifyDialog(parent, library, path)
+    try:
+        if path is None:
+            dialog.browse()
+            if dialog.path is None:
+                return None
+        dialog.exec()
+        return dialog.report
+    finally:
+        dialog.deleteLater()

@@ -1,0 +1,1 @@
+"""The purchase log tab: its table model, delegate, form, undo commands and columns."""

@@ -1,0 +1,66 @@
+"""Undo commands for the purchase log: each only calls the table model's plain write methods.
+
+A command whose write fails (the data file is read-only, the disk full) makes itself obsolete, so
+the undo stack drops it instead of offering to undo something that never happened; the model has
+already told the clerk why.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from ...domain.model import Purchase
+
+
+def _name(purchase: Purchase) -> str:
+    return purchase.order_no or f"{purchase.date:%Y-%m-%d}"
+
+
+class AddPurchase(QUndoCommand):
+    def __init__(self, model, purchase: Purchase):
+        super().__init__(f"添加采购记录 {_name(purchase)}")
+        self.model = model
+        self.purchase = purchase
+
+    def redo(self) -> None:
+        saved = self.model.add(self.purchase)
+        if saved is None:
+            self.setObsolete(True)
+        else:
+            self.purchase = saved  # a redo after undo brings back the same id
+
+    def undo(self) -> None:
+        if not self.model.remove([self.purchase]):
+            self.setObsolete(True)
+
+
+class EditPurchase(QUndoCommand):
+    def __init__(self, model, before: Purchase, after: Purchase, text: str = ""):
+        super().__init__(text or f"修改采购记录 {_name(before)}")
+        self.model = model
+        self.before = before
+        self.after = after
+
+    def redo(self) -> None:
+        if not self.model.update(self.after):
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        if not self.model.update(self.before):
+            self.setObsolete(True)
+
+
+class DeletePurchases(QUndoCommand):
+    def __init__(self, model, purchases: list[Purchase]):
+        text = f"删除采购记录 {_name(purchases[0])}" if len(purchases) == 1 else f"删除 {len(purchases)} 条采购记录"
+        super().__init__(text)
+        self.model = model
+        self.purchases = purchases
+
+    def redo(self) -> None:
+        if not self.model.remove(self.purchases):
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        if not self.model.restore(self.purchases):
+            self.setObsolete(True)

@@ -1,0 +1,133 @@
+"""The purchase log's columns: titles, how a raw row reads, and how typed text is parsed.
+
+One table for the cells, the add/edit form and the Excel export, so a column shows, parses and
+exports the same way everywhere. Parsing goes through the domain's one parser per kind of value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from functools import partial
+from typing import Callable, Sequence
+
+from ...domain.errors import InputError
+from ...domain.identifiers import parse_order_no
+from ...domain.model import Channel, OrderState, Purpose
+from ...domain.money import format_money, from_fen, parse_money
+from ...domain.values import parse_date
+from ...store import purchase_queries as q
+from ..tabs import fields as form_fields
+
+COUNTED_TEXT = "计入"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # a Purchase field, or q.COUNTED
+    title: str
+    width: int  # initial width in Chinese characters
+    tip: str = ""
+
+    @property
+    def editable(self) -> bool:
+        return self.key != q.COUNTED
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("date", "日期", 6),
+    Column("order_no", "订单号", 10),
+    Column("supplier", "供应商", 11),
+    Column("description", "商品", 8),
+    Column("amount", "金额（元）", 7),
+    Column(q.COUNTED, "计入情况", 10, "是否计入年度采购总额；不计入时写明原因"),
+    Column("purpose", "用途", 6),
+    Column("channel", "渠道", 5),
+    Column("state", "订单状态", 5),
+    Column("paid_on", "付款日期", 7, "已完结的832平台订单超过政策规定天数未付款时标红"),
+    Column("evaluated", "履约评价", 4, "是否已在832平台进行履约评价"),
+    Column("note", "备注", 10),
+)
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+ENUMS: dict[str, type] = {"purpose": Purpose, "channel": Channel, "state": OrderState}
+
+
+def column_index(key: str) -> int:
+    return COLUMN_KEYS.index(key)
+
+
+def _enum(enum_type, label: str) -> Callable[[str], object]:
+    def parse(text: str):
+        try:
+            return enum_type((text or "").strip())
+        except ValueError:
+            raise InputError(f"{label}只能是：" + "、".join(e.value for e in enum_type)) from None
+
+    return parse
+
+
+def _checked(text) -> bool:
+    return text in (True, 1, "1", "true", "是", "已评价")
+
+
+# Every editable field's parser: typed text → domain value, or InputError with a Chinese message.
+PARSERS: dict[str, Callable[[str], object]] = {
+    "date": partial(parse_date, required=True, label="日期"),
+    "amount": partial(parse_money, required=True, label="金额"),
+    "order_no": partial(parse_order_no, label="订单号"),
+    "supplier": form_fields.text("供应商", 200),
+    "description": form_fields.text("商品", 500),
+    "purpose": _enum(Purpose, "用途"),
+    "channel": _enum(Channel, "渠道"),
+    "state": _enum(OrderState, "订单状态"),
+    "paid_on": form_fields.date("付款日期"),
+    "evaluated": _checked,
+    "note": form_fields.long_text("备注"),
+}
+
+
+def check_year(date: dt.date, year: int) -> None:
+    """The log shows one year: a date elsewhere would make the row vanish from under the clerk."""
+    if date.year != year:
+        raise InputError(f"日期 {date:%Y-%m-%d} 不在 {year} 年度内；记入其他年度请先切换年度")
+
+
+# --- reading raw rows (see purchase_queries.ROW_COLUMNS) ---------------------------------------
+
+_RAW_INDEX = {name: i for i, name in enumerate(q.ROW_COLUMNS)}
+
+
+def edit_text(key: str, row: Sequence) -> str:
+    """What an editor starts with: plain, parseable text."""
+    value = row[_RAW_INDEX[key]]
+    if key == "amount":
+        return f"{from_fen(value):f}"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def display(key: str, row: Sequence, reason: str | None, overdue: int | None) -> str | None:
+    """The cell text; ``reason`` and ``overdue`` are the judge's answers for the row."""
+    if key == q.COUNTED:
+        return reason or COUNTED_TEXT
+    if key == "evaluated":
+        return None  # a check box says it
+    value = row[_RAW_INDEX[key]]
+    if key == "amount":
+        return format_money(from_fen(value))
+    if key == "paid_on" and value is None:
+        return f"超期 {overdue} 天未付" if overdue is not None else ""
+    return value
+
+
+def export_value(key: str, row: Sequence, reason: str | None, overdue: int | None):
+    """The spreadsheet value: real dates and amounts, so the file can be summed and sorted."""
+    value = row[_RAW_INDEX[key]] if key != q.COUNTED else None
+    if key in ("date", "paid_on") and value:
+        return dt.date.fromisoformat(value)
+    if key == "amount":
+        return from_fen(value)
+    if key == "evaluated":
+        return "是" if value else "否"
+    return display(key, row, reason, overdue)

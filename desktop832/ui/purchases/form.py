@@ -1,0 +1,137 @@
+"""The add/edit form of one purchase, as a dialog over the purchase log.
+
+Fields carry the same validators as the table's cells; OK reads every field through its parser
+and, on the first refusal, says why beside the buttons and puts the cursor in that field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
+)
+
+from ...domain.counting import why_not_counted
+from ...domain.errors import InputError
+from ...domain.model import Channel, OrderState, Purchase, Purpose
+from ...domain.money import ZERO, format_money
+from . import fields as fields
+from ..forms import FormWidget
+from .delegate import mark_problem
+from ..validators import ParserValidator
+
+_LINES = ("date", "amount", "order_no", "supplier", "description", "paid_on")
+_COMBOS = {"purpose": Purpose, "channel": Channel, "state": OrderState}
+
+
+class PurchaseForm(FormWidget):
+    FORM = "purchase_form.ui"
+    WIDGETS = {
+        "date_edit": QLineEdit, "amount_edit": QLineEdit, "order_no_edit": QLineEdit, "supplier_edit": QLineEdit,
+        "description_edit": QLineEdit, "purpose_combo": QComboBox, "channel_combo": QComboBox,
+        "state_combo": QComboBox, "counted_label": QLabel, "paid_on_edit": QLineEdit,
+        "evaluated_check": QCheckBox, "note_edit": QPlainTextEdit, "error_label": QLabel,
+        "button_box": QDialogButtonBox,
+    }
+
+
+class PurchaseDialog(QDialog):
+    """``purchase`` None adds a purchase dated ``today`` (within ``year``); otherwise edits it."""
+
+    def __init__(
+        self, year: int, purposes: frozenset[Purpose], today: dt.date, purchase: Purchase | None = None, parent=None,
+        excluded: frozenset[Purpose] | None = None,
+    ):
+        super().__init__(parent)
+        self.year = year
+        self.purposes = purposes
+        self.excluded = excluded
+        self.original = purchase
+        self.result_purchase: Purchase | None = None
+        self.setWindowTitle("修改采购记录" if purchase else "添加采购记录")
+        self.form = PurchaseForm(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        self.form.button_box.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        self.form.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.form.button_box.accepted.connect(self.accept)
+        self.form.button_box.rejected.connect(self.reject)
+        for key in _LINES:
+            edit = self.line(key)
+            edit.setValidator(ParserValidator(fields.PARSERS[key], edit))
+            edit.textEdited.connect(lambda _text, e=edit: self._mark(e))
+        for key, enum_type in _COMBOS.items():
+            combo = self.combo(key)
+            combo.addItems([member.value for member in enum_type])
+            combo.currentIndexChanged.connect(self._show_counted)
+        self.form.note_edit.setTabChangesFocus(True)
+        self._fill(purchase or Purchase(date=today if today.year == year else dt.date(year, 1, 1), amount=ZERO))
+        if purchase is None:
+            self.form.amount_edit.clear()
+        self.resize(460, self.sizeHint().height())
+
+    def line(self, key: str) -> QLineEdit:
+        return getattr(self.form, f"{key}_edit")
+
+    def combo(self, key: str) -> QComboBox:
+        return getattr(self.form, f"{key}_combo")
+
+    def _fill(self, p: Purchase) -> None:
+        self.line("date").setText(f"{p.date:%Y-%m-%d}")
+        self.line("amount").setText(format_money(p.amount))
+        for key in ("order_no", "supplier", "description"):
+            self.line(key).setText(getattr(p, key))
+        self.line("paid_on").setText(f"{p.paid_on:%Y-%m-%d}" if p.paid_on else "")
+        for key in _COMBOS:
+            self.combo(key).setCurrentText(getattr(p, key).value)
+        self.form.evaluated_check.setChecked(p.evaluated)
+        self.form.note_edit.setPlainText(p.note)
+        self._show_counted()
+
+    def _show_counted(self) -> None:
+        reason = why_not_counted(
+            Channel(self.combo("channel").currentText()), OrderState(self.combo("state").currentText()),
+            Purpose(self.combo("purpose").currentText()), self.purposes, self.excluded,
+        )
+        self.form.counted_label.setText(reason or "计入年度采购总额")
+        self.form.counted_label.setStyleSheet("color: #8d4e00;" if reason else "color: #1b5e20;")
+
+    def _mark(self, edit: QLineEdit) -> None:
+        problem = edit.validator().problem(edit.text())
+        mark_problem(edit, problem)
+        self.form.error_label.setText(problem or "")
+
+    def read(self) -> Purchase:
+        """The purchase the fields describe; raises InputError (field set) on the first bad one."""
+        values = {}
+        for key in _LINES:
+            try:
+                values[key] = fields.PARSERS[key](self.line(key).text())
+                if key == "date":
+                    fields.check_year(values[key], self.year)
+            except InputError as exc:
+                raise InputError(exc.message, key) from None
+        for key, enum_type in _COMBOS.items():
+            values[key] = enum_type(self.combo(key).currentText())
+        try:
+            values["note"] = fields.PARSERS["note"](self.form.note_edit.toPlainText())
+        except InputError as exc:
+            raise InputError(exc.message, "note") from None
+        values["evaluated"] = self.form.evaluated_check.isChecked()
+        if self.original is not None:
+            return dataclasses.replace(self.original, **values)
+        return Purchase(**values)
+
+    def accept(self) -> None:
+        try:
+            self.result_purchase = self.read()
+        except InputError as exc:
+            self.form.error_label.setText(exc.message)
+            widget = self.form.note_edit if exc.field == "note" else self.line(exc.field)
+            mark_problem(widget, exc.message)
+            widget.setFocus()
+            return
+        super().accept()
