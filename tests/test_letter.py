@@ -10,6 +10,7 @@ import pytest
 
 from desktop832 import paths
 from desktop832.cli import main
+from desktop832.domain.policy import Scope
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
 from desktop832.documents import fonts
 from desktop832.documents.fonts import FontChoice, FontFileError, MissingGlyphError, Role, plan_fonts, probe
@@ -30,9 +31,9 @@ NO_FONT_HAS = "\U00020000"  # CJK Extension B: in neither shipped font
 @pytest.fixture
 def unit(profile):
     return dataclasses.replace(
-        profile, name="河南省示例农业技术推广总站", level=Level.PROVINCIAL, province="河南省", city="",
+        profile, name="青海省示例农业技术推广总站", level=Level.PROVINCIAL, province="青海省", city="",
         canteen_mode=CanteenMode.NONE, meal_arrangement="职工午餐由单位发放误餐补助，职工自行解决",
-        supervising_department="河南省农业农村厅",
+        supervising_department="青海省农业农村厅",
     )
 
 
@@ -55,8 +56,8 @@ def flat(text: str) -> str:
 
 def test_pdf_text_has_title_unit_code_year_and_promises(draft, policies):
     text = flat(pdf_text(render_letter(draft, SHIPPED_ONLY).pdf))
-    assert "关于河南省示例农业技术推广总站无食堂的承诺" in text
-    assert "河南省财政厅政府采购监督管理处：" in text
+    assert "关于青海省示例农业技术推广总站无食堂的承诺" in text
+    assert "青海省财政厅政府采购监督管理处：" in text
     assert VALID_CODE in text
     assert "2024年度" in text
     assert "职工午餐由单位发放误餐补助" in text
@@ -126,10 +127,12 @@ def test_prompts_and_empty_required_fields_block_the_letter_naming_them(draft, u
 
 
 def test_an_addressee_without_the_provinces_name_is_refused(draft, unit, policies):
+    # a clerk's own file that names no province, for a unit whose province is not filled in
+    unscoped = dataclasses.replace(policies["qinghai-2024"], scope=Scope())
     nowhere = dataclasses.replace(unit, province="")
-    letter = build_draft(nowhere, AnnualPlan(2024), policies["qinghai-2024"], dt.date(2024, 2, 19))
+    letter = build_draft(nowhere, AnnualPlan(2024), unscoped, dt.date(2024, 2, 19))
     assert letter.addressee == "省财政厅政府采购监督管理处"
-    assert "省份名称" in _problems(letter, nowhere, policies["qinghai-2024"])[("主送机关", Severity.BLOCK)]
+    assert "省份名称" in _problems(letter, nowhere, unscoped)[("主送机关", Severity.BLOCK)]
 
 
 def test_a_unit_with_a_canteen_needs_confirmation(profile, policies):
@@ -383,8 +386,8 @@ def test_kept_lines_move_to_the_next_page_together():
 
 def test_long_title_breaks_into_balanced_lines_at_the_phrase():
     setter = Typesetter(_grid_measure)
-    title = setter.title("关于河南省农业农村厅机关服务中心无食堂的承诺")
-    assert [line.text for line in title] == ["关于河南省农业农村厅", "机关服务中心无食堂的承诺"]  # between words
+    title = setter.title("关于青海省农业农村厅机关服务中心无食堂的承诺")
+    assert [line.text for line in title] == ["关于青海省农业农村厅", "机关服务中心无食堂的承诺"]  # between words
     assert all(line.size == 22 for line in title)
     title = setter.title("关于" + "甲" * 40 + "无食堂的承诺")
     assert len(title) == 3 and max(len(t.text) for t in title) - min(len(t.text) for t in title) <= 2
@@ -408,7 +411,7 @@ def _load_unit(tmp_path, unit, name, canteen="无食堂"):
     doc = {
         "format": "desktop832", "version": 1,
         "profile": {
-            "name": name, "credit_code": unit.credit_code, "level": "省级", "province": "河南省",
+            "name": name, "credit_code": unit.credit_code, "level": "省级", "province": "青海省",
             "supervising_department": unit.supervising_department, "contact_name": "王五", "phone": "0371-65901234",
             "canteen_mode": canteen, "meal_arrangement": unit.meal_arrangement, "has_union_funds": False,
         },
@@ -430,7 +433,7 @@ def test_letter_command_writes_the_pdf(tmp_path, unit, capsys):
     assert code == 0
     assert "已写出" in capsys.readouterr().out
     text = flat(pdf_text(out.read_bytes()))
-    assert "河南省示例农业技术推广总站" in text and "二〇二四年二月十九日" in text and VALID_CODE in text
+    assert "青海省示例农业技术推广总站" in text and "二〇二四年二月十九日" in text and VALID_CODE in text
 
 
 def test_letter_command_refuses_a_character_no_font_has(tmp_path, unit, capsys):
