@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -149,6 +150,22 @@ def corrupt(path: Path) -> None:
 def foreign(path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE 台账 (金额)")
+    con.commit()
+    con.close()
+
+
+def foreign_marked_empty(path: Path) -> None:
+    """Another program's file: its own application id, no tables yet."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA application_id = 1234")
+    con.commit()
+    con.close()
+
+
+def without_version(path: Path) -> None:
+    Store.open(path).close()
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE alembic_version")
     con.commit()
     con.close()
 
@@ -304,6 +321,30 @@ CATALOGUE: list[Bad] = [
         "“单位.sqlite”由更新版本的 desktop832 创建（数据格式 9999），请升级本程序后再打开；文件未作任何改动。"),
     Bad("file-corrupt", "data-file", "单位.sqlite", corrupt, "数据文件已损坏，无法读取"),
     Bad("file-is-a-folder", "data-file", "单位.sqlite", lambda p: p.mkdir(), "是文件夹，不是数据文件。"),
+    Bad("file-other-programs-empty-sqlite", "data-file", "单位.sqlite", foreign_marked_empty,
+        "“单位.sqlite”是其他程序的 SQLite 数据库，不是 desktop832 数据文件，未作任何改动。"),
+    Bad("file-without-version-table", "data-file", "单位.sqlite", without_version,
+        "“单位.sqlite”是 desktop832 数据文件，但缺少数据格式的版本记录（文件不完整或已损坏），未作任何改动。"),
+    Bad("file-is-a-fifo", "data-file", "单位.sqlite", lambda p: os.mkfifo(p),
+        "“单位.sqlite”不是普通文件（可能是管道或设备），不是数据文件，未作任何改动。"),
+    # --- outputs that would replace the data file or an input (``{db}`` is the data file) ---------
+    Bad("dump-over-the-data-file", "output", "dump", "{db}", "不能写到“unit.sqlite”：那是数据文件（unit.sqlite）"),
+    Bad("dump-over-the-wal", "output", "dump", "{db}-wal", "不能写到“unit.sqlite-wal”：那是数据文件的附属文件（unit.sqlite）"),
+    Bad("dump-over-the-shm", "output", "dump", "{db}-shm", "不能写到“unit.sqlite-shm”：那是数据文件的附属文件（unit.sqlite）"),
+    Bad("dump-over-the-lock", "output", "dump", "{db}.lock", "不能写到“unit.sqlite.lock”：那是数据文件的附属文件（unit.sqlite）"),
+    Bad("dump-over-a-hard-link", "output", "dump", "{link}", "不能写到“another-name.sqlite”：那是数据文件（unit.sqlite）"),
+    Bad("export-over-the-data-file", "output", "export", "{db}", "不能写到“unit.sqlite”：那是数据文件（unit.sqlite）"),
+    Bad("letter-over-the-data-file", "output", "letter", "{db}", "不能写到“unit.sqlite”：那是数据文件（unit.sqlite）"),
+    Bad("stack-over-its-input", "output", "stack", "{input}", "不能写到“a.xlsx”：它是本命令正在读取的文件"),
+    # --- reading commands on files they must neither create nor change ------------------------
+    Bad("dump-missing-file", "reading-command", "dump", None, "数据文件不存在："),
+    Bad("dump-empty-sqlite", "reading-command", "dump", lambda p: sqlite3.connect(p).close() or p.write_bytes(b""),
+        "“unit.sqlite”是空文件，还不是 desktop832 数据文件；未作任何改动。"),
+    Bad("check-other-programs-empty-sqlite", "reading-command", "check", foreign_marked_empty,
+        "“unit.sqlite”是其他程序的 SQLite 数据库，不是 desktop832 数据文件，未作任何改动。"),
+    Bad("dump-unmarked-empty-sqlite", "reading-command", "dump",
+        lambda p: sqlite3.connect(p).execute("PRAGMA user_version = 7").connection.close(),
+        "“unit.sqlite”是空文件，还不是 desktop832 数据文件；未作任何改动。"),
     # --- commands -------------------------------------------------------------------------------
     Bad("letter-character-no-font-has", "command", "letter", "测试单位\u3400",
         "没有任何可用字体包含这些字：“\u3400”（U+3400，见标题、落款），未生成文件。"),
@@ -320,7 +361,9 @@ def cases(surface):
 def test_the_catalogue_is_broad():
     assert len(CATALOGUE) >= 40
     assert len({c.id for c in CATALOGUE}) == len(CATALOGUE)
-    assert {c.surface for c in CATALOGUE} == {"field", "purchase-form", "import", "policy", "json-load", "data-file", "command"}
+    assert {c.surface for c in CATALOGUE} == {
+        "field", "purchase-form", "import", "policy", "json-load", "data-file", "command", "output", "reading-command",
+    }
     assert all(c.message or c.outcome in ("literal", "limited") or c.id == "import-formula-supplier" for c in CATALOGUE)
 
 
@@ -634,6 +677,59 @@ def test_command(tmp_path, capsys, case, profile, new_store):
     assert not [p for p in tmp_path.iterdir() if p.suffix in (".pdf", ".docx", ".tmp")]
 
 
+@cases("output")
+def test_output_over_a_protected_file(tmp_path, capsys, case, profile, plan, new_store):
+    """No command writes its output over the data file, its companions, its lock or its input."""
+    from desktop832.cli import main
+
+    db = tmp_path / "unit.sqlite"
+    with new_store(db) as store:
+        store.save_profile(profile)
+        store.save_plan(plan)
+    os.link(db, tmp_path / "another-name.sqlite")
+    for name in ("a.xlsx", "b.xlsx"):  # the export marks the plan exported: that is the state kept
+        assert main(["--db", str(db), "export", "--year", "2024", "-o", str(tmp_path / name)]) == 0
+    capsys.readouterr()
+    target = case.value.format(db=db, link=tmp_path / "another-name.sqlite", input=tmp_path / "a.xlsx")
+    before = dump(db)
+    if case.where == "dump":  # a reading command runs beside a window: its lock file is there
+        (tmp_path / "unit.sqlite.lock").write_bytes(b"")
+    files = snapshot(tmp_path)
+    args = {
+        "dump": ["--db", str(db), "dump", "-o", target],
+        "export": ["--db", str(db), "export", "--year", "2024", "-o", target],
+        "letter": ["--db", str(db), "letter", "-o", target, "--shipped-fonts-only"],
+        "stack": ["stack", str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx"), "-o", target],
+    }[case.where]
+    if case.where == "letter":  # the letter insists on a .pdf name: the data file has one here
+        pdf_db = tmp_path / "unit.pdf"
+        shutil.copyfile(db, pdf_db)
+        args[1] = args[4] = str(pdf_db)
+        case = dataclasses.replace(case, message=case.message.replace("unit.sqlite", "unit.pdf"))
+        files = snapshot(tmp_path)
+    assert main(args) in (1, 2)
+    assert case.message in capsys.readouterr().err
+    assert dump(db) == before
+    # reading a WAL-mode file makes SQLite put its -wal/-shm beside it: every other file is as it was
+    unchanged = lambda found: {k: v for k, v in found.items() if not k.endswith(("-wal", "-shm"))}  # noqa: E731
+    assert unchanged(snapshot(tmp_path)) == unchanged(files), "a file was written or replaced"
+
+
+@cases("reading-command")
+def test_reading_commands_never_create_or_change_a_file(tmp_path, capsys, case):
+    from desktop832.cli import main
+
+    db = tmp_path / "unit.sqlite"
+    if case.value is not None:
+        case.value(db)
+    files = snapshot(tmp_path)
+    assert main(["--db", str(db), case.where]) == 2
+    assert case.message in capsys.readouterr().err
+    after = snapshot(tmp_path)
+    assert {k: v for k, v in after.items() if not k.endswith(("-wal", "-shm"))} == files, "the file was changed"
+    assert all(v == b"" for k, v in after.items() if k.endswith("-wal"))
+
+
 # --- broken surroundings: the file cannot be written --------------------------------------------
 
 
@@ -669,9 +765,9 @@ def every_connection(store, *pragmas):
         for pragma in pragmas:
             dbapi_connection.execute(pragma)
 
-    store._engine.dispose()
+    store.reconnect()
     event.listen(store._engine, "connect", on_connect)
-    return lambda: (event.remove(store._engine, "connect", on_connect), store._engine.dispose())
+    return lambda: (event.remove(store._engine, "connect", on_connect), store.reconnect())
 
 
 def full_disk(store):

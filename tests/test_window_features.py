@@ -2,8 +2,9 @@
 
 from decimal import Decimal
 
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 
+from desktop832.ui import file_dialogs
 from desktop832.domain.model import FilingStatus
 from desktop832.ui.dialogs import export as export_dialog, import_orders as import_dialog
 from desktop832.ui.main_window import TAB_PURCHASES
@@ -33,7 +34,7 @@ def test_import_from_the_menu_fills_the_purchase_log(qtbot, make_window, tmp_pat
     window = make_window()
     choose(window.profile_tab.province_combo, "青海省")  # a notice that says what counts
     orders = write_orders_xlsx(tmp_path / "orders.xlsx")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(orders), "")))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(orders), ""))
 
     def run_dialog(dialog):
         # the clerk accepts the column page and the preview

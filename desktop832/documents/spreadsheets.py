@@ -49,6 +49,12 @@ def _unreadable(path: Path, why: str) -> ExchangeError:
 
 def sniff(path: Path) -> str:
     """``"xlsx"`` or ``"csv"``, or an :class:`ExchangeError` saying what the file really is."""
+    from .. import protected_files
+
+    try:
+        protected_files.refuse_reading(path)  # never opened outside SQLite: see that module
+    except protected_files.ProtectedFileError as exc:
+        raise ExchangeError(exc.message) from None
     try:
         with open(path, "rb") as handle:
             head = handle.read(512)

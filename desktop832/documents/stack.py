@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from .. import protected_files
 from .cells import cell_text
 from .errors import ExchangeError
 from .files import write_atomically
@@ -22,6 +23,10 @@ def read_summary_rows(path: Path | str) -> list[tuple]:
     from .spreadsheets import BROKEN_XLSX, xlsx_errors
 
     path = Path(path)
+    try:
+        protected_files.refuse_reading(path)
+    except protected_files.ProtectedFileError as exc:
+        raise ExchangeError(exc.message) from None
     try:
         with open(path, "rb") as handle:
             wb = load_workbook(handle, read_only=True, data_only=True)
@@ -55,6 +60,7 @@ def write_stack(paths: Iterable[Path | str], out: Path | str) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
+    paths = list(paths)
     headers, rows = stack(paths)
     formats = {i: layout.NUMBER_FORMATS.get(kind) for i, (_, kind, _) in enumerate(layout.SUMMARY_COLUMNS)}
 
@@ -76,5 +82,5 @@ def write_stack(paths: Iterable[Path | str], out: Path | str) -> int:
             ws.append(out_row)
         wb.save(tmp)
 
-    write_atomically(Path(out), write)
+    write_atomically(Path(out), write, inputs=tuple(paths))
     return len(rows)

@@ -20,10 +20,11 @@ from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QCheckBox, QComboBox, QDialog, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
     QStackedWidget, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from .. import file_dialogs
 from ...domain.model import Purpose
 from ...domain.money import format_money
 from ...documents import order_mapping as columns
@@ -173,7 +174,7 @@ class ImportOrdersDialog(QDialog):
 
     def browse(self) -> None:
         start = self.workspace.store.setting(LAST_DIR_KEY, str(Path.home()))
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.get_open_file_name(
             self, "选择订单列表", start, "订单列表 (*.xlsx *.xls *.csv);;所有文件 (*)"
         )
         if name:
