@@ -19,7 +19,7 @@ from sqlalchemy import Table, create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import protected_files
+from .. import paths, protected_files
 from ..domain.model import AnnualPlan, Purchase, UnitProfile
 from . import schema, tables
 from .errors import StoreError, translate
@@ -49,7 +49,8 @@ def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record) -> None:
 
 def _make_engine(path: Path, readonly: bool = False) -> Engine:
     url = f"sqlite:///{schema.sqlite_uri(path, mode='ro')}&uri=true" if readonly else f"sqlite:///{path}"
-    engine = create_engine(url)
+    # an error's text never carries the clerk's values (a failed save would log the whole row)
+    engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "connect", _on_connect_readonly if readonly else _on_connect)
     return engine
 
@@ -125,7 +126,9 @@ class Store:
             )
         try:
             if state is not schema.FileState.CURRENT:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                paths.make_private_dir(path.parent)
+                if state is schema.FileState.NEW:
+                    paths.create_private_file(path)  # SQLite's -wal and -shm then get its mode
                 if state is schema.FileState.OLDER:
                     from . import backups  # same naming and folder as every other backup
 

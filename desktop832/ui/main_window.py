@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         if not path.exists():
             # a first start: the user data folder may not exist yet, and the lock goes beside the file
             with contextlib.suppress(OSError):  # an unusable folder is reported by the lock below
-                path.parent.mkdir(parents=True, exist_ok=True)
+                paths.make_private_dir(path.parent)
         mode, lock = choose_open_mode(self, path)
         if mode == "cancel":
             return False
