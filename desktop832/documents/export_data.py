@@ -17,9 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..domain import jsonformat, rules
-from ..domain.counting import counted_purposes, tally, why_not_counted
+from ..domain.counting import counted_purposes, excluded_purposes, tally, why_not_counted
 from ..domain.findings import Finding
-from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Purchase, Purpose, UnitProfile
+from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO
 from ..domain.policy import Policy
 from ..domain.requirements import canteen_reserve_applies
@@ -112,10 +112,13 @@ class PolicyInfo:
     sha256: str
 
     @classmethod
-    def of(cls, policy: Policy) -> PolicyInfo:
+    def of(cls, policy: Policy, level: Level) -> PolicyInfo:
+        """The deadlines are those for units of ``level`` (a notice may set them per level)."""
+        filing = policy.deadline("filing-deadline", level)
+        confirmation = policy.deadline("confirmation-deadline", level)
         return cls(
             policy.id, policy.name, policy.year, tuple(n.number for n in policy.notices),
-            policy.filing_deadline, policy.confirmation_deadline, policy_file_digest(policy),
+            filing.date if filing else None, confirmation.date if confirmation else None, policy_file_digest(policy),
         )
 
 
@@ -151,7 +154,7 @@ class PurchaseSummary:
 
 def summarise(purchases: list[Purchase], policy: Policy | None, year: int) -> PurchaseSummary:
     """Counted and not counted, by purpose and by month, decided by :func:`why_not_counted`."""
-    purposes = counted_purposes(policy)
+    purposes, excluded = counted_purposes(policy), excluded_purposes(policy)
     by_purpose = {p: Sums() for p in Purpose}
     by_month = {m: Sums() for m in range(1, 13)}
     by_reason: dict[str, Sums] = defaultdict(Sums)
@@ -159,7 +162,7 @@ def summarise(purchases: list[Purchase], policy: Policy | None, year: int) -> Pu
     for p in purchases:
         if p.date.year != year:
             continue
-        reason = why_not_counted(p.channel, p.state, p.purpose, purposes)
+        reason = why_not_counted(p.channel, p.state, p.purpose, purposes, excluded)
         rows = (by_purpose[p.purpose], by_month[p.date.month], total)
         for sums in rows:
             sums.count += 1
@@ -262,7 +265,7 @@ def evaluate(
     year_tally = tally(purchases, policy, plan.year, today)
     findings = rules.evaluate(profile, plan, year_tally, policy, today)
     summary = summarise(purchases, policy, plan.year)
-    return ExportData(profile, plan, info or PolicyInfo.of(policy), purchases, today, findings, summary)
+    return ExportData(profile, plan, info or PolicyInfo.of(policy, profile.level), purchases, today, findings, summary)
 
 
 def canteen_situation(profile: UnitProfile) -> str:

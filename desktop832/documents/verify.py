@@ -24,7 +24,8 @@ from ..domain.errors import InputError
 from ..domain.findings import Finding, Severity
 from ..domain.model import Channel, OrderState, Purchase, Purpose
 from ..domain.money import format_money, format_percent
-from ..domain.policy import Policy, PolicyError, load_policy_file
+from ..domain.policy import Policy, PolicyError
+from ..domain.policy_files import load_policy_file
 from .cells import cell_text, date_from_cell, money_from_cell, percent_from_cell
 from .errors import ExchangeError
 from .progress import STEP, Progress, no_progress
