@@ -47,8 +47,11 @@ def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record) -> None:
     cursor.close()
 
 
-def _make_engine(path: Path, readonly: bool = False) -> Engine:
-    url = f"sqlite:///{schema.sqlite_uri(path, mode='ro')}&uri=true" if readonly else f"sqlite:///{path}"
+def _make_engine(path: Path, readonly: bool = False, uri: str = "") -> Engine:
+    if readonly:
+        url = f"sqlite:///{uri or schema.sqlite_uri(path, mode='ro')}&uri=true"
+    else:
+        url = f"sqlite:///{path}"
     # an error's text never carries the clerk's values (a failed save would log the whole row)
     engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "connect", _on_connect_readonly if readonly else _on_connect)
@@ -99,6 +102,7 @@ class Store:
         self.replaced = ""  # why this store stopped writing (Chinese), "" while it writes
         self._write_lock = threading.RLock()
         self.backup_dir: Path | None = None  # where _rescue keeps what the window had
+        self._source: schema.ReadingSource | None = None  # how a read-only store reads
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -135,9 +139,12 @@ class Store:
                     backups.make_backup(path, backup_dir or path.parent, f"{backups.MIGRATION_PREFIX}-{version}")
                 engine = _make_engine(path)
                 migrate(engine, path)
+                source = None
             else:
-                engine = _make_engine(path, readonly)
+                source = schema.ReadingSource.for_file(path) if readonly else None
+                engine = _make_engine(path, readonly, source.uri if source else "")
             store = cls(path, engine, readonly)
+            store._source = source
             store.backup_dir = backup_dir
             if not readonly:
                 store._ensure_profile()
@@ -148,8 +155,15 @@ class Store:
                 raise known from None
             raise
 
+    @property
+    def reading_note(self) -> str:
+        """How a read-only store reads its file when not directly (Chinese), else ""."""
+        return self._source.note if self._source is not None else ""
+
     def close(self) -> None:
         self._engine.dispose()
+        if self._source is not None:
+            self._source.close()
 
     def __enter__(self) -> Store:
         return self

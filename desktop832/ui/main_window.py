@@ -378,7 +378,8 @@ class MainWindow(QMainWindow):
             self._save_state_changed(self.tr("已建立新的数据文件：%s") % path if first_start else self.tr("请先填写单位信息"), True)
         else:
             opened = self.tr("已以只读方式打开 %s：不能修改") if readonly else self.tr("已打开 %s")
-            self._save_state_changed(opened % path, True)
+            note = store.reading_note  # how a file in a read-only folder was read, in plain words
+            self._save_state_changed(opened % path + (f"（{note}）" if note else ""), True)
             self.tabs.setCurrentIndex(self.settings.value("window/tab", TAB_OVERVIEW, type=int))
         if not readonly and not temporary:
             # a rotating copy on every open, on a worker thread: the window stays responsive
