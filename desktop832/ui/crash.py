@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from .. import paths
 from ..app import logs
 from ..domain.errors import ClerkError
 
@@ -163,8 +164,9 @@ def enable_faulthandler(path: Path | None = None) -> Path | None:
     global _crash_file
     path = Path(path) if path is not None else logs.crash_log_file()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.make_private_dir(path.parent)
         handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - must stay open until exit
+        paths.make_private(path)
         handle.write(f"--- desktop832 started {dt.datetime.now():%Y-%m-%d %H:%M:%S} ---\n")
         handle.flush()
     except OSError:
