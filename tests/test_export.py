@@ -223,3 +223,18 @@ def test_verify_without_the_policy_still_checks_the_figures(exported, tmp_path):
     report = verify_file(exported.path, PolicyLibrary([tmp_path / "none"]))
     assert report.unchanged and report.findings is None
     assert any("本机没有上报文件所用的政策文件" in n for n in report.notes)
+
+
+def test_the_printed_reserve_total_is_the_domain_reserve_target(ws, exported, profile, plan):
+    # one definition of what the purchases are measured against (requirements.reserve_target),
+    # on the printed form as in the overview and the log
+    from openpyxl import load_workbook
+
+    from desktop832.domain.requirements import reserve_target
+
+    sheet = load_workbook(exported.path)[layout.PRINT_SHEET]
+    cells = {(c.row, c.column): c.value for row in sheet.iter_rows() for c in row}
+    [(row, column)] = [key for key, value in cells.items() if value == "预留份额合计"]
+    printed = cells[(row, column + 1)]
+    target = reserve_target(ws.store.profile(), ws.plan(2024))
+    assert target > 0 and float(printed) == float(target)

@@ -77,4 +77,4 @@ class PolicyLibrary:
         return self.policies[policy.id]
 
 
-__all__ = ["PolicyLibrary", "PolicyError"]
+__all__ = ["PolicyLibrary"]

@@ -23,7 +23,6 @@ from ..domain.findings import Finding
 from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO
 from ..domain.policy import Policy
-from ..domain.requirements import canteen_reserve_applies
 from . import fingerprint as fp
 
 PROFILE_LABELS = {
@@ -276,12 +275,6 @@ def canteen_situation(profile: UnitProfile) -> str:
     if mode is CanteenMode.OUTSOURCED and profile.contractor_name:
         return f"食堂外包（承包方：{profile.contractor_name}）"
     return mode.value
-
-
-def total_reserve(profile: UnitProfile, plan: AnnualPlan) -> Decimal | None:
-    parts = [plan.reserve_amount if canteen_reserve_applies(profile) else None, plan.union_reserve]
-    parts = [p for p in parts if p is not None]
-    return sum(parts, ZERO) if parts else None
 
 
 def summary_note(profile: UnitProfile, plan: AnnualPlan) -> str:

@@ -17,9 +17,9 @@ from ..domain.model import CanteenMode, Purpose
 from ..domain.money import format_money, format_percent
 from . import fingerprint as fp
 from .export_data import (
-    PLAN_LABELS, PROFILE_LABELS, ExportData, canteen_situation, summary_note, total_reserve,
+    PLAN_LABELS, PROFILE_LABELS, ExportData, canteen_situation, summary_note,
 )
-from ..domain.requirements import canteen_reserve_applies
+from ..domain.requirements import reserve_target
 
 PRINT_SHEET = "预留份额填报表"
 SUMMARY_SHEET = "汇总数据"
@@ -154,7 +154,7 @@ def printable_sheet(data: ExportData) -> SheetSpec:
     _pair(sheet, "下降说明", C(plan.drop_explanation))
     _pair(sheet, "工会年度福利总额", C(plan.welfare_total, "money"),
           "工会年度采购农副产品总额", C(plan.union_farm_total, "money"))
-    _pair(sheet, "工会预留金额", C(plan.union_reserve, "money"), "预留份额合计", C(total_reserve(p, plan), "money"))
+    _pair(sheet, "工会预留金额", C(plan.union_reserve, "money"), "预留份额合计", C(reserve_target(p, plan), "money"))
     _pair(sheet, "备注", C(summary_note(p, plan)))
 
     _section(sheet, "三、政策依据")
@@ -165,7 +165,7 @@ def printable_sheet(data: ExportData) -> SheetSpec:
 
     _section(sheet, f"四、本年度832平台采购情况（截至 {data.exported_on:%Y-%m-%d}）")
     s = data.summary
-    target = total_reserve(p, plan)
+    target = reserve_target(p, plan)
     done = s.total.counted if s else None
     share = format_percent((done * 100 / target).quantize(Decimal("0.01"))) if s and target else ""
     _pair(sheet, "已计入采购金额", C(done, "money", check="policy"),
@@ -319,5 +319,5 @@ def short_fingerprint(data: ExportData) -> str:
 
 __all__ = [
     "C", "SheetSpec", "printable_sheet", "summary_sheet", "purchase_summary_sheet", "finding_texts",
-    "SUMMARY_COLUMNS", "SUMMARY_HEADERS", "DETAIL_COLUMNS", "DETAIL_HEADERS", "DATA_HEADERS", "canteen_reserve_applies",
+    "SUMMARY_COLUMNS", "SUMMARY_HEADERS", "DETAIL_COLUMNS", "DETAIL_HEADERS", "DATA_HEADERS",
 ]

@@ -31,10 +31,6 @@ class JsonFormatError(ClerkError, ValueError):
         super().__init__(f"{path}：{problem}")
 
 
-def _money_out(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
 def _to_json(obj) -> dict:
     out = {}
     for f in dataclasses.fields(obj):

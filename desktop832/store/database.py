@@ -74,21 +74,6 @@ def migrate(engine: Engine, path: Path) -> None:
         connection.exec_driver_sql(f"PRAGMA application_id={schema.APPLICATION_ID}")
 
 
-def backup_copy(path: Path, destination: Path) -> Path:
-    """A consistent copy of a live database file through SQLite's online backup API."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        target = sqlite3.connect(destination)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-    finally:
-        source.close()
-    return destination
-
-
 class Store:
     """The unit's data file. Methods take and return domain values, never database rows."""
 

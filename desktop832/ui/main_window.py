@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
     QToolBar, QWidget,
@@ -594,9 +594,6 @@ class MainWindow(QMainWindow):
                 "<p>数据文件：%2<br>日志目录：%3</p>"
             ).replace("%1", __version__).replace("%2", str(db)).replace("%3", str(paths.log_dir())),
         )
-
-    def open_folder(self, folder: Path) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     # --- closing ------------------------------------------------------------------------------
 
