@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..domain import jsonformat, rules
 from ..domain.errors import EXIT_FAILED, ClerkError
-from ..domain.counting import counted_purposes, excluded_purposes, tally, why_not_counted
+from ..domain.counting import count_when, counted_purposes, excluded_purposes, tally, why_not_counted
 from ..domain.findings import Finding
 from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO
@@ -155,7 +155,7 @@ class PurchaseSummary:
 
 def summarise(purchases: list[Purchase], policy: Policy | None, year: int) -> PurchaseSummary:
     """Counted and not counted, by purpose and by month, decided by :func:`why_not_counted`."""
-    purposes, excluded = counted_purposes(policy), excluded_purposes(policy)
+    purposes, excluded, when = counted_purposes(policy), excluded_purposes(policy), count_when(policy)
     by_purpose = {p: Sums() for p in Purpose}
     by_month = {m: Sums() for m in range(1, 13)}
     by_reason: dict[str, Sums] = defaultdict(Sums)
@@ -163,7 +163,9 @@ def summarise(purchases: list[Purchase], policy: Policy | None, year: int) -> Pu
     for p in purchases:
         if p.date.year != year:
             continue
-        reason = why_not_counted(p.channel, p.state, p.purpose, purposes, excluded)
+        reason = why_not_counted(
+            p.channel, p.state, p.purpose, purposes, excluded, p.paid_on is not None, p.delivered_on is not None, when,
+        )
         rows = (by_purpose[p.purpose], by_month[p.date.month], total)
         for sums in rows:
             sums.count += 1
