@@ -58,7 +58,8 @@ def stack(paths: Iterable[Path | str]) -> tuple[list[str], list[tuple]]:
 def write_stack(paths: Iterable[Path | str], out: Path | str) -> int:
     """Write the stacked table to ``out`` (atomically); returns the number of rows."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+
+    from .cells import write_cell
 
     paths = list(paths)
     headers, rows = stack(paths)
@@ -68,18 +69,9 @@ def write_stack(paths: Iterable[Path | str], out: Path | str) -> int:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("汇总")
         ws.freeze_panes = "C2"
-        ws.append(headers)
+        ws.append([write_cell(ws, header) for header in headers])
         for row in rows:
-            out_row = []
-            for i, value in enumerate(row):
-                cell = WriteOnlyCell(ws, value=value)
-                if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-                if formats[i] and value is not None:
-                    cell.number_format = formats[i]
-                out_row.append(cell)
-            ws.append(out_row)
+            ws.append([write_cell(ws, value, number_format=formats[i]) for i, value in enumerate(row)])
         wb.save(tmp)
 
     write_atomically(Path(out), write, inputs=tuple(paths))
