@@ -279,9 +279,9 @@ CATALOGUE: list[Bad] = [
     Bad("file-is-a-folder", "data-file", "单位.sqlite", lambda p: p.mkdir(), "是文件夹，不是数据文件。"),
     # --- commands -------------------------------------------------------------------------------
     Bad("letter-character-no-font-has", "command", "letter", "测试单位\u3400",
-        "没有任何可用字体包含这些字：“\u3400”（U+3400，见标题、正文、落款），未生成文件。"),
+        "没有任何可用字体包含这些字：“\u3400”（U+3400，见标题、落款），未生成文件。"),
     Bad("letter-not-a-pdf-name", "command", "letter", "承诺函.docx", "输出文件应以 .pdf 结尾："),
-    Bad("check-year-out-of-range", "command", "check", "1999", "年度超出范围：1999"),
+    Bad("check-year-out-of-range", "command", "check", "1999", "年度超出范围（2000 到 2100）：1999"),
 ]
 
 
@@ -587,7 +587,9 @@ def test_command(tmp_path, capsys, case, profile, new_store):
         store.save_profile(dataclasses.replace(profile, canteen_mode=CanteenMode.NONE))
         store.save_plan(AnnualPlan(2024))
         if case.where == "letter" and case.value.startswith("测试单位"):
-            store.save_profile(dataclasses.replace(profile, name=case.value, canteen_mode=CanteenMode.NONE))
+            # a letter complete in every other way (a prompt left in it is refused first)
+            store.save_profile(dataclasses.replace(profile, name=case.value, canteen_mode=CanteenMode.NONE,
+                                                   meal_arrangement="职工自行解决用餐"))
     before = dump(db)
     if case.where == "letter":
         output = tmp_path / (case.value if not case.value.startswith("测试单位") else "承诺函.pdf")

@@ -142,7 +142,10 @@ def test_reading_commands_still_work_while_a_window_holds_the_file(db, orders, t
     assert main(["--db", str(db), "dump", "-o", str(tmp_path / "unit.json")]) == 0
     assert main(["--db", str(db), "import-orders", str(orders), "--dry-run"]) == 0
     assert "未写入任何数据" in capsys.readouterr().out
-    assert main(["--db", str(db), "letter", "--year", "2024", "-o", str(tmp_path / "l.pdf"), "--shipped-fonts-only"]) == 0
+    capsys.readouterr()
+    # the letter command reads the file; it refuses this unit for its canteen, not for the lock
+    assert main(["--db", str(db), "letter", "--year", "2024", "-o", str(tmp_path / "l.pdf"), "--shipped-fonts-only"]) == 1
+    assert "食堂情况" in capsys.readouterr().err
     assert content(db) == before
     assert not locking.acquire(db).ok  # and the window still holds it
 

@@ -13,7 +13,9 @@ from desktop832.cli import main
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
 from desktop832.documents import fonts
 from desktop832.documents.fonts import FontChoice, FontFileError, MissingGlyphError, Role, plan_fonts, probe
-from desktop832.documents.letter import DateStyle, build_draft, default_addressee, format_date, letter_warnings
+from desktop832.documents.letter import (
+    DateStyle, Severity, build_draft, check_letter, cite, default_addressee, format_date,
+)
 from desktop832.documents.letter_layout import (
     BODY_SIZE, BOTTOM, CELL, LEFT, LINES_PER_PAGE, MM, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH, TOP, Line, Typesetter, paginate,
 )
@@ -51,10 +53,10 @@ def flat(text: str) -> str:
 # --- content -----------------------------------------------------------------------------------
 
 
-def test_pdf_text_has_title_unit_code_year_and_promises(draft):
+def test_pdf_text_has_title_unit_code_year_and_promises(draft, policies):
     text = flat(pdf_text(render_letter(draft, SHIPPED_ONLY).pdf))
     assert "关于河南省示例农业技术推广总站无食堂的承诺" in text
-    assert "省财政厅政府采购监督管理处：" in text
+    assert "河南省财政厅政府采购监督管理处：" in text
     assert VALID_CODE in text
     assert "2024年度" in text
     assert "职工午餐由单位发放误餐补助" in text
@@ -63,7 +65,10 @@ def test_pdf_text_has_title_unit_code_year_and_promises(draft):
     assert "单位负责人（签字）" in text
     assert "2024年2月19日" in text
     assert "经办人：张三，联系电话：13812345678" in text
-    assert "财办库〔2023〕252号" in text
+    # a notice is cited by its title in 《》 and its number
+    notice = policies["cn-2024"].rule("canteen-none").notice
+    assert f"按照《{notice.title}》（{notice.number}）要求" in text
+    assert text.count("（盖章）") == 2
 
 
 def test_markup_characters_print_as_typed(draft):
@@ -89,16 +94,72 @@ def test_chinese_date_reaches_the_pdf(draft):
 
 
 def test_addressee_follows_the_policy_for_the_level_it_names(unit, profile, policies):
-    assert default_addressee(unit, policies["cn-2024"]) == "省财政厅政府采购监督管理处"
+    # the province's finance department, by name
+    assert default_addressee(unit, policies["cn-2024"]) == "河南省财政厅政府采购监督管理处"
+    assert default_addressee(dataclasses.replace(unit, province="青海省"), policies["cn-2024"]) == "青海省财政厅政府采购监督管理处"
     # the 2024 policy asks only provincial units: a municipal unit writes to its own finance bureau
     assert default_addressee(profile, policies["cn-2024"]) == "郑州市财政局"
     assert default_addressee(dataclasses.replace(unit, level=Level.COUNTY), None) == "县（区）财政局"
 
 
-def test_warnings_for_a_unit_with_a_canteen(profile, unit, policies):
-    assert letter_warnings(unit, AnnualPlan(2024), policies["cn-2024"]) == []
-    warnings = "".join(letter_warnings(profile, AnnualPlan(2024), policies["cn-2024"]))
-    assert "自有食堂" in warnings and "无须报送" in warnings and "用餐安排" in warnings
+def _problems(draft, unit, policy):
+    return {(p.part, p.severity) : p.message for p in check_letter(draft, unit, policy)}
+
+
+def test_a_complete_letter_for_a_provincial_unit_without_a_canteen_has_no_problems(draft, unit, policies):
+    assert check_letter(draft, unit, policies["cn-2024"]) == []
+
+
+def test_prompts_and_empty_required_fields_block_the_letter_naming_them(draft, unit, policies):
+    no_meal = dataclasses.replace(unit, meal_arrangement="")
+    letter = build_draft(no_meal, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
+    problems = _problems(letter, no_meal, policies["cn-2024"])
+    assert "（请填写职工用餐安排）" in problems[("正文", Severity.BLOCK)]
+    unnamed = dataclasses.replace(unit, name="", supervising_department="")
+    letter = build_draft(unnamed, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
+    problems = _problems(letter, unnamed, policies["cn-2024"])
+    assert "（单位全称）" in problems[("标题", Severity.BLOCK)]
+    assert "（单位全称）" in problems[("署名单位", Severity.BLOCK)]
+    assert problems[("主管部门", Severity.BLOCK)] == "未填写。"
+    assert ("审核意见", Severity.BLOCK) in _problems(draft.with_(supervisor_opinion=" "), unit, policies["cn-2024"])
+
+
+def test_an_addressee_without_the_provinces_name_is_refused(draft, unit, policies):
+    nowhere = dataclasses.replace(unit, province="")
+    letter = build_draft(nowhere, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
+    assert letter.addressee == "省财政厅政府采购监督管理处"
+    assert "省份名称" in _problems(letter, nowhere, policies["cn-2024"])[("主送机关", Severity.BLOCK)]
+
+
+def test_a_unit_with_a_canteen_needs_confirmation(profile, policies):
+    letter = build_draft(profile, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
+    problems = _problems(letter, profile, policies["cn-2024"])
+    assert "自有食堂" in problems[("食堂情况", Severity.CONFIRM)]
+    assert "无须报送" in problems[("政策", Severity.WARN)]  # a municipal unit under this policy
+
+
+def test_a_date_after_the_filing_deadline_is_warned_about_with_its_citation(draft, unit, policies):
+    late = draft.with_(date=dt.date(2026, 12, 1))
+    message = _problems(late, unit, policies["cn-2024"])[("落款日期", Severity.WARN)]
+    assert "2026年12月1日晚于2024年度的填报截止日期2024年2月20日" in message and "一（二）" in message
+    assert ("落款日期", Severity.WARN) not in _problems(draft.with_(date=dt.date(2024, 2, 20)), unit, policies["cn-2024"])
+    assert ("落款日期", Severity.WARN) not in _problems(late.with_(date_style=DateStyle.BLANK), unit, policies["cn-2024"])
+
+
+def test_a_year_without_a_policy_borrows_no_deadline_and_no_citation(unit, policies):
+    other_year = build_draft(unit, AnnualPlan(2027), policies["cn-2024"], dt.date(2026, 12, 1))
+    assert "财办库" not in "".join(other_year.body) and "按照" not in "".join(other_year.body)
+    problems = _problems(other_year, unit, policies["cn-2024"])
+    assert ("落款日期", Severity.WARN) not in problems
+    assert "没有适用于2027年度的政策文件" in problems[("政策", Severity.WARN)]
+    assert check_letter(other_year, unit, None) == check_letter(other_year, unit, policies["cn-2024"])
+
+
+def test_notices_are_cited_by_title_and_number(policies):
+    notice = policies["cn-2024"].notices[0]
+    assert cite(notice) == f"《{notice.title}》（{notice.number}）"
+    assert cite(dataclasses.replace(notice, title="")) == notice.number
+    assert cite(dataclasses.replace(notice, number="")) == f"《{notice.title}》"
 
 
 # --- fonts -------------------------------------------------------------------------------------
@@ -128,7 +189,7 @@ def test_page_is_a4_and_file_is_small(draft):
     for page in reader.pages:
         assert float(page.mediabox.width) == pytest.approx(PAGE_WIDTH, abs=0.01)
         assert float(page.mediabox.height) == pytest.approx(PAGE_HEIGHT, abs=0.01)
-    assert rendered.pages == len(reader.pages) == 2
+    assert rendered.pages == len(reader.pages) == 1
     assert len(rendered.pdf) < 200_000
 
 
@@ -146,7 +207,7 @@ def _page_number_runs(page) -> list[tuple[str, float, float]]:
 
 
 def test_a_letter_of_two_pages_is_numbered_like_an_official_document(draft):
-    rendered = render_letter(draft, SHIPPED_ONLY)
+    rendered = render_letter(draft.with_(body=("我单位如实说明情况。" * 30, *draft.body)), SHIPPED_ONLY)
     reader = pypdf.PdfReader(io.BytesIO(rendered.pdf))
     assert rendered.pages == len(reader.pages) == 2
     for number, page in enumerate(reader.pages, start=1):
@@ -322,31 +383,33 @@ def test_kept_lines_move_to_the_next_page_together():
 def test_long_title_breaks_into_balanced_lines_at_the_phrase():
     setter = Typesetter(_grid_measure)
     title = setter.title("关于河南省农业农村厅机关服务中心无食堂的承诺")
-    assert [line.text for line in title] == ["关于河南省农业农村厅机关服务中心", "无食堂的承诺"]
+    assert [line.text for line in title] == ["关于河南省农业农村厅", "机关服务中心无食堂的承诺"]  # between words
     assert all(line.size == 22 for line in title)
     title = setter.title("关于" + "甲" * 40 + "无食堂的承诺")
     assert len(title) == 3 and max(len(t.text) for t in title) - min(len(t.text) for t in title) <= 2
     assert [line.text for line in setter.title("关于甲单位\n无食堂的承诺")] == ["关于甲单位", "无食堂的承诺"]
 
 
-def test_justified_lines_fill_the_width():
+def test_justified_lines_fill_the_width_without_spreading_latin_runs():
     setter = Typesetter(_grid_measure)
     line = setter.paragraph("字" * 10 + "ab" + "字" * 30)[0]
-    natural = setter.width(line.text)
-    spread = natural + (len(line.text) - 1) * (line.char_space - (CELL - BODY_SIZE))
-    assert line.x + spread == pytest.approx(TEXT_WIDTH)
+    xs = setter.positions(line)
+    assert xs[-1] == pytest.approx(TEXT_WIDTH)  # the last cell ends at the right edge
+    a = line.text.index("a")
+    assert xs[a + 1] - xs[a] == pytest.approx(BODY_SIZE / 2 + line.char_space)  # a and b keep their spacing
+    assert xs[1] - xs[0] > CELL  # the gaps between Chinese characters took the slack
 
 
 # --- command line ------------------------------------------------------------------------------
 
 
-def _load_unit(tmp_path, unit, name):
+def _load_unit(tmp_path, unit, name, canteen="无食堂"):
     doc = {
         "format": "desktop832", "version": 1,
         "profile": {
             "name": name, "credit_code": unit.credit_code, "level": "省级", "province": "河南省",
             "supervising_department": unit.supervising_department, "contact_name": "王五", "phone": "0371-65901234",
-            "canteen_mode": "无食堂", "meal_arrangement": unit.meal_arrangement, "has_union_funds": False,
+            "canteen_mode": canteen, "meal_arrangement": unit.meal_arrangement, "has_union_funds": False,
         },
         "plans": [{"year": 2024}],
         "purchases": [],
@@ -386,3 +449,35 @@ def test_letter_command_bad_font_file_and_bad_output_name(tmp_path, unit, capsys
     assert "找不到字体文件" in capsys.readouterr().err
     assert not out.exists()
     assert main(["--db", str(db), "letter", "-o", str(tmp_path / "x.doc")]) == 2
+
+
+def test_letter_command_refuses_a_unit_whose_canteen_is_not_none(tmp_path, unit, capsys, monkeypatch):
+    db = _load_unit(tmp_path, unit, unit.name, canteen="食堂外包")
+    out = tmp_path / "letter.pdf"
+    capsys.readouterr()
+    assert main(["--db", str(db), "letter", "-o", str(out), "--shipped-fonts-only"]) == 1
+    err = capsys.readouterr().err
+    assert "未生成承诺函" in err and "食堂外包" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_letter_command_refuses_a_prompt_left_in_the_text(tmp_path, unit, capsys):
+    db = _load_unit(tmp_path, dataclasses.replace(unit, meal_arrangement=""), unit.name)
+    out = tmp_path / "letter.pdf"
+    capsys.readouterr()
+    assert main(["--db", str(db), "letter", "-o", str(out), "--shipped-fonts-only"]) == 1
+    err = capsys.readouterr().err
+    assert "正文" in err and "（请填写职工用餐安排）" in err
+    assert not out.exists()
+
+
+def test_letter_command_warns_about_a_late_date_and_says_which_fonts_stand_in(tmp_path, unit, capsys):
+    db = _load_unit(tmp_path, unit, unit.name)
+    out = tmp_path / "letter.pdf"
+    capsys.readouterr()
+    assert main(["--db", str(db), "letter", "--year", "2024", "-o", str(out), "--date", "2024-03-01",
+                 "--shipped-fonts-only"]) == 0
+    captured = capsys.readouterr()
+    assert "注意：落款日期：2024年3月1日晚于2024年度的填报截止日期2024年2月20日" in captured.err
+    assert "字体：正文：桌面832楷体（程序自带，楷体），不是公文要求的仿宋" in captured.out
+    assert "（1 页）" in captured.out

@@ -60,13 +60,15 @@ def text_of(data: bytes) -> str:
 
 def test_opens_with_the_units_letter_previewed(open_dialog, unit):
     dialog = open_dialog(unit)
-    assert dialog.pdf.pageCount() == 2
+    assert dialog.pdf.pageCount() == 1
     assert dialog.form.warning_label.isHidden()
     assert dialog.form.title_edit.toPlainText() == "关于河南省示例农业技术推广总站无食堂的承诺"
-    assert dialog.form.addressee_edit.text() == "省财政厅政府采购监督管理处"
+    assert dialog.form.addressee_edit.text() == "河南省财政厅政府采购监督管理处"
     assert VALID_CODE in dialog.form.body_edit.toPlainText()
-    assert "共 2 页" in dialog.form.status_label.text()
-    assert "程序自带" in dialog.form.font_label.text()
+    assert "共 1 页" in dialog.form.status_label.text()
+    # the fonts standing in for 仿宋 and 小标宋, and their styles, are named
+    assert "正文：桌面832楷体（程序自带，楷体），不是公文要求的仿宋" in dialog.form.font_label.text()
+    assert "标题：桌面832宋体（程序自带，宋体），不是公文要求的小标宋" in dialog.form.font_label.text()
 
 
 def test_warns_but_still_offers_the_letter_to_a_unit_with_a_canteen(open_dialog, profile):
@@ -82,7 +84,7 @@ def test_an_edit_updates_the_preview(qtbot, open_dialog, unit):
     type_chinese(dialog.form.unit_edit, "河南省另一个单位<&>")
     qtbot.waitUntil(lambda: dialog.rendered is not before, timeout=3000)
     assert "河南省另一个单位<&>" in text_of(dialog.rendered.pdf)
-    assert dialog.pdf.pageCount() == 2
+    assert dialog.pdf.pageCount() == 1
 
 
 def test_save_pdf_writes_what_the_preview_shows(open_dialog, unit, tmp_path, monkeypatch):
@@ -115,7 +117,7 @@ def test_print_sends_a4_pages_to_the_printer(open_dialog, unit, tmp_path, monkey
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert dialog.print_letter(printer)
     reader = pypdf.PdfReader(tmp_path / "printed.pdf")
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 1
     assert (tmp_path / "printed.pdf").stat().st_size > 50_000  # the pages' pictures, not blank sheets
     assert float(reader.pages[0].mediabox.width) == pytest.approx(595.3, abs=1)
     assert float(reader.pages[0].mediabox.height) == pytest.approx(841.9, abs=1)
@@ -137,7 +139,7 @@ def test_a_character_no_font_has_is_named_and_blocks_saving(open_dialog, unit):
     assert not dialog.refresh_preview()
     assert "U+20000" in dialog.form.status_label.text()
     assert not dialog.form.save_button.isEnabled() and not dialog.form.print_button.isEnabled()
-    assert dialog.pdf.pageCount() == 2  # the last good preview stays
+    assert dialog.pdf.pageCount() == 1  # the last good preview stays
     dialog.form.unit_edit.setText("测试单位")
     assert dialog.refresh_preview() and dialog.form.save_button.isEnabled()
 
@@ -161,6 +163,76 @@ def test_clerks_font_is_kept_and_a_bad_one_refused(open_dialog, unit, tmp_path, 
     kai = paths.resources_dir() / "fonts" / fonts.SHIPPED[Role.BODY][0]
     assert dialog.set_font_file(Role.TITLE, kai)
     assert settings_value(dialog, "letter/title_font") == str(kai)
-    assert "标题：桌面832楷体（自选字体）" in dialog.form.font_label.text()
+    assert "标题：桌面832楷体（自选字体，楷体），不是公文要求的小标宋" in dialog.form.font_label.text()
+    assert "本机没有可用的小标宋" not in dialog.form.font_label.text()  # the clerk chose it
     dialog.reset_fonts()
-    assert "标题：桌面832宋体（程序自带）" in dialog.form.font_label.text()
+    assert "标题：桌面832宋体（程序自带，宋体）" in dialog.form.font_label.text()
+
+
+def _no_save_dialog(monkeypatch, tmp_path):
+    asked = []
+
+    def fake_save(parent, caption, directory, file_filter):
+        asked.append(directory)
+        return str(tmp_path / "letter.pdf"), file_filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
+    return asked
+
+
+def test_saving_and_printing_are_refused_while_a_prompt_remains_naming_it(open_dialog, unit, tmp_path, monkeypatch):
+    dialog = open_dialog(dataclasses.replace(unit, meal_arrangement=""))
+    banner = dialog.form.warning_label
+    assert not banner.isHidden() and "（请填写职工用餐安排）" in banner.text() and "正文" in banner.text()
+    refusals = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text: refusals.append(text)))
+    asked = _no_save_dialog(monkeypatch, tmp_path)
+    assert dialog.save_pdf() is None
+    assert refusals and "正文" in refusals[0] and "（请填写职工用餐安排）" in refusals[0]
+    assert not asked and not (tmp_path / "letter.pdf").exists()
+    monkeypatch.setattr(QPrintDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    assert not dialog.print_letter(QPrinter())
+    # the clerk writes the arrangement into the body: the banner clears and saving works
+    body = dialog.form.body_edit.toPlainText().replace("（请填写职工用餐安排）", "职工自行解决用餐")
+    dialog.form.body_edit.setPlainText(body)
+    assert dialog.save_pdf() == tmp_path / "letter.pdf"
+    assert "职工自行解决用餐" in text_of((tmp_path / "letter.pdf").read_bytes())
+
+
+def test_an_emptied_required_field_is_named(open_dialog, unit, tmp_path, monkeypatch):
+    dialog = open_dialog(unit)
+    dialog.form.supervisor_edit.setText("")
+    refusals = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text: refusals.append(text)))
+    _no_save_dialog(monkeypatch, tmp_path)
+    assert dialog.save_pdf() is None
+    assert "主管部门：未填写。" in refusals[0]
+
+
+@pytest.mark.parametrize("answer", [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+def test_a_unit_with_a_canteen_is_asked_to_confirm(open_dialog, profile, tmp_path, monkeypatch, answer):
+    unit = dataclasses.replace(profile, canteen_mode=CanteenMode.OUTSOURCED, meal_arrangement="职工在食堂用餐")
+    dialog = open_dialog(unit)
+    questions = []
+
+    def ask(parent, title, text, buttons, default):
+        questions.append((text, default))
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(ask))
+    _no_save_dialog(monkeypatch, tmp_path)
+    saved = dialog.save_pdf()
+    assert len(questions) == 1 and "食堂外包" in questions[0][0]
+    assert questions[0][1] == QMessageBox.StandardButton.No  # the safe answer is the default
+    assert (saved is not None) == (answer == QMessageBox.StandardButton.Yes)
+    assert (tmp_path / "letter.pdf").exists() == (answer == QMessageBox.StandardButton.Yes)
+
+
+def test_a_late_date_is_flagged_as_the_clerk_changes_it(qtbot, open_dialog, unit):
+    dialog = open_dialog(unit)
+    assert dialog.form.warning_label.isHidden()
+    from PySide6.QtCore import QDate
+
+    dialog.form.date_edit.setDate(QDate(2024, 3, 5))
+    qtbot.waitUntil(lambda: not dialog.form.warning_label.isHidden(), timeout=3000)
+    assert "晚于2024年度的填报截止日期2024年2月20日" in dialog.form.warning_label.text()

@@ -2,6 +2,7 @@
 half-written or temporary file left behind and nothing changed in the data file."""
 
 import datetime as dt
+import dataclasses
 import errno
 import os
 import stat
@@ -143,6 +144,10 @@ COMMANDS_THAT_WRITE_A_FILE = {
 @pytest.mark.parametrize("command", COMMANDS_THAT_WRITE_A_FILE)
 def test_commands_on_a_full_disk_say_it_in_chinese(command, tmp_path, profile, plan, out_dir, monkeypatch, capsys):
     db = tmp_path / "cli.sqlite"
+    if command == "letter":  # a unit the letter is for, complete, so that writing is what fails
+        from desktop832.domain.model import CanteenMode
+
+        profile = dataclasses.replace(profile, canteen_mode=CanteenMode.NONE, meal_arrangement="职工自行解决用餐")
     workspace(db, profile, plan, sample_purchases(3)).close()
     words, name = COMMANDS_THAT_WRITE_A_FILE[command]
     target = out_dir / name

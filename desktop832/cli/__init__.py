@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__, paths
-from .registry import extra_commands
+from .registry import Command, commands
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -27,14 +27,32 @@ class CommandError(Exception):
         self.code = code
 
 
-def _year(text: str) -> int:
+def year_argument(text: str) -> int:
+    """``--year``: a four-digit year between 2000 and 2100."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"年度应为四位数字：{text}")
+    if not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"年度超出范围（2000 到 2100）：{text}")
+    return int(text)
+
+
+def date_argument(text: str) -> dt.date:
+    """A date option (``--today``, ``--as-of``, ``--date``): 2024-02-20."""
     try:
-        year = int(text)
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"年度应为四位数字：{text}") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"年度超出范围：{text}")
-    return year
+        raise argparse.ArgumentTypeError(f"日期应写成 2024-02-20：{text}") from None
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """``--db`` and ``--demo``, taken before the sub-command and after it alike.
+
+    On a sub-command's parser they default to ``SUPPRESS``, so an option given before the
+    sub-command is not reset by the sub-command's own parser."""
+    parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录）",
+                        default=None if defaults else argparse.SUPPRESS)
+    parser.add_argument("--demo", action="store_true", help="使用示例单位的临时副本",
+                        default=False if defaults else argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,27 +61,32 @@ def build_parser() -> argparse.ArgumentParser:
         description="832平台 预留份额填报与采购台账。不带子命令时打开窗口。",
     )
     parser.add_argument("--version", action="version", version=f"desktop832 {__version__}")
-    parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录）")
-    parser.add_argument("--demo", action="store_true", help="使用示例单位的临时副本")
+    add_global_options(parser, defaults=True)
     parser.add_argument("--self-test", action="store_true", help="自检：创建临时数据、检查规则、输出文档后退出")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
+    for command in commands().values():
+        p = sub.add_parser(command.name, help=command.help)
+        add_global_options(p, defaults=False)
+        command.add_arguments(p)
+    return parser
 
-    p = sub.add_parser("check", help="检查某年度的数据，列出发现的问题")
-    p.add_argument("--year", type=_year, help="年度（默认最新的年度）")
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", type=year_argument, help="年度（默认最新的年度）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    p.add_argument("--today", type=date_argument, help=argparse.SUPPRESS)
 
-    sub.add_parser("policies", help="列出可用的政策文件")
 
-    p = sub.add_parser("dump", help="把整个数据文件写成 JSON")
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _dump_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, help="输出文件（默认标准输出）")
 
-    p = sub.add_parser("load", help="由 JSON 文件建立新的数据文件（需配合 --db）")
-    p.add_argument("file", type=Path)
 
-    for command in extra_commands().values():
-        command.add_arguments(sub.add_parser(command.name, help=command.help))
-    return parser
+def _load_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path)
 
 
 # --- data file -------------------------------------------------------------------------------
@@ -253,7 +276,12 @@ def write_text_atomically(path: Path, text: str) -> None:
         raise CommandError(exc.message, 1) from None
 
 
-COMMANDS = {"check": cmd_check, "policies": cmd_policies, "dump": cmd_dump, "load": cmd_load}
+COMMANDS = [
+    Command("check", "检查某年度的数据，列出发现的问题", _check_arguments, cmd_check),
+    Command("policies", "列出可用的政策文件", _no_arguments, cmd_policies),
+    Command("dump", "把整个数据文件写成 JSON", _dump_arguments, cmd_dump),
+    Command("load", "由 JSON 文件建立新的数据文件（需配合 --db）", _load_arguments, cmd_load),
+]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,8 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             from ..ui.app import run_gui
 
             return run_gui(args)
-        handler = COMMANDS.get(args.command) or extra_commands()[args.command].handler
-        return handler(args)
+        return commands()[args.command].handler(args)
     except CommandError as exc:
         print(f"desktop832: {exc}", file=sys.stderr)
         return exc.code

@@ -8,26 +8,16 @@ Kept light to import: everything heavy is imported inside the handlers.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
 from .registry import Command
+
 
 EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_RULE_ERRORS = 0, 1, 2, 3
 PURPOSES = ("食堂食材", "工会福利", "职工个人", "所属国有企业", "其他")  # the Purpose values, for --help
 
 
-def _year(text: str) -> int:
-    if not (text.isdigit() and 2000 <= int(text) <= 2100):
-        raise argparse.ArgumentTypeError(f"年度应为 2000 到 2100 之间的四位数字：{text}")
-    return int(text)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应写成 2024-02-20：{text}") from None
+from . import date_argument as _date, year_argument as _year
 
 
 # --- export ----------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Registry of feature sub-commands (letter, export, verify, import-orders, ...).
+"""The one registry of sub-commands (check, dump, load, letter, export, verify, import-orders, ...).
 
-A feature module that offers sub-commands defines ``COMMANDS: list[Command]`` and is named in
-``MODULES``. Such a module must stay light to import: heavy imports go inside the handlers.
+A module that offers sub-commands defines ``COMMANDS: list[Command]`` and is named in ``MODULES``.
+Such a module must stay light to import (the parser imports them all, for ``--help``): heavy
+imports go inside the handlers. Every sub-command also takes the global ``--db`` and ``--demo``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import dataclasses
 import importlib
 from typing import Callable
 
-MODULES: list[str] = ["desktop832.cli.letter", "desktop832.cli.exchange"]
+# in the order ``desktop832 --help`` lists them
+MODULES: list[str] = ["desktop832.cli", "desktop832.cli.letter", "desktop832.cli.exchange"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Command:
     handler: Callable  # (argparse.Namespace) -> int
 
 
-def extra_commands() -> dict[str, Command]:
+def commands() -> dict[str, Command]:
     found: dict[str, Command] = {}
     for module in MODULES:
         for command in importlib.import_module(module).COMMANDS:

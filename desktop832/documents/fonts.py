@@ -96,6 +96,28 @@ class FontFace:
     def label(self) -> str:
         return f"{self.family}（{self.origin.value}）"
 
+    @property
+    def style(self) -> str:
+        return style_of(self.family)
+
+
+# What the standard names for each role, and how a family name tells its style (most specific first).
+WANTED_STYLE = {Role.BODY: "仿宋", Role.TITLE: "小标宋"}
+_STYLE_WORDS = (
+    ("仿宋", ("仿宋", "fangsong", "fangso", "fs_gb2312")),
+    ("小标宋", ("小标宋", "xiaobiaosong")),
+    ("中宋", ("中宋", "zhongsong")),
+    ("楷体", ("楷", "kai")),
+    ("黑体", ("黑", "hei", "gothic", "sans")),
+    ("宋体", ("宋", "song", "ming", "明", "serif")),
+)
+
+
+def style_of(family: str) -> str:
+    """The style a family name says: 仿宋, 小标宋, 中宋, 楷体, 黑体, 宋体, or 其他."""
+    name = family.lower()
+    return next((style for style, words in _STYLE_WORDS if any(w in name for w in words)), "其他")
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class FontChoice:
@@ -297,24 +319,31 @@ def _fontconfig_faces_with(char: str) -> tuple[FontFace, ...]:
     return tuple(faces)
 
 
-# Words in family names that tell a face's style, to fill a gap with the nearest style.
-_STYLE_HINTS = {
-    Role.TITLE: ("song", "ming", "serif", "宋", "明"),
-    Role.BODY: ("fangsong", "仿宋", "kai", "楷", "song", "ming", "宋"),
+# For a character the main face lacks: the styles that sit best in its text, nearest first. 黑体
+# (and anything unknown) comes last: a sans-serif character in Song or Kai text stands out.
+_NEAREST = {
+    "仿宋": ("仿宋", "楷体", "宋体", "中宋", "小标宋"),
+    "楷体": ("楷体", "仿宋", "宋体", "中宋", "小标宋"),
+    "宋体": ("宋体", "中宋", "小标宋", "仿宋", "楷体"),
+    "中宋": ("中宋", "宋体", "小标宋", "仿宋", "楷体"),
+    "小标宋": ("小标宋", "中宋", "宋体", "仿宋", "楷体"),
 }
 
 
-def system_faces_with(char: str, role: Role = Role.BODY) -> tuple[FontFace, ...]:
-    """System faces that have ``char``, nearest style first (asked only for what the others lack)."""
+def system_faces_with(char: str, role: Role = Role.BODY, near: str | None = None) -> tuple[FontFace, ...]:
+    """System faces that have ``char``, the style nearest ``near`` (the style of the text it sits
+    in; by default the one the standard names for ``role``) first, 黑体 last."""
     if _on_windows():
         faces = tuple(f for f in _windows_fallback_faces() if ord(char) in codepoints(f))
     else:
         faces = _fontconfig_faces_with(char)
-    hints = _STYLE_HINTS[role]
+    order = _NEAREST.get(near or WANTED_STYLE[role], _NEAREST["宋体"])
 
-    def rank(face: FontFace) -> int:
-        family = face.family.lower()
-        return next((i for i, hint in enumerate(hints) if hint in family), len(hints))
+    def rank(face: FontFace) -> tuple[int, int]:
+        style = face.style
+        # a Simplified-Chinese face before its Traditional siblings (AR PL UMing CN before … TW)
+        simplified = 0 if any(tag in face.family for tag in (" CN", "SC", "GB", "简")) else 1
+        return (order.index(style) if style in order else len(order), simplified)
 
     return tuple(sorted(faces, key=rank))
 
@@ -346,13 +375,27 @@ class FontPlan:
         return list(seen.values())
 
     def describe(self) -> str:
-        """One line for the clerk: which font prints which part."""
+        """For the clerk: which font prints which part, its style, and where it is not the style
+        the standard asks for (a stand-in), and which characters come from which other font."""
         parts = []
-        for role in Role:
-            text = f"{role.value}：{self.main[role].label}"
-            if self.extra[role]:
-                text += f"，另有 {len(self.extra[role])} 个字用其他字体"
+        for role in (Role.BODY, Role.TITLE):
+            face = self.main[role]
+            text = f"{role.value}：{face.family}（{face.origin.value}，{face.style}）"
+            if face.style != WANTED_STYLE[role]:
+                text += f"，不是公文要求的{WANTED_STYLE[role]}"
+                if face.origin is not Origin.CONFIGURED:
+                    text += f"（本机没有可用的{WANTED_STYLE[role]}字体）"
             parts.append(text)
+        for role in (Role.BODY, Role.TITLE):
+            by_face: dict[tuple, list[str]] = {}
+            faces: dict[tuple, FontFace] = {}
+            for char, face in self.extra[role].items():
+                faces[(face.path, face.index)] = face
+                by_face.setdefault((face.path, face.index), []).append(char)
+            for key, chars in by_face.items():
+                face = faces[key]
+                shown = "、".join(f"“{c}”" for c in chars[:6]) + (f"等 {len(chars)} 个字" if len(chars) > 6 else "")
+                parts.append(f"{role.value}中的{shown}用{face.family}（{face.origin.value}，{face.style}）")
         return "；".join(parts)
 
 
@@ -392,7 +435,7 @@ def plan_fonts(texts: Mapping[Role, Iterable[tuple[str, str]]], choice: FontChoi
                 continue
             face = next((f for f in chain if ord(char) in codepoints(f)), None)
             if face is None and choice.use_system:
-                face = next(iter(system_faces_with(char, role)), None)
+                face = next(iter(system_faces_with(char, role, main[role].style)), None)
             if face is None:
                 for part in parts:
                     if part not in missing.setdefault(char, []):

@@ -3,8 +3,16 @@
 The type area (版心) is 156 × 225 mm, 37 mm from the top and 28 mm from the left edge of A4; it holds
 22 lines of 28 characters of 3号 (16 pt) type. Every character of the body advances one grid cell
 (156/28 mm, a hair under 16 pt) and every line one grid line (225/22 mm); the title is 2号 (22 pt)
-on the same line grid. Lines of a paragraph are justified to the full width except the last;
-punctuation that may not begin a line pulls the previous character down with it (避头尾).
+on the same line grid. The grid is never shrunk: to keep a letter on one page only the blank lines
+the standard leaves to the setter (under the title, above the signature, between the signature and
+the supervising department's box) are given up.
+
+Line breaking follows the Chinese rules (禁则): a closing mark never starts a line and an opening
+mark never ends one (the character before is pushed down with it); a run of Latin letters and
+digits moves to the next line whole, and only a run wider than a whole line is cut, at the margin.
+Full lines are justified by widening the gaps next to Chinese characters, never inside a Latin run
+(a credit code or a URL keeps its natural spacing). Titles and signature names break only between
+words (:mod:`.title_words`); titles take a trapezoid or diamond shape (GB/T 9704-2012 7.3.3).
 
 Widths come from a ``measure(char, role, size)`` callback so this module knows no font library.
 """
@@ -12,12 +20,15 @@ Widths come from a ``measure(char, role, size)`` callback so this module knows n
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterator
 
 from .fonts import Role
-from .letter import LetterDraft
+from .letter import SEAL_MARK, LetterDraft
+from .title_words import break_points
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
@@ -30,32 +41,45 @@ LINE_PITCH = TEXT_HEIGHT / LINES_PER_PAGE
 CELL = TEXT_WIDTH / CHARS_PER_LINE
 TITLE_SIZE, BODY_SIZE, PAGE_NUMBER_SIZE = 22.0, 16.0, 14.0  # 2号, 3号, 4号
 PAGE_NUMBER_GAP = 7 * MM  # from the type area's lower edge to the top of the page number
+FOOT_SIZE = 9.0  # the fingerprint under the type area: small, but still readable on paper
+FOOT_GAP = 2 * MM
+SEAL_DIAMETER = 42 * MM  # a round official seal
 
 SIGNATURE_LABEL = "单位负责人（签字）："
 SUPERVISOR_HEADING = "主管部门意见："
 SUPERVISOR_SIGNATURE = "经办人（签字）："
+FOOT_LABEL = "数据指纹"
 PAGE_NUMBER_CHARS = "—0123456789 "
 
 NO_LINE_START = set("，。、；：？！）》」』】〕〉”’％‰…—·～,.;:?!)]}%>")
 NO_LINE_END = set("（《「『【〔〈“‘([{<")
-_WORD_CHARS = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_./@+#&'\"")
+# characters of a Latin "word": letters, digits and what joins them in codes, numbers, URLs, mail
+_WORD_CHARS = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_./@+#&:?=%~'")
+# where a run wider than a line is best cut (after these)
+_URL_BREAKS = set("/.-_?&=#@")
 _EPSILON = 0.01
+MAX_STRETCH = 0.5  # of a cell per gap: a justified line looser than this is left ragged instead
+MIN_TITLE_RATIO = 0.4  # no title line shorter than this share of the longest (a stub)
 
 Measure = Callable[[str, Role, float], float]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Line:
-    """One line on the grid; ``x`` and widths in points from the type area's left edge."""
+    """One piece of text on a grid line; ``x`` and widths in points from the type area's left edge."""
 
     text: str
     role: Role = Role.BODY
     size: float = BODY_SIZE
     x: float = 0.0
     char_space: float = 0.0  # PDF Tc: added after every character
+    stretch: float = 0.0  # added after each gap that may widen (justification; never inside a Latin run)
     underline: tuple[float, float] | None = None  # a place to sign by hand
     keep_with_next: bool = False
     box: bool = False  # part of the supervising department's framed block
+    also: tuple["Line", ...] = ()  # more pieces on the same grid line
+    elastic: int = 0  # a blank line that may be given up to save a page: higher goes first
+    part: str = ""  # the part of the letter, as the clerk knows it
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -85,11 +109,25 @@ def letter_texts(draft: LetterDraft) -> dict[Role, list[tuple[str, str]]]:
         Role.BODY: [
             ("主送机关", clean(draft.addressee) + "："),
             ("正文", clean("".join(draft.body))),
-            ("落款", clean(draft.unit_name + draft.date_text + SIGNATURE_LABEL + _contact_line(draft))),
+            ("落款", clean(draft.unit_name + draft.date_text + SIGNATURE_LABEL + SEAL_MARK + _contact_line(draft))),
             ("主管部门意见", clean(draft.supervisor_name + draft.supervisor_opinion + SUPERVISOR_HEADING
                                   + SUPERVISOR_SIGNATURE + _blank_date())),
+            ("数据指纹", clean(foot_text(draft))),
         ],
     }
+
+
+def is_word_char(char: str) -> bool:
+    return char in _WORD_CHARS
+
+
+def stretchable(left: str, right: str) -> bool:
+    """May the gap between these two characters widen when a line is justified?"""
+    if left == " " or right == " ":
+        return False
+    if is_word_char(left) and is_word_char(right):
+        return False  # inside a code, number or URL
+    return not (left == right and left in "—…")  # ——, …… are one mark
 
 
 class Typesetter:
@@ -111,36 +149,86 @@ class Typesetter:
             char_space = base_char_space(size)
         return sum(self.advance(c, role, size, char_space) for c in text)
 
+    def positions(self, line: Line) -> list[float]:
+        """Where each character of ``line`` starts, and (last) where the line ends."""
+        xs, x = [], line.x
+        for i, char in enumerate(line.text):
+            xs.append(x)
+            x += self.advance(char, line.role, line.size, line.char_space)
+            if i + 1 < len(line.text) and line.stretch and stretchable(char, line.text[i + 1]):
+                x += line.stretch
+        xs.append(x)
+        return xs
+
     # --- breaking ------------------------------------------------------------------------------
 
     def wrap(self, text: str, limit: float, *, role: Role = Role.BODY, size: float = BODY_SIZE,
              first_indent: float = 0.0) -> list[str]:
-        """Greedy line breaking with 避头尾; words of Latin letters and digits stay whole."""
+        """Greedy line breaking with 禁则; Latin runs move whole, one wider than a line is cut."""
         char_space = base_char_space(size)
+        measure = lambda t: self.width(t, role, size, char_space)  # noqa: E731
         lines: list[list[str]] = []
         current: list[str] = []
         used = 0.0
-        for token in _tokens(text):
-            width = self.width(token, role, size, char_space)
-            room = limit - (first_indent if not lines else 0.0)
-            if current and used + width > room + _EPSILON:
-                carried: list[str] = []
-                # a closing mark may not start the next line, an opening one may not end this one
-                if token[0] in NO_LINE_START and len(current) > 1:
-                    carried.insert(0, current.pop())
-                while len(current) > 1 and current[-1][-1] in NO_LINE_END:
-                    carried.insert(0, current.pop())
+        queue = deque(_tokens(text))
+
+        def room() -> float:
+            return limit - (first_indent if not lines else 0.0)
+
+        def finish() -> None:
+            nonlocal current, used
+            while current and current[-1].isspace():
+                current.pop()
+            if current:
                 lines.append(current)
-                current = carried
-                used = sum(self.width(t, role, size, char_space) for t in current)
-            current.append(token)
-            used += width
-        if current or not lines:
-            lines.append(current)
-        return ["".join(tokens).rstrip(" ") for tokens in lines]
+            current, used = [], 0.0
+
+        while queue:
+            token = queue.popleft()
+            if token.isspace() and not current:
+                continue  # a line never starts with a space
+            width = measure(token)
+            if used + width <= room() + _EPSILON:
+                current.append(token)
+                used += width
+                continue
+            if token.isspace():
+                finish()  # the space is where this line ends; it is not printed
+                continue
+            if width > limit + _EPSILON:
+                # wider than any line: fill this line to the margin, the rest follows
+                piece = _cut(token, room() - used, measure)
+                if len(piece) < min(4, len(token)) and current:
+                    finish()
+                    piece = _cut(token, room(), measure)
+                current.append(piece)
+                finish()
+                queue.appendleft(token[len(piece):])
+                continue
+            carried: list[str] = []
+            if token[0] in NO_LINE_START:
+                # push: the character before the closing mark goes down with it
+                while current and (not carried or carried[0][0] in NO_LINE_START):
+                    carried.insert(0, current.pop())
+            while current and current[-1][-1] in NO_LINE_END:
+                carried.insert(0, current.pop())
+            if not [t for t in current if not t.isspace()]:
+                # nothing would be left on this line (a line of marks): keep it as it was
+                current, carried = current + carried, []
+            finish()
+            current = [t for t in carried if not (t.isspace() and t is carried[0])]
+            used = sum(measure(t) for t in current)
+            queue.appendleft(token)
+            if used + width > room() + _EPSILON and current:
+                # what was pushed down and the mark do not fit together: give up pushing
+                queue.popleft()
+                current.append(token)
+                finish()
+        finish()
+        return ["".join(tokens) for tokens in lines] or [""]
 
     def paragraph(self, text: str, *, indent_cells: float = 2, limit: float = TEXT_WIDTH, x: float = 0.0,
-                  box: bool = False) -> list[Line]:
+                  box: bool = False, part: str = "正文") -> list[Line]:
         """A justified paragraph with a first-line indent; first and last two lines kept together."""
         text = clean(text).strip(" \u3000")
         indent = indent_cells * CELL
@@ -149,126 +237,203 @@ class Typesetter:
         for i, row in enumerate(rows):
             start = x + (indent if i == 0 else 0.0)
             room = limit - (indent if i == 0 else 0.0)
-            char_space = base_char_space(BODY_SIZE)
-            if i < len(rows) - 1 and len(row) > 1:
+            stretch = 0.0
+            if i < len(rows) - 1:
+                gaps = sum(1 for a, b in zip(row, row[1:]) if stretchable(a, b))
                 slack = room - self.width(row)
-                if 0 < slack / (len(row) - 1) < 0.2 * BODY_SIZE:  # wider gaps look broken: leave it ragged
-                    char_space += slack / (len(row) - 1)
+                if gaps and 0 < slack / gaps <= MAX_STRETCH * CELL:
+                    stretch = slack / gaps
             keep = len(rows) > 1 and (i == 0 or i == len(rows) - 2)
-            lines.append(Line(row, x=start, char_space=char_space, keep_with_next=keep, box=box))
+            lines.append(Line(row, x=start, char_space=base_char_space(BODY_SIZE), stretch=stretch,
+                              keep_with_next=keep, box=box, part=part))
         return lines
 
     def title(self, text: str) -> list[Line]:
-        """Centred title lines; a long title is broken into lines of balanced length (GB/T 9704
-        asks for a trapezoid or diamond shape), a line break typed by the clerk is kept."""
+        """Centred title lines. A line break the clerk typed is kept; a part too long for one line
+        is broken between words into a trapezoid or diamond (GB/T 9704-2012 7.3.3)."""
         rows: list[str] = []
         for part in clean_lines(text):
-            total = self.width(part, Role.TITLE, TITLE_SIZE)
-            phrase = self._phrase_break(part) if math.ceil(total / TEXT_WIDTH - _EPSILON) == 2 else None
-            rows.extend(phrase or self.balanced(part, TEXT_WIDTH, role=Role.TITLE, size=TITLE_SIZE))
+            rows.extend(self.shaped(part, TEXT_WIDTH, role=Role.TITLE, size=TITLE_SIZE))
         char_space = base_char_space(TITLE_SIZE)
         return [
             Line(row, Role.TITLE, TITLE_SIZE, max(0.0, (TEXT_WIDTH - self.width(row, Role.TITLE, TITLE_SIZE)) / 2),
-                 char_space, keep_with_next=True)
+                 char_space, keep_with_next=True, part="标题")
             for row in rows
         ]
 
-    def balanced(self, text: str, limit: float, *, role: Role = Role.BODY, size: float = BODY_SIZE) -> list[str]:
-        """As few lines as ``limit`` allows, of about equal length (no long line over a stub)."""
+    def shaped(self, text: str, limit: float, *, role: Role = Role.BODY, size: float = BODY_SIZE,
+               shape: bool = True) -> list[str]:
+        """``text`` broken between words into as few lines as fit, the most even of them; with
+        ``shape``, only line lengths that make a trapezoid or a diamond (no two lines alike)."""
         total = self.width(text, role, size)
-        count = max(1, math.ceil(total / limit - _EPSILON))
-        width = total / count
-        while True:
-            wrapped = self.wrap(text, width, role=role, size=size)
-            if len(wrapped) <= count or width >= limit:
-                return wrapped
-            width = min(limit, width + CELL / 4)
+        if total <= limit + _EPSILON:
+            return [text]
+        measure = lambda t: self.width(t, role, size)  # noqa: E731
+        points = break_points(text)
+        # a word wider than a line may be cut inside, as little as it must
+        edges = [0, *points, len(text)]
+        for a, b in zip(edges, edges[1:]):
+            if measure(text[a:b]) > limit + _EPSILON:
+                points.extend(range(a + 1, b))
+        points = sorted(set(points))
+        fallback = None
+        for count in range(max(2, math.ceil(total / limit - _EPSILON)), len(text) + 1):
+            best = None
+            for cut in _combinations(points, count - 1):
+                bounds = [0, *cut, len(text)]
+                rows = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+                widths = [measure(r) for r in rows]
+                if max(widths) > limit + _EPSILON:
+                    continue
+                spread = max(widths) - min(widths)
+                if fallback is None or spread < fallback[0]:
+                    fallback = (spread, rows)
+                if shape and not _good_shape(widths, size):
+                    continue
+                if best is None or spread < best[0]:
+                    best = (spread, rows)
+            if best:
+                return best[1]
+            if fallback and count >= math.ceil(total / limit - _EPSILON) + 1:
+                return fallback[1]
+        return fallback[1] if fallback else self.wrap(text, limit, role=role, size=size)
 
-    def _phrase_break(self, text: str) -> list[str] | None:
-        """Two title lines split where the sense allows (词意完整): before 无食堂 or after 关于,
-        the more balanced of those that fit, if neither line is under a third of the other."""
-        best = None
-        for at in (text.rfind("无食堂"), 2 if text.startswith("关于") else -1):
-            if at <= 0 or at >= len(text):
-                continue
-            widths = [self.width(t, Role.TITLE, TITLE_SIZE) for t in (text[:at], text[at:])]
-            if max(widths) > TEXT_WIDTH + _EPSILON or min(widths) < max(widths) / 3:
-                continue
-            if best is None or abs(widths[0] - widths[1]) < best[0]:
-                best = (abs(widths[0] - widths[1]), [text[:at], text[at:]])
-        return best[1] if best else None
-
-    def right_block(self, text: str, right: float, *, centre_on: float | None = None, box: bool = False) -> list[Line]:
-        """Lines ending ``right`` points from the type area's right edge, or centred on ``centre_on``;
-        a long name is broken into balanced lines of at most 18 characters, to stay under its seal."""
-        limit = min(TEXT_WIDTH - right - (CELL if box else 0.0), 18 * CELL)
+    def name_block(self, text: str, limit: float, *, centre: float, x_min: float = 0.0, box: bool = False,
+                   part: str = "落款") -> list[Line]:
+        """A signature name: whole on one line, centred on ``centre`` as far as the line allows,
+        otherwise right-aligned; a name longer than a line is broken between words only."""
+        rows = self.shaped(clean(text).strip(), limit - x_min, shape=False)
         lines = []
-        for row in self.balanced(clean(text).strip(), limit):
-            width = self.width(row)
-            x = TEXT_WIDTH - right - width if centre_on is None else min(centre_on - width / 2, TEXT_WIDTH - right - width)
-            lines.append(Line(row, x=max(CELL / 2 if box else 0.0, x), char_space=base_char_space(BODY_SIZE), box=box))
+        for row in rows:
+            # the last character's box, not its grid cell, meets the right edge
+            width = self.width(row) - base_char_space(BODY_SIZE)
+            x = min(centre - width / 2, limit - width) if len(rows) == 1 else limit - width
+            lines.append(Line(row, x=max(x_min, x), char_space=base_char_space(BODY_SIZE), box=box, part=part))
         return lines
 
     # --- the letter ----------------------------------------------------------------------------
 
     def letter_lines(self, draft: LetterDraft) -> list[Line]:
-        blank = Line("", keep_with_next=True)
-        lines = [*self.title(draft.title), blank]
+        lines = [*self.title(draft.title), Line("", keep_with_next=True, elastic=1)]
         addressee = clean(draft.addressee).strip()
         if addressee:
             if addressee[-1] not in "：:":
                 addressee += "："
             for row in self.wrap(addressee, TEXT_WIDTH):
-                lines.append(Line(row, char_space=base_char_space(BODY_SIZE), keep_with_next=True))
+                lines.append(Line(row, char_space=base_char_space(BODY_SIZE), keep_with_next=True, part="主送机关"))
         body = [p for p in (clean(p).strip(" \u3000") for p in draft.body) if p]
-        for i, text in enumerate(body):
-            paragraph = self.paragraph(text)
-            if i == len(body) - 1:
-                # the seal's page must carry body text (no page of signatures alone)
-                paragraph[-1] = dataclasses.replace(paragraph[-1], keep_with_next=True)
+        paragraphs = [self.paragraph(text) for text in body]
+        for paragraph in paragraphs:
             lines.extend(paragraph)
-        lines.extend(self.signature(draft))
-        lines.append(Line(""))
+        signature = self.signature(draft)
+        if paragraphs:
+            # the letter's last two lines go with the signatures: no page of signatures alone
+            tail = [i for i, line in enumerate(lines) if line.part == "正文"][-2:]
+            for i in tail:
+                lines[i] = dataclasses.replace(lines[i], keep_with_next=True)
+        # the seal may reach up into the line above the signature only where that line is short
+        last = lines[-1]
+        mark = signature[0].also[0]
+        seal_left = mark.x + self.width(mark.text) / 2 - SEAL_DIAMETER / 2
+        short_last = not last.text or self.positions(last)[-1] <= seal_left
+        lines.append(Line("", keep_with_next=True, elastic=2 if short_last else 0))
+        lines.extend(signature)
+        lines.append(Line("", keep_with_next=True, elastic=3))
         lines.extend(self.supervisor(draft))
         return lines
 
     def signature(self, draft: LetterDraft) -> list[Line]:
-        """Head's signature, then the unit's name over its date (右空四字), the seal pressing on both;
-        the contact person below as an annotation (附注: 居左空二字加圆括号)."""
+        """The head's signature and the seal mark, then the unit's name over its date (成文日期右空
+        四字, the name centred on it), the seal pressing on both; the contact person below as an
+        annotation (附注: 居左空二字加圆括号). Nothing else lies where the seal goes."""
         space = base_char_space(BODY_SIZE)
+        date = self.width(draft.date_text)
+        date_x = TEXT_WIDTH - 4 * CELL - date
+        centre = date_x + date / 2
+        sign_x = 2 * CELL
         label_width = self.width(SIGNATURE_LABEL)
-        sign_x = max(2 * CELL, TEXT_WIDTH - 4 * CELL - label_width - 6 * CELL)
-        date = self.right_block(draft.date_text, 4 * CELL)
-        centre = date[0].x + self.width(date[0].text) / 2
-        name = self.right_block(draft.unit_name, 0.0, centre_on=centre)
+        mark = Line(SEAL_MARK, x=centre - self.width(SEAL_MARK) / 2, char_space=space, part="落款")
         lines = [
-            Line("", keep_with_next=True),
-            Line(SIGNATURE_LABEL, x=sign_x, char_space=space, keep_with_next=True,
-                 underline=(sign_x + label_width, sign_x + label_width + 6 * CELL)),
-            Line("", keep_with_next=True),  # room for the seal above the name
-            Line("", keep_with_next=True),
-            *name, *date,
+            Line(SIGNATURE_LABEL, x=sign_x, char_space=space, part="落款", also=(mark,),
+                 underline=(sign_x + label_width, min(sign_x + label_width + 5 * CELL, mark.x - SEAL_DIAMETER / 4))),
+            *self.name_block(draft.unit_name, TEXT_WIDTH, centre=centre),
+            Line(draft.date_text, x=date_x, char_space=space, part="落款"),
         ]
         contact = _contact_line(draft)
         if contact:
-            lines.extend(self.paragraph(contact))
-        return [dataclasses.replace(line, keep_with_next=True) for line in lines[:-1]] + [lines[-1]]
+            lines.extend(self.paragraph(contact, part="落款"))
+        lines = [dataclasses.replace(line, keep_with_next=True) for line in lines]
+        return lines
 
     def supervisor(self, draft: LetterDraft) -> list[Line]:
+        """The supervising department's framed confirmation: its opinion, who checked it, its
+        name under its seal mark and a date written by hand."""
         space = base_char_space(BODY_SIZE)
-        inner = TEXT_WIDTH - CELL
-        date = self.right_block(_blank_date(), 4 * CELL, box=True)  # dated by hand when it confirms
-        centre = date[0].x + self.width(date[0].text) / 2
-        lines = [
-            Line(SUPERVISOR_HEADING, x=CELL / 2, char_space=space, box=True),
-            *self.paragraph(draft.supervisor_opinion, limit=inner, x=CELL / 2, box=True),
-            Line("", box=True),
-            Line(SUPERVISOR_SIGNATURE, x=2.5 * CELL, char_space=space, box=True,
-                 underline=(2.5 * CELL + self.width(SUPERVISOR_SIGNATURE), 2.5 * CELL + self.width(SUPERVISOR_SIGNATURE) + 6 * CELL)),
-            *self.right_block(draft.supervisor_name, CELL / 2, centre_on=centre, box=True),
-            *date,
+        inner = TEXT_WIDTH - CELL / 2
+        date_text = _blank_date()
+        date = self.width(date_text)
+        date_x = TEXT_WIDTH - 4 * CELL - date
+        centre = date_x + date / 2
+        seal_left = centre - SEAL_DIAMETER / 2
+        opinion = self.paragraph(SUPERVISOR_HEADING + clean(draft.supervisor_opinion).strip(), indent_cells=0,
+                                 limit=inner - CELL / 2, x=CELL / 2, box=True, part="主管部门意见")
+        lines = [dataclasses.replace(line, stretch=0.0) for line in opinion]
+        if self.positions(lines[-1])[-1] > seal_left:
+            lines.append(Line("", box=True))  # room for the seal under a long opinion
+        label_x = 2.5 * CELL
+        label_width = self.width(SUPERVISOR_SIGNATURE)
+        mark = Line(SEAL_MARK, x=centre - self.width(SEAL_MARK) / 2, char_space=space, box=True, part="主管部门意见")
+        lines += [
+            Line(SUPERVISOR_SIGNATURE, x=label_x, char_space=space, box=True, also=(mark,), part="主管部门意见",
+                 underline=(label_x + label_width, min(label_x + label_width + 5 * CELL, mark.x - SEAL_DIAMETER / 4))),
+            *self.name_block(draft.supervisor_name, inner, centre=centre, x_min=CELL / 2, box=True,
+                             part="主管部门意见"),
+            Line(date_text, x=date_x, char_space=space, box=True, part="主管部门意见"),
         ]
         return [dataclasses.replace(line, keep_with_next=True) for line in lines[:-1]] + [lines[-1]]
+
+
+def _good_shape(widths: list[float], size: float) -> bool:
+    """Trapezoid (lines growing or shrinking) or diamond (longest in the middle); no two
+    neighbouring lines of the same length (a rectangle) and no stub."""
+    step = size / 2
+    if min(widths) < MIN_TITLE_RATIO * max(widths):
+        return False
+    diffs = [b - a for a, b in zip(widths, widths[1:])]
+    if any(abs(d) < step for d in diffs):
+        return False
+    signs = [d > 0 for d in diffs]
+    if all(signs) or not any(signs):
+        return True
+    peak = signs.index(False)
+    return len(widths) >= 3 and all(signs[:peak]) and not any(signs[peak:])
+
+
+def _combinations(points: list[int], k: int) -> Iterator[tuple[int, ...]]:
+    if k > len(points):
+        return iter(())
+    if math.comb(len(points), k) > 20_000:  # a very long title: only evenly spread cuts
+        return iter([tuple(points[round((i + 1) * len(points) / (k + 1)) - 1] for i in range(k))])
+    return itertools.combinations(points, k)
+
+
+def _cut(token: str, room: float, measure: Callable[[str], float]) -> str:
+    """The longest head of ``token`` that fits ``room`` (at least one character), ending after a
+    URL separator when there is one in its second half."""
+    end = 0
+    while end < len(token) and measure(token[:end + 1]) <= room + _EPSILON:
+        end += 1
+    end = max(1, end)
+    for at in range(end, max(1, end // 2), -1):
+        if token[at - 1] in _URL_BREAKS and at < len(token):
+            return token[:at]
+    return token[:end]
+
+
+def foot_text(draft: LetterDraft) -> str:
+    if not draft.fingerprint:
+        return ""
+    return f"{FOOT_LABEL}（{draft.year}年度上报文件）：{draft.fingerprint}"
 
 
 def _blank_date() -> str:
@@ -311,8 +476,21 @@ def _tokens(text: str) -> Iterator[str]:
 
 
 def paginate(lines: list[Line]) -> list[Page]:
-    """Fill pages of 22 grid lines; a chain of lines marked keep-with-next moves to a new page whole
-    when it fits on one, and blank lines never start a page."""
+    """Pages of 22 grid lines. When the letter is a little too long for one page, the blank lines
+    marked elastic are given up (highest first) until it fits; if it cannot fit, they all stay and
+    the letter runs on. A chain of lines marked keep-with-next moves to a new page whole when it
+    fits on one, and blank lines never start a page."""
+    if len(lines) > LINES_PER_PAGE:
+        trimmed = list(lines)
+        for level in sorted({line.elastic for line in lines if line.elastic}, reverse=True):
+            trimmed = [line for line in trimmed if line.elastic != level]
+            if len(trimmed) <= LINES_PER_PAGE:
+                lines = trimmed
+                break
+    return _fill(lines)
+
+
+def _fill(lines: list[Line]) -> list[Page]:
     chains: list[list[Line]] = []
     current: list[Line] = []
     for line in lines:
@@ -326,24 +504,20 @@ def paginate(lines: list[Line]) -> list[Page]:
     pages: list[list[tuple[int, Line]]] = [[]]
     row = 0
     for chain in chains:
-        if row and row + _height(chain) > LINES_PER_PAGE and _height(chain) <= LINES_PER_PAGE:
+        if row and row + len(chain) > LINES_PER_PAGE and len(chain) <= LINES_PER_PAGE:
             pages.append([])
             row = 0
         for line in chain:
-            if row == 0 and not line.text and pages[-1] == []:
+            if row == 0 and not line.text and not line.also and not line.box:
                 continue
             if row >= LINES_PER_PAGE:
                 pages.append([])
                 row = 0
-                if not line.text:
+                if not line.text and not line.also:
                     continue
             pages[-1].append((row, line))
             row += 1
     return [Page(i + 1, tuple(rows)) for i, rows in enumerate(pages) if rows]
-
-
-def _height(chain: list[Line]) -> int:
-    return len(chain)
 
 
 def page_number_text(number: int) -> str:

@@ -18,8 +18,8 @@ from .files import write_atomically
 from .fonts import FontChoice, FontPlan, Role, plan_fonts, reportlab_font
 from .letter import LetterDraft
 from .letter_layout import (
-    BOTTOM, CELL, LEFT, LINE_PITCH, PAGE_HEIGHT, PAGE_NUMBER_GAP, PAGE_NUMBER_SIZE, PAGE_WIDTH, TEXT_WIDTH, TOP,
-    Line, Page, Typesetter, letter_texts, page_number_text, paginate,
+    BOTTOM, CELL, FOOT_GAP, FOOT_SIZE, LEFT, LINE_PITCH, PAGE_HEIGHT, PAGE_NUMBER_GAP, PAGE_NUMBER_SIZE, PAGE_WIDTH,
+    TEXT_WIDTH, TOP, Line, Page, Typesetter, foot_text, letter_texts, page_number_text, paginate,
 )
 
 # The ideographic em box sits from -0.12 to +0.88 of the size around the baseline: centring it on a
@@ -76,6 +76,8 @@ def render_letter(draft: LetterDraft, choice: FontChoice = FontChoice()) -> Rend
     pdf.setCreator("desktop832")
     for page in pages:
         _draw_page(pdf, page, setter, metrics, numbered=len(pages) > 1)
+        if page is pages[-1] and foot_text(draft):
+            _draw_foot(pdf, foot_text(draft), setter, metrics)
         pdf.showPage()
     pdf.save()
     return RenderedLetter(out.getvalue(), len(pages), metrics.plan)
@@ -105,28 +107,45 @@ def _draw_page(pdf, page: Page, setter: Typesetter, metrics: _Metrics, numbered:
         _draw_line(pdf, dataclasses.replace(line, x=x), y, setter, metrics)
 
 
+def _draw_foot(pdf, text: str, setter: Typesetter, metrics: _Metrics) -> None:
+    """The filing's fingerprint in small type just under the type area, at its left edge."""
+    line = Line(text, Role.BODY, FOOT_SIZE)
+    _draw_line(pdf, line, BOTTOM - FOOT_GAP - FOOT_SIZE * 0.88, setter, metrics)
+
+
 def _draw_line(pdf, line: Line, baseline: float, setter: Typesetter, metrics: _Metrics) -> None:
-    x = LEFT + line.x
-    run, run_font = "", None
-    run_x = x
+    """Runs of one font and one spacing, each placed where the layout puts its first character:
+    a justified line widens only its gaps next to Chinese characters, never inside a Latin run."""
+    xs = setter.positions(line)
+    text = line.text
+    run_start = 0
 
-    def flush():
-        if run:
-            text = pdf.beginText(run_x, baseline)
-            text.setFont(run_font, line.size)
-            text.setCharSpace(line.char_space)
-            text.textOut(run)
-            pdf.drawText(text)
+    def spacing(i: int) -> float:
+        # the character spacing that carries character i to character i + 1
+        return xs[i + 1] - xs[i] - setter.advance(text[i], line.role, line.size, 0.0) if i + 1 < len(text) else None
 
-    for char in line.text:
-        font = None if char in " \u3000" else metrics.font_name(char, line.role)
-        if font != run_font or font is None:
-            flush()
-            run, run_font, run_x = "", font, x
-        if font is not None:
-            run += char
-        x += setter.advance(char, line.role, line.size, line.char_space)
-    flush()
+    def flush(end: int) -> None:
+        chars = text[run_start:end]
+        if chars and chars[0] not in " \u3000":
+            out = pdf.beginText(LEFT + xs[run_start], baseline)
+            out.setFont(metrics.font_name(chars[0], line.role), line.size)
+            out.setCharSpace(line.char_space if end - run_start == 1 else spacing(run_start))
+            out.textOut(chars)
+            pdf.drawText(out)
+
+    for i in range(1, len(text) + 1):
+        if i == len(text):
+            flush(i)
+            break
+        previous, char = text[i - 1], text[i]
+        blank = char in " \u3000" or previous in " \u3000"
+        same_font = blank or metrics.font_name(char, line.role) == metrics.font_name(previous, line.role)
+        same_space = i - run_start < 2 or abs(spacing(i - 1) - spacing(i - 2)) < 1e-6
+        if blank or not same_font or not same_space:
+            flush(i)
+            run_start = i
+    for piece in line.also:
+        _draw_line(pdf, piece, baseline, setter, metrics)
     if line.underline:
         x0, x1 = line.underline
         pdf.setLineWidth(0.5)

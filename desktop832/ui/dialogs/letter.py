@@ -10,8 +10,9 @@ or, from a workspace and a year (reads the saved records)::
     LetterDialog.for_workspace(window, workspace, year).exec()
 
 The preview shows the very PDF that is saved or printed (QtPdf, from the ``PySide6-Pdf`` wheel).
-The letter is offered for every unit; a banner says when the profile has a canteen or the policy
-does not ask this unit for the letter. The font files the clerk picks are kept in QSettings
+The banner above lists what a reviewer would send back (:func:`~desktop832.documents.letter.check_letter`),
+kept up to date as the clerk types: a prompt still in the text or an empty required field refuses
+saving and printing, naming the field; a unit whose canteen is not 无食堂 is asked to confirm. The font files the clerk picks are kept in QSettings
 (``letter/body_font``, ``letter/title_font``) and passed down to the Qt-free output layer.
 """
 
@@ -34,7 +35,7 @@ from ...domain.errors import InputError
 from ...domain.model import AnnualPlan, UnitProfile
 from ...domain.policy import Policy
 from ...documents.fonts import FontChoice, FontFileError, Role, probe
-from ...documents.letter import DateStyle, LetterDraft, build_draft, letter_warnings
+from ...documents.letter import DateStyle, LetterDraft, LetterProblem, Severity, build_draft, check_letter
 from ...documents.letter_pdf import RenderedLetter, render_letter, write_bytes_atomically
 from ..forms import FormWidget
 
@@ -62,10 +63,13 @@ class LetterForm(FormWidget):
 
 class LetterDialog(QDialog):
     def __init__(self, parent: QWidget | None, profile: UnitProfile, plan: AnnualPlan, policy: Policy | None,
-                 today: dt.date, *, settings: QSettings | None = None, use_system_fonts: bool = True):
+                 today: dt.date, *, settings: QSettings | None = None, use_system_fonts: bool = True,
+                 fingerprint: str = ""):
         super().__init__(parent)
         self.setWindowTitle(f"无食堂承诺函（{plan.year}年度）")
         self.profile, self.plan, self.policy, self.today = profile, plan, policy, today
+        self.fingerprint = fingerprint
+        self.problems: list[LetterProblem] = []
         self.settings = settings if settings is not None else QSettings()
         self.use_system_fonts = use_system_fonts
         self.rendered: RenderedLetter | None = None
@@ -107,17 +111,19 @@ class LetterDialog(QDialog):
         f.print_button.clicked.connect(self.print_letter)
         f.close_button.clicked.connect(self.reject)
 
-        warnings = letter_warnings(profile, plan, policy)
-        f.warning_label.setText("\n".join(warnings))
-        f.warning_label.setVisible(bool(warnings))
-        self.fill(build_draft(profile, plan, policy, today))
+        self.fill(self._default_draft())
         self.resize(1180, 780)
         self.refresh_preview()
 
     @classmethod
     def for_workspace(cls, parent: QWidget | None, workspace, year: int, **kwargs) -> LetterDialog:
         profile, plan = workspace.store.profile(), workspace.plan(year)
+        finder = getattr(workspace, "last_filing_fingerprint", None)  # hook: the filing record provides it
+        kwargs.setdefault("fingerprint", (finder(year) or "") if finder else "")
         return cls(parent, profile, plan, workspace.policy_for(profile, plan), workspace.today, **kwargs)
+
+    def _default_draft(self) -> LetterDraft:
+        return build_draft(self.profile, self.plan, self.policy, self.today, self.fingerprint)
 
     # --- fields <-> draft ----------------------------------------------------------------------
 
@@ -163,7 +169,7 @@ class LetterDialog(QDialog):
         )
 
     def reset_content(self) -> None:
-        self.fill(build_draft(self.profile, self.plan, self.policy, self.today))
+        self.fill(self._default_draft())
         self.refresh_preview()
 
     def _date_style_changed(self) -> None:
@@ -208,6 +214,7 @@ class LetterDialog(QDialog):
         """Render the letter and show it; on a problem keep the last preview and say what is wrong."""
         self._timer.stop()
         f = self.form
+        self.show_problems()
         try:
             rendered = render_letter(self.draft(), self.font_choice())
         except InputError as exc:
@@ -228,14 +235,42 @@ class LetterDialog(QDialog):
         f.status_label.setStyleSheet("")
         f.status_label.setText(f"共 {rendered.pages} 页，A4，{len(rendered.pdf) // 1024} KB")
         f.font_label.setText(rendered.fonts.describe())
+        f.font_label.setToolTip("公文正文用仿宋、标题用小标宋；本机没有时用程序自带或系统中风格最接近的字体。")
         f.save_button.setEnabled(True)
         f.print_button.setEnabled(True)
+        return True
+
+    def show_problems(self) -> None:
+        """The banner: what blocks the letter (red), what needs a look, as the fields now say it."""
+        self.problems = check_letter(self.draft(), self.profile, self.policy)
+        label = self.form.warning_label
+        lines = [f"{p.severity.value}：{p}" for p in self.problems]
+        label.setText("\n".join(lines))
+        blocked = any(p.severity is Severity.BLOCK for p in self.problems)
+        label.setStyleSheet("color: #c62828;" if blocked else "")
+        label.setVisible(bool(lines))
+
+    def may_write(self, action: str) -> bool:
+        """Refuse while a prompt or an empty required field remains (naming them); ask before a
+        letter for a unit whose canteen is not 无食堂."""
+        self.show_problems()
+        blocked = [p for p in self.problems if p.severity is Severity.BLOCK]
+        if blocked:
+            QMessageBox.warning(self, f"无法{action}", f"承诺函还不能{action}，请先改好：\n"
+                                + "\n".join(f"· {p}" for p in blocked))
+            return False
+        for problem in (p for p in self.problems if p.severity is Severity.CONFIRM):
+            answer = QMessageBox.question(
+                self, "请确认", f"{problem.message}\n仍要{action}这份承诺函吗？",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
         return True
 
     # --- save and print ------------------------------------------------------------------------
 
     def save_pdf(self) -> Path | None:
-        if not self.refresh_preview():
+        if not self.refresh_preview() or not self.may_write("保存"):
             return None
         folder = self.settings.value("letter/last_folder", "", type=str) or str(Path.home())
         path, _filter = QFileDialog.getSaveFileName(
@@ -258,7 +293,7 @@ class LetterDialog(QDialog):
 
     def print_letter(self, printer: QPrinter | None = None) -> bool:
         """Ask the printer dialog, then print the previewed pages at their true A4 size."""
-        if not self.refresh_preview() or not self._wait_loaded():
+        if not self.refresh_preview() or not self._wait_loaded() or not self.may_write("打印"):
             return False
         printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
