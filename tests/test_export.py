@@ -14,7 +14,6 @@ from desktop832.documents import export_layout as layout
 from desktop832.documents.export_data import ExportError
 from desktop832.app.exporting import export_year
 from desktop832.documents.export_xlsx import default_file_name
-from desktop832.documents.stack import stack, write_stack
 from desktop832.documents.verify import verify_file
 
 from .exchange_helpers import TODAY, sample_purchases, workspace
@@ -155,28 +154,6 @@ def test_formula_like_text_stays_text(tmp_path, profile, plan):
     report = verify_file(result.path, w.library)
     assert report.unchanged and report.unit == name
     w.close()
-
-
-def test_three_exports_stack_into_one_table(tmp_path, profile, plan):
-    files = []
-    for i, (name, amount) in enumerate((("甲单位", "150000"), ("乙单位", "160000.50"), ("丙单位", "170000"))):
-        w = workspace(tmp_path / f"{i}.sqlite", dataclasses.replace(profile, name=name),
-                      plan.with_reserve_amount(D(amount)), sample_purchases(3))
-        files.append(export_year(w, 2024, tmp_path / f"{i}.xlsx").path)
-        w.close()
-    headers, rows = stack(files)
-    assert headers == layout.SUMMARY_HEADERS
-    assert headers[:4] == ["年度", "单位名称", "统一社会信用代码", "主管预算单位"]
-    for column in ("食堂情况", "年度食堂食材采购总额（元）", "预留比例", "食堂预留金额（元）", "工会预留金额（元）",
-                   "上年度预留金额（元）", "下降说明", "经办人", "联系电话", "备注"):
-        assert column in headers
-    assert [r[1] for r in rows] == ["甲单位", "乙单位", "丙单位"]
-    reserve = headers.index("食堂预留金额（元）")
-    assert [D(str(r[reserve])) for r in rows] == [D("150000"), D("160000.5"), D("170000")]
-    out = write_stack(files, tmp_path / "all.xlsx")
-    assert out == 3
-    merged = list(load_workbook(tmp_path / "all.xlsx").active.iter_rows(values_only=True))
-    assert list(merged[0]) == headers and len(merged) == 4
 
 
 def test_cancelled_export_leaves_no_file_and_no_status(ws, tmp_path):

@@ -171,19 +171,28 @@ def _print_errors(preview, limit: int = 30) -> None:
 
 def _stack_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", type=Path, nargs="+", help="各单位的上报文件")
-    p.add_argument("-o", "--output", type=Path, required=True, help="合并后的 .xlsx")
+    p.add_argument("-o", "--output", type=Path, required=True, help="合并后的 .xlsx（不能是要合并的文件之一）")
+    p.add_argument("--skip-bad", action="store_true", help="跳过核验未通过或重复的文件（列在输出的“合并的文件”表中），合并其余的")
+    p.epilog = "每个文件先经核验：导出后被改动过的文件、同一单位同一年度的第二份文件会被拒绝（退出状态 1），除非指定 --skip-bad"
 
 
 def cmd_stack(args) -> int:
     from . import CommandError
-    from ..documents.stack import write_stack
+    from ..documents.stack import StackRefused, write_stack
     from ..documents.errors import ExchangeError
 
     try:
-        n = write_stack(args.files, args.output)
+        result = write_stack(args.files, args.output, skip_bad=args.skip_bad)
+    except StackRefused as exc:
+        raise CommandError(exc.message, EXIT_PROBLEM) from None
     except ExchangeError as exc:
         raise CommandError(exc.message, EXIT_UNREADABLE) from None
-    print(f"已合并 {len(args.files)} 个文件、{n} 行到 {args.output}")
+    taken = [i for i in result.inputs if i.taken]
+    print(f"已合并 {len(taken)} 个文件、{result.rows} 行到 {args.output}（另有合计行；“合并的文件”表列出每个文件及其数据指纹）")
+    for item in taken:
+        print(f"  ✔ {item.path.name}  {item.fingerprint}")
+    for item in result.skipped:
+        print(f"  ✘ 跳过 {item.path.name}：{item.problem}")
     return EXIT_OK
 
 
