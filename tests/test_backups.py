@@ -94,7 +94,7 @@ def test_no_backup_of_a_missing_or_empty_file(tmp_path, folder):
 
 
 def test_a_full_disk_leaves_no_half_backup(db, folder, monkeypatch):
-    def full(source, target):
+    def full(source, target, connection=None):
         Path(target).write_bytes(b"SQLite format 3\x00 half")
         raise sqlite3.OperationalError("database or disk is full")
 

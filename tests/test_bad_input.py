@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -75,7 +76,6 @@ ROW = ["8322024030100001", "2024-03-01 10:22:33", "光山县原味农业发展�
        "2024-03-02 09:00:00", "张三"]
 
 
-TAIWAN_HEADERS = ["訂單編號", "下單時間", "店鋪名稱", "商品名稱", "實付金額", "訂單狀態", "支付時間", "收貨人"]
 
 
 def order(**changes) -> list[str]:
@@ -148,6 +148,22 @@ def foreign(path: Path) -> None:
     con.close()
 
 
+def foreign_marked_empty(path: Path) -> None:
+    """Another program's file: its own application id, no tables yet."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA application_id = 1234")
+    con.commit()
+    con.close()
+
+
+def without_version(path: Path) -> None:
+    Store.open(path).close()
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE alembic_version")
+    con.commit()
+    con.close()
+
+
 def newer(path: Path) -> None:
     Store.open(path).close()
     con = sqlite3.connect(path)
@@ -211,13 +227,9 @@ CATALOGUE: list[Bad] = [
     imp("import-only-blank-lines", "订单.csv", b"\n\n  \n", f"无法读取“订单.csv”：文件中没有数据，{NOT_IMPORTED}"),
     imp("import-wrong-columns", "订单.csv", csv_bytes([ROW[:4] + ROW[5:]], [h for h in HEADERS if h != "实付金额"]),
         f"缺少“实付金额”列（可用的列名：实付金额、订单金额、金额、实付款）。{NOT_IMPORTED}"),
-    # a traditional-Chinese list in Big5 reads as GB18030 mojibake: no column is recognised
-    imp("import-big5-encoding", "订单.csv", csv_bytes([["8322024030100001", "2024-03-01", "光山", "糯米", "1234.50", "已完成", "", ""]], TAIWAN_HEADERS, "big5"),
-        "缺少“订单编号”列（可用的列名：订单编号、订单号、订单号码、订单编码）"),
     imp("import-gbk-behind-utf8-bom", "订单.csv", b"\xef\xbb\xbf" + csv_bytes([ROW], encoding="gbk"),
         f"无法读取“订单.csv”：文件标明为 UTF-8 编码，但内容有乱码，{NOT_IMPORTED}"),
-    imp("import-utf16-without-bom", "订单.csv", csv_bytes([ROW], encoding="utf-16-le"),
-        f"无法读取“订单.csv”：这不是表格文件（.xlsx 或 .csv），{NOT_IMPORTED}"),
+    # Big5 and UTF-16 without a BOM are decoded, not refused: tests/test_order_lists.py
     imp("import-old-excel", "订单.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
         f"无法读取“订单.xls”：这是旧版 Excel 97-2003（.xls）文件，请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入，{NOT_IMPORTED}"),
     imp("import-web-page-as-xls", "订单.xls", "<html><table><tr><td>订单编号</td></tr></table></html>".encode(),
@@ -232,9 +244,9 @@ CATALOGUE: list[Bad] = [
         "第 2 行“订单编号”列：被 Excel 写成了科学计数法（8.32202E+15），位数已丢失：请从平台重新导出，不要用 Excel 另存 CSV"),
     imp("import-duplicate-order-different-content", "订单.csv", csv_bytes([ROW, order(实付金额="1.00")]),
         "第 3 行“订单编号”列： 8322024030100001 与第 2 行相同但内容不同（若是同一订单的多件商品，请从平台导出按订单汇总的列表）"),
-    imp("import-duplicate-of-the-log", "订单.csv", "already-in-log", "台账中已有（订单编号相同，跳过）：1 笔"),
+    imp("import-duplicate-of-the-log", "订单.csv", "already-in-log", "台账中已有、无变化或不更新：1 笔"),
     imp("import-unknown-state", "订单.csv", csv_bytes([order(订单状态="已发货未签收")]),
-        "第 2 行“订单状态”列：无法识别的订单状态“已发货未签收”（可识别如：已完成、待收货、已退款）"),
+        "第 2 行“订单状态”列：无法识别的订单状态“已发货未签收”：请选择它的含义（已完结、未完结、已退款或部分退款）"),
     imp("import-date-not-existing", "订单.csv", csv_bytes([order(下单时间="2024-02-30 10:00:00")]),
         "第 2 行“下单时间”列：不存在：2024-02-30 10:00:00"),
     imp("import-huge-cell", "订单.csv", csv_bytes([order(商品名称="长" * 200_000)]),
@@ -277,6 +289,30 @@ CATALOGUE: list[Bad] = [
         "“单位.sqlite”由更新版本的 desktop832 创建（数据格式 9999），请升级本程序后再打开；文件未作任何改动。"),
     Bad("file-corrupt", "data-file", "单位.sqlite", corrupt, "数据文件已损坏，无法读取"),
     Bad("file-is-a-folder", "data-file", "单位.sqlite", lambda p: p.mkdir(), "是文件夹，不是数据文件。"),
+    Bad("file-other-programs-empty-sqlite", "data-file", "单位.sqlite", foreign_marked_empty,
+        "“单位.sqlite”是其他程序的 SQLite 数据库，不是 desktop832 数据文件，未作任何改动。"),
+    Bad("file-without-version-table", "data-file", "单位.sqlite", without_version,
+        "“单位.sqlite”是 desktop832 数据文件，但缺少数据格式的版本记录（文件不完整或已损坏），未作任何改动。"),
+    Bad("file-is-a-fifo", "data-file", "单位.sqlite", lambda p: os.mkfifo(p),
+        "“单位.sqlite”不是普通文件（可能是管道或设备），不是数据文件，未作任何改动。"),
+    # --- outputs that would replace the data file or an input (``{db}`` is the data file) ---------
+    Bad("dump-over-the-data-file", "output", "dump", "{db}", "不能写到“unit.sqlite”：那是数据文件（unit.sqlite）"),
+    Bad("dump-over-the-wal", "output", "dump", "{db}-wal", "不能写到“unit.sqlite-wal”：那是数据文件的附属文件（unit.sqlite）"),
+    Bad("dump-over-the-shm", "output", "dump", "{db}-shm", "不能写到“unit.sqlite-shm”：那是数据文件的附属文件（unit.sqlite）"),
+    Bad("dump-over-the-lock", "output", "dump", "{db}.lock", "不能写到“unit.sqlite.lock”：那是数据文件的附属文件（unit.sqlite）"),
+    Bad("dump-over-a-hard-link", "output", "dump", "{link}", "不能写到“another-name.sqlite”：那是数据文件（unit.sqlite）"),
+    Bad("export-over-the-data-file", "output", "export", "{db}", "不能写到“unit.sqlite”：那是数据文件（unit.sqlite）"),
+    Bad("letter-over-the-data-file", "output", "letter", "{db}", "不能写到“unit.sqlite”：那是数据文件（unit.sqlite）"),
+    Bad("stack-over-its-input", "output", "stack", "{input}", "不能写到“a.xlsx”：它是本命令正在读取的文件"),
+    # --- reading commands on files they must neither create nor change ------------------------
+    Bad("dump-missing-file", "reading-command", "dump", None, "数据文件不存在："),
+    Bad("dump-empty-sqlite", "reading-command", "dump", lambda p: sqlite3.connect(p).close() or p.write_bytes(b""),
+        "“unit.sqlite”是空文件，还不是 desktop832 数据文件；未作任何改动。"),
+    Bad("check-other-programs-empty-sqlite", "reading-command", "check", foreign_marked_empty,
+        "“unit.sqlite”是其他程序的 SQLite 数据库，不是 desktop832 数据文件，未作任何改动。"),
+    Bad("dump-unmarked-empty-sqlite", "reading-command", "dump",
+        lambda p: sqlite3.connect(p).execute("PRAGMA user_version = 7").connection.close(),
+        "“unit.sqlite”是空文件，还不是 desktop832 数据文件；未作任何改动。"),
     # --- commands -------------------------------------------------------------------------------
     Bad("letter-character-no-font-has", "command", "letter", "测试单位\u3400",
         "没有任何可用字体包含这些字：“\u3400”（U+3400，见标题、落款），未生成文件。"),
@@ -293,7 +329,9 @@ def cases(surface):
 def test_the_catalogue_is_broad():
     assert len(CATALOGUE) >= 40
     assert len({c.id for c in CATALOGUE}) == len(CATALOGUE)
-    assert {c.surface for c in CATALOGUE} == {"field", "purchase-form", "import", "policy", "json-load", "data-file", "command"}
+    assert {c.surface for c in CATALOGUE} == {
+        "field", "purchase-form", "import", "policy", "json-load", "data-file", "command", "output", "reading-command",
+    }
     assert all(c.message or c.outcome in ("literal", "limited") or c.id == "import-formula-supplier" for c in CATALOGUE)
 
 
@@ -606,6 +644,59 @@ def test_command(tmp_path, capsys, case, profile, new_store):
     assert not [p for p in tmp_path.iterdir() if p.suffix in (".pdf", ".docx", ".tmp")]
 
 
+@cases("output")
+def test_output_over_a_protected_file(tmp_path, capsys, case, profile, plan, new_store):
+    """No command writes its output over the data file, its companions, its lock or its input."""
+    from desktop832.cli import main
+
+    db = tmp_path / "unit.sqlite"
+    with new_store(db) as store:
+        store.save_profile(profile)
+        store.save_plan(plan)
+    os.link(db, tmp_path / "another-name.sqlite")
+    for name in ("a.xlsx", "b.xlsx"):  # the export marks the plan exported: that is the state kept
+        assert main(["--db", str(db), "export", "--year", "2024", "-o", str(tmp_path / name)]) == 0
+    capsys.readouterr()
+    target = case.value.format(db=db, link=tmp_path / "another-name.sqlite", input=tmp_path / "a.xlsx")
+    before = dump(db)
+    if case.where == "dump":  # a reading command runs beside a window: its lock file is there
+        (tmp_path / "unit.sqlite.lock").write_bytes(b"")
+    files = snapshot(tmp_path)
+    args = {
+        "dump": ["--db", str(db), "dump", "-o", target],
+        "export": ["--db", str(db), "export", "--year", "2024", "-o", target],
+        "letter": ["--db", str(db), "letter", "-o", target, "--shipped-fonts-only"],
+        "stack": ["stack", str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx"), "-o", target],
+    }[case.where]
+    if case.where == "letter":  # the letter insists on a .pdf name: the data file has one here
+        pdf_db = tmp_path / "unit.pdf"
+        shutil.copyfile(db, pdf_db)
+        args[1] = args[4] = str(pdf_db)
+        case = dataclasses.replace(case, message=case.message.replace("unit.sqlite", "unit.pdf"))
+        files = snapshot(tmp_path)
+    assert main(args) in (1, 2)
+    assert case.message in capsys.readouterr().err
+    assert dump(db) == before
+    # reading a WAL-mode file makes SQLite put its -wal/-shm beside it: every other file is as it was
+    unchanged = lambda found: {k: v for k, v in found.items() if not k.endswith(("-wal", "-shm"))}  # noqa: E731
+    assert unchanged(snapshot(tmp_path)) == unchanged(files), "a file was written or replaced"
+
+
+@cases("reading-command")
+def test_reading_commands_never_create_or_change_a_file(tmp_path, capsys, case):
+    from desktop832.cli import main
+
+    db = tmp_path / "unit.sqlite"
+    if case.value is not None:
+        case.value(db)
+    files = snapshot(tmp_path)
+    assert main(["--db", str(db), case.where]) == 2
+    assert case.message in capsys.readouterr().err
+    after = snapshot(tmp_path)
+    assert {k: v for k, v in after.items() if not k.endswith(("-wal", "-shm"))} == files, "the file was changed"
+    assert all(v == b"" for k, v in after.items() if k.endswith("-wal"))
+
+
 # --- broken surroundings: the file cannot be written --------------------------------------------
 
 
@@ -641,9 +732,9 @@ def every_connection(store, *pragmas):
         for pragma in pragmas:
             dbapi_connection.execute(pragma)
 
-    store._engine.dispose()
+    store.reconnect()
     event.listen(store._engine, "connect", on_connect)
-    return lambda: (event.remove(store._engine, "connect", on_connect), store._engine.dispose())
+    return lambda: (event.remove(store._engine, "connect", on_connect), store.reconnect())
 
 
 def full_disk(store):

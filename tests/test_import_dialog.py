@@ -8,13 +8,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop832.domain.model import FilingStatus, Purpose
-from desktop832.app.importing import load_remembered
+from desktop832.app.importing import load_layouts
+from desktop832.documents import order_mapping as columns
 from desktop832.documents.order_fields import Field
 from desktop832.documents.progress import Cancelled
 from desktop832.ui.dialogs import export as export_dialog, import_orders as import_dialog
 from desktop832.ui.background_task import run_in_background
 from desktop832.ui.dialogs.export import ExportDoneDialog, export_with_dialog
-from desktop832.ui.dialogs.import_orders import COLUMNS_PAGE, PREVIEW_PAGE, ImportOrdersDialog
+from desktop832.ui.dialogs.import_orders import COLUMNS_PAGE, PREVIEW_PAGE, TABS, ImportOrdersDialog
 from desktop832.ui.dialogs.verify import VerifyDialog
 
 from .exchange_helpers import ORDER_HEADERS, ORDER_ROWS, sample_purchases, workspace, write_orders_csv, write_orders_xlsx
@@ -37,7 +38,12 @@ def test_import_maps_previews_and_commits(qtbot, ws, tmp_path, messages):
     assert dialog.next_button.isEnabled()
     dialog.next_button.click()
     assert dialog.pages.currentIndex() == PREVIEW_PAGE
-    assert [dialog.preview_tabs.tabText(i) for i in range(4)] == ["新增并计入（2）", "新增但不计入（2）", "台账中已有（0）", "有错误（0）"]
+    tabs = dialog.preview_tabs
+    assert [tabs.tabText(TABS.index(t)) for t in ("new", "not_counted", "known", "skipped", "errors")] == [
+        "新增并计入（2）", "新增但不计入（2）", "台账中已有（0）", "跳过的行（1）", "有错误（0）"]
+    # empty groups are not shown; the title line above the header is listed as skipped
+    assert not tabs.isTabVisible(TABS.index("known")) and tabs.isTabVisible(TABS.index("skipped"))
+    assert dialog.skipped_view.model().index(0, 1).data() == "表头上方的标题或说明行"
     assert dialog.new_view.model().rowCount() == 2
     assert dialog.new_view.model().index(0, 1).data() == "8322024030100001"
     dialog.purpose_combo.setCurrentText(Purpose.STATE_ENTERPRISE.value)
@@ -47,13 +53,13 @@ def test_import_maps_previews_and_commits(qtbot, ws, tmp_path, messages):
     assert dialog.changed and dialog.result.added == 4
     assert messages[-1].startswith("已导入 4 笔订单")
     assert {p.purpose for p in ws.store.purchases()} == {Purpose.UNION}
-    assert load_remembered(ws.store)["收货人"] == ""
+    assert load_layouts(ws.store)[columns.layout_key(ORDER_HEADERS)].columns == {"收货人": None}
 
     again = ImportOrdersDialog(None, ws, path)  # remembered: straight to the preview
     qtbot.addWidget(again)
     assert again.pages.currentIndex() == PREVIEW_PAGE
     assert again.purpose is Purpose.UNION
-    assert again.preview_tabs.tabText(2) == "台账中已有（4）" and not again.next_button.isEnabled()
+    assert again.preview_tabs.tabText(TABS.index("known")) == "台账中已有（4）" and not again.next_button.isEnabled()
 
 
 def test_a_missing_column_is_chosen_by_the_clerk(qtbot, ws, tmp_path, messages):
@@ -73,7 +79,7 @@ def test_a_missing_column_is_chosen_by_the_clerk(qtbot, ws, tmp_path, messages):
     combo0.setCurrentIndex(combo0.findData(Field.ORDER_NO))
     dialog.next_button.click()
     assert dialog.pages.currentIndex() == PREVIEW_PAGE and dialog.preview.new
-    assert load_remembered(ws.store)["付款"] == "AMOUNT"
+    assert load_layouts(ws.store)[columns.layout_key(headers)].columns["付款"] is Field.AMOUNT
     dialog.back_button.click()
     assert dialog.pages.currentIndex() == COLUMNS_PAGE
 
@@ -83,7 +89,7 @@ def test_rows_with_errors_need_the_clerk_to_skip_them(qtbot, ws, tmp_path, messa
     rows[0][4] = "abc"
     dialog = ImportOrdersDialog(None, ws, write_orders_csv(tmp_path / "e.csv", "utf-8", ORDER_HEADERS[:7], [r[:7] for r in rows]))
     qtbot.addWidget(dialog)
-    assert dialog.pages.currentIndex() == PREVIEW_PAGE and dialog.preview_tabs.currentIndex() == 3
+    assert dialog.pages.currentIndex() == PREVIEW_PAGE and dialog.preview_tabs.currentIndex() == TABS.index("errors")
     assert dialog.errors_view.model().index(0, 0).data() == "2"
     assert dialog.errors_view.model().index(0, 1).data() == "实付金额"
     assert not dialog.next_button.isEnabled()

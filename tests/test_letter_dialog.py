@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from desktop832.ui import file_dialogs
 from desktop832 import paths
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
 from desktop832.documents import fonts
@@ -96,7 +97,7 @@ def test_save_pdf_writes_what_the_preview_shows(open_dialog, unit, tmp_path, mon
         offered["name"] = directory
         return str(tmp_path / "承诺函"), file_filter
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", fake_save)
     path = dialog.save_pdf()
     assert path == tmp_path / "承诺函.pdf"
     assert offered["name"].endswith("2024年无食堂承诺函-河南省示例农业技术推广总站.pdf")
@@ -176,7 +177,7 @@ def _no_save_dialog(monkeypatch, tmp_path):
         asked.append(directory)
         return str(tmp_path / "letter.pdf"), file_filter
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", fake_save)
     return asked
 
 

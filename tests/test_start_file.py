@@ -90,7 +90,7 @@ def test_missing_last_file_can_be_found_again(window, tmp_path, monkeypatch):
     moved = make_unit_file(tmp_path / "moved.sqlite", "找回来的单位")
     QSettings().setValue(LAST_FILE_KEY, str(tmp_path / "old-place.sqlite"))
     monkeypatch.setattr(
-        "desktop832.ui.main_window.QFileDialog.getOpenFileName", staticmethod(lambda *a, **k: (str(moved), ""))
+        "desktop832.ui.file_dialogs.get_open_file_name", lambda *a, **k: (str(moved), "")
     )
     seen = []
     click_in_message_box("查找数据文件…", seen)

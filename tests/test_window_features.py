@@ -2,8 +2,9 @@
 
 from decimal import Decimal
 
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 
+from desktop832.ui import file_dialogs
 from desktop832.domain.model import FilingStatus
 from desktop832.ui.dialogs import export as export_dialog, import_orders as import_dialog
 from desktop832.ui.main_window import TAB_PURCHASES
@@ -32,7 +33,7 @@ def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_pa
 def test_import_from_the_menu_fills_the_purchase_log(qtbot, make_window, tmp_path, monkeypatch, messages):
     window = make_window()
     orders = write_orders_xlsx(tmp_path / "orders.xlsx")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(orders), "")))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(orders), ""))
 
     def run_dialog(dialog):
         # the clerk accepts the column page and the preview

@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractButton, QApplication, QComboBox, QDialogButtonBox, QFileDialog, QLayout, QLineEdit, QMessageBox,
+    QAbstractButton, QApplication, QComboBox, QDialogButtonBox, QLayout, QLineEdit, QMessageBox,
     QPlainTextEdit, QStyle, QStyleOptionButton, QWidget,
 )
 
+from desktop832.ui import file_dialogs
 from desktop832 import __version__
 from desktop832.domain.model import CanteenMode, OrderState, Purchase
 from desktop832.store.database import Store
@@ -101,7 +102,7 @@ def test_new_data_file_switches_to_an_empty_unit_on_the_profile_tab(qtbot, make_
     new_path = tmp_path / "新单位.sqlite"
     asked = []
     monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: asked.append(a) or (str(new_path), ""))
+        file_dialogs, "get_save_file_name", lambda *a, **k: asked.append(a) or (str(new_path), "")
     )
 
     window.new_action.trigger()
@@ -123,7 +124,7 @@ def test_new_data_file_refuses_to_overwrite_an_existing_file(make_window, tmp_pa
     window = make_window()
     taken = tmp_path / "taken.sqlite"
     taken.write_bytes(b"not empty")
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(taken), "")))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(taken), ""))
     window.new_action.trigger()
     assert any("新的文件名" in m for m in messages), messages
     assert window.workspace.store.path.name == "unit.sqlite"
@@ -137,7 +138,7 @@ def test_open_data_file_shows_the_other_units_name(qtbot, make_window, tmp_path,
         store.save_plan(plan)
     window = make_window()
     assert profile.name not in window.windowTitle()
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(other), "")))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(other), ""))
 
     window.open_action.trigger()
 
@@ -204,7 +205,7 @@ def test_verify_export_file_opens_its_dialog(qtbot, make_window, tmp_path, monke
     book = Workbook()
     book.active["A1"] = "不是上报文件"
     book.save(wrong)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(wrong), "")))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(wrong), ""))
     shown = {}
 
     def read_and_close(dialog):

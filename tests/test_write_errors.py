@@ -220,7 +220,7 @@ def fill_up(store, spare_pages: int = 2) -> None:
     with store._engine.connect() as con:
         pages = con.exec_driver_sql("PRAGMA page_count").scalar()
     event.listen(store._engine, "connect", lambda c, _r: c.execute(f"PRAGMA max_page_count={pages + spare_pages}"))
-    store._engine.dispose()
+    store.reconnect()
 
 
 def test_a_full_data_file_says_so_in_chinese_and_keeps_what_was_saved(ws):

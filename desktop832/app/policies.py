@@ -35,6 +35,12 @@ class PolicyLibrary:
         from ..documents.files import write_atomically
         from ..oserrors import write_failure_reason
 
+        from .. import protected_files
+
+        try:
+            protected_files.refuse_reading(path)
+        except protected_files.ProtectedFileError as exc:
+            raise PolicyError(str(path), "", exc.message) from None
         policy = load_policy_file(path)  # raises PolicyError before anything is copied
         target_dir = self.directories[-1]
         target = target_dir / f"{policy.id}.toml"

@@ -31,10 +31,10 @@ class Workspace:
         self.lock = lock
 
     @classmethod
-    def open(cls, path: Path, **kwargs) -> Workspace:
+    def open(cls, path: Path, *, readonly: bool = False, create: bool = True, **kwargs) -> Workspace:
         from .. import paths
 
-        return cls(Store.open(path, backup_dir=paths.backup_dir()), **kwargs)
+        return cls(Store.open(path, readonly=readonly, create=create, backup_dir=paths.backup_dir()), **kwargs)
 
     def close(self) -> None:
         self.store.close()

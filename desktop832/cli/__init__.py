@@ -105,7 +105,8 @@ def open_workspace(args, *, must_exist: bool = True, write: bool = False):
 
     A command that changes the file passes ``write``: it then holds the file's lock, as the window
     does, until ``close()``. A window holding the file would otherwise overwrite the command's
-    change with its own copy at its next save. Commands that only read need no lock.
+    change with its own copy at its next save. Commands that only read need no lock, and open
+    the file read-only: they never create, migrate or write it (nor checkpoint its WAL).
     """
     from ..store.errors import StoreError
     from ..app.workspace import Workspace
@@ -116,13 +117,26 @@ def open_workspace(args, *, must_exist: bool = True, write: bool = False):
     lock = lock_for_writing(path) if write else None
     try:
         # from here the workspace holds the lock and releases it in close()
-        return Workspace.open(path, today=getattr(args, "today", None), lock=lock)
+        return Workspace.open(path, readonly=not write, create=False, today=getattr(args, "today", None), lock=lock)
     except BaseException as exc:
         if lock is not None:
             lock.release()
         if isinstance(exc, StoreError):
             raise CommandError(exc.message) from None
         raise
+
+
+def refuse_output(path: Path, workspace=None) -> None:
+    """Refuse an output path that is the data file, one of its companions or its lock (the one
+    writer of every output refuses it too; a command asks first, before doing any work)."""
+    from .. import protected_files
+
+    try:
+        protected_files.refuse_writing(path)
+    except protected_files.ProtectedFileError as exc:
+        if workspace is not None:
+            workspace.close()
+        raise CommandError(exc.message, EXIT_FINDINGS) from None
 
 
 def lock_for_writing(path: Path):

@@ -102,6 +102,11 @@ def _import_arguments(p: argparse.ArgumentParser) -> None:
         "--map", action="append", default=[], metavar="列名=字段",
         help="指定某列对应的字段，如 --map 付款金额=实付金额；字段写“不导入”则忽略该列（可重复）",
     )
+    p.add_argument(
+        "--mapping", type=Path, metavar="映射文件.json",
+        help="列与订单状态的映射（JSON，格式同窗口中保存的映射，见 docs/order-import.md）；导入成功后为同样表头的列表记住",
+    )
+    p.add_argument("--include-other-units", action="store_true", help="也导入所属预算单位不是本单位的订单")
 
 
 def _chosen(pairs: list[str], headers: tuple[str, ...]) -> dict:
@@ -122,28 +127,42 @@ def _chosen(pairs: list[str], headers: tuple[str, ...]) -> dict:
 
 def cmd_import_orders(args) -> int:
     from . import CommandError, open_workspace
+    from ..app.importing import ImportBlocked, import_orders, load_layouts
     from ..domain.model import Purpose
     from ..store.errors import StoreError
-    from ..app.importing import import_orders, load_remembered
     from ..documents.errors import ExchangeError
-    from ..documents.orders import ImportBlocked, MappingError, inspect_orders
+    from ..documents import order_mapping as columns
+    from ..documents.orders import MappingError, inspect_orders
 
+    mapping_file = None
+    if args.mapping is not None:
+        try:
+            text = args.mapping.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"无法读取映射文件“{args.mapping}”：{getattr(exc, 'strerror', None) or exc}", EXIT_UNREADABLE) from None
+        try:
+            mapping_file = columns.read_mapping_file(text, args.mapping.name)
+        except ExchangeError as exc:
+            raise CommandError(exc.message, EXIT_UNREADABLE) from None
     ws = open_workspace(args, write=not args.dry_run)
     try:
         chosen = None
         try:
             if args.map:
-                _, found = inspect_orders(args.file, load_remembered(ws.store))
+                _, found = inspect_orders(args.file, load_layouts(ws.store))
                 chosen = _chosen(args.map, found.headers)
             preview, result = import_orders(
                 ws, args.file, default_purpose=Purpose(args.purpose), skip_errors=args.skip_errors,
-                dry_run=args.dry_run, chosen=chosen,
+                dry_run=args.dry_run, chosen=chosen, mapping_file=mapping_file,
+                include_other_units=args.include_other_units,
             )
         except MappingError as exc:
             found = "、".join(h for h in exc.mapping.headers if h)
-            raise CommandError(f"{exc.message}\n文件中的列：{found}\n可用 --map 列名=字段 指定", EXIT_PROBLEM) from None
+            raise CommandError(
+                f"{exc.message}\n文件中的列：{found}\n可用 --map 列名=字段 或 --mapping 映射文件 指定", EXIT_PROBLEM
+            ) from None
         except ImportBlocked as exc:
-            _print_errors(exc.preview)
+            _print_details(exc.preview)
             raise CommandError(exc.message, EXIT_PROBLEM) from None
         except (ExchangeError, StoreError) as exc:
             raise CommandError(exc.message, EXIT_UNREADABLE) from None
@@ -151,7 +170,7 @@ def cmd_import_orders(args) -> int:
         ws.close()
     print(f"读取：{preview.parsed.table}")
     print(preview.summary())
-    _print_errors(preview)
+    _print_details(preview)
     if result is None:
         print("预览完毕（--dry-run），未写入任何数据")
         return EXIT_PROBLEM if preview.errors else EXIT_OK
@@ -159,7 +178,23 @@ def cmd_import_orders(args) -> int:
     return EXIT_OK
 
 
-def _print_errors(preview, limit: int = 30) -> None:
+def _print_details(preview, limit: int = 30) -> None:
+    def listed(title, items, line):
+        if not items:
+            return
+        print(f"{title}：")
+        for item in items[:limit]:
+            print(f"  {line(item)}")
+        if len(items) > limit:
+            print(f"  ……另有 {len(items) - limit} 项")
+
+    listed("变化", preview.changes, lambda c: f"{c.before.order_no}：{c.describe()}")
+    listed("其他预算单位的订单", preview.other_units, lambda x: f"第 {x[0].row} 行 {x[0].order_no}：{x[1]}")
+    listed("台账中有、本列表中没有（请核对，不会删除）", preview.missing,
+           lambda p: f"{p.order_no}（{p.date:%Y-%m-%d}）")
+    listed("跳过的行", preview.skipped, lambda s: f"第 {s.row} 行：{s.reason}：{s.text}")
+    if preview.unmapped_states:
+        print("未识别的订单状态（可用 --mapping 文件的 states 指定含义）：" + "、".join(preview.unmapped_states))
     for error in preview.errors[:limit]:
         print(f"  错误 {error}")
     if len(preview.errors) > limit:

@@ -35,7 +35,7 @@ def filing_fingerprint(ws, year: int) -> str:
 
 
 def _handler(args) -> int:
-    from . import EXIT_FINDINGS, EXIT_OK, CommandError, open_workspace
+    from . import EXIT_FINDINGS, EXIT_OK, CommandError, open_workspace, refuse_output
     from ..domain.errors import InputError
     from ..documents.fonts import FontChoice
     from ..documents.letter import DateStyle, Severity, build_draft, check_letter
@@ -44,6 +44,7 @@ def _handler(args) -> int:
     if args.output.suffix.lower() != ".pdf":
         raise CommandError(f"输出文件应以 .pdf 结尾：{args.output}")
     ws = open_workspace(args)
+    refuse_output(args.output, ws)  # before the letter is checked: whatever it says, not there
     try:
         year = args.year or ws.default_year()
         profile, plan = ws.store.profile(), ws.plan(year)

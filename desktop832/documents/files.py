@@ -13,19 +13,28 @@ import secrets
 from pathlib import Path
 from typing import Callable
 
+from .. import protected_files
 from ..oserrors import write_failure_reason
 from .errors import ExchangeError
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(path: Path, write: Callable[[Path], None], *, inputs: tuple = ()) -> None:
     """Let ``write`` fill a temporary file beside ``path``, then move it over ``path``.
 
     A crash, a full disk or a cancel while writing leaves the previous file (or none) in place,
     never half a file. ``write`` may raise anything; the temporary file is removed either way.
     The written file is flushed to disk before it takes the name. Raises :class:`ExchangeError`
     with the reason in Chinese when the system refuses a write.
+
+    Refused before anything is written: a ``path`` that is a data file of this process, one of
+    its companions (``-wal``, ``-shm``, ``-journal``, lock) or one of ``inputs`` (what the command
+    reads), see :mod:`desktop832.protected_files`.
     """
     path = Path(path)
+    try:
+        protected_files.refuse_writing(path, inputs=tuple(inputs))
+    except protected_files.ProtectedFileError as exc:
+        raise ExchangeError(exc.message) from None
     try:
         tmp = _new_temporary(path)
     except OSError as exc:

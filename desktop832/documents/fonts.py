@@ -30,7 +30,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .. import paths
+from .. import paths, protected_files
 from ..domain.errors import InputError
 
 
@@ -147,6 +147,10 @@ def _read(key: tuple) -> _Info:
     from fontTools.ttLib import TTFont, TTLibError
 
     path, index = key[0], key[1]
+    try:
+        protected_files.refuse_reading(path)  # a FIFO would hang here; a data file must not be opened
+    except protected_files.ProtectedFileError as exc:
+        raise FontFileError(f"无法使用字体文件：{exc.message}") from None
     try:
         handle = open(path, "rb")  # ours to close: fontTools leaks it when the file is no font
     except OSError as exc:

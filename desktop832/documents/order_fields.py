@@ -26,6 +26,10 @@ class Field(enum.Enum):
     PAID_ON = "支付时间"
     PURPOSE = "用途"
     NOTE = "备注"
+    DELIVERED_ON = "收货时间"
+    REFUND = "退款金额"
+    UNIT = "所属预算单位"
+    UNIT_CODE = "单位信用代码"
 
     @property
     def label(self) -> str:
@@ -44,14 +48,26 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.PAID_ON: ("支付时间", "付款时间", "支付日期", "付款日期"),
     Field.PURPOSE: ("用途", "采购用途"),
     Field.NOTE: ("备注", "订单备注", "买家备注"),
+    # received, inspected or invoice-accepted: the first the list has is when delivery ended
+    Field.DELIVERED_ON: ("收货时间", "确认收货时间", "验货时间", "验收时间", "验票时间", "签收时间", "收货日期",
+                         "验收日期", "到货时间", "完成时间"),
+    Field.REFUND: ("退款金额", "已退款金额", "退款总额", "售后退款金额", "退货金额"),
+    Field.UNIT: ("所属预算单位", "预算单位", "预算单位名称", "采购单位", "采购单位名称", "买家单位", "单位名称"),
+    Field.UNIT_CODE: ("统一社会信用代码", "单位信用代码", "预算单位统一社会信用代码", "信用代码", "采购单位信用代码"),
 }
 
+# Traditional forms of the characters in field names and state texts, so a Big5 list from a
+# traditional-Chinese system maps like any other (訂單編號 is 订单编号).
+_TRADITIONAL = str.maketrans(
+    "訂單編號時間實額狀態鋪稱貨碼創廠應賣總計驗簽買註備預屬統會採購結評價發關閉銷運輸審確認後條帳戶內電話網頁標題",
+    "订单编号时间实额状态铺称货码创厂应卖总计验签买注备预属统会采购结评价发关闭销运输审确认后条账户内电话网页标题",
+)
 _UNIT = re.compile(r"[(（\[【](?:元|人民币|rmb|¥|￥)[)）\]】]$")
 
 
 def header_key(text: str) -> str:
     """The comparable form of a header: ``" 实付金额（元）* "`` → ``"实付金额"``."""
-    s = normalise(text or "").lower()
+    s = normalise(text or "").lower().translate(_TRADITIONAL)
     s = re.sub(r"[\s*:：]", "", s)
     s = _UNIT.sub("", normalise(s))
     return s
@@ -71,28 +87,85 @@ def known_field(header: str) -> tuple[Field, int] | None:
 # The platform's wording varies between its list views and years. Only a finished order counts
 # (财办库〔2023〕252号 二（三）: 未完结交易…不计入), so anything still under way, including an
 # after-sales case or a refund being processed, is 未完结; an order that ended without the goods
-# being kept is 已退款. A state text not listed here is an error for that row, never a guess.
+# being kept is 已退款; a 部分退款 order is finished and counts with the refunded part taken off.
+# A state text not listed here is shown to the clerk to map, never guessed.
 
-STATE_TEXTS: dict[OrderState, tuple[str, ...]] = {
-    OrderState.DONE: (
-        "已完成", "交易成功", "已收货", "已完结", "交易完成", "已签收", "确认收货", "已确认收货", "待评价",
-        "已评价", "已结算", "完成",
+
+class StateMeaning(enum.Enum):
+    """What a platform state text means for the log: the four answers the clerk can map to."""
+
+    DONE = "已完结"
+    OPEN = "未完结"
+    REFUNDED = "已退款"
+    PARTIAL = "部分退款"
+
+    @property
+    def order_state(self) -> OrderState:
+        return {StateMeaning.DONE: OrderState.DONE, StateMeaning.OPEN: OrderState.OPEN,
+                StateMeaning.REFUNDED: OrderState.REFUNDED, StateMeaning.PARTIAL: OrderState.DONE}[self]
+
+
+SHIPPED_STATES: dict[StateMeaning, tuple[str, ...]] = {
+    StateMeaning.DONE: (
+        # 待评价 comes after 验货、验票 on the platform: the order is complete, only the review is left
+        "已完结", "已完成", "交易成功", "已收货", "交易完成", "已签收", "确认收货", "已确认收货", "待评价",
+        "已评价", "已结算", "完成", "售后完成", "售后已完成", "已验收",
     ),
-    OrderState.OPEN: (
+    StateMeaning.OPEN: (
         "待付款", "待支付", "未付款", "已付款", "待发货", "待收货", "已发货", "部分发货", "配送中", "运输中",
-        "进行中", "待确认", "待审核", "审核中", "待结算", "售后中", "退款中", "退货中", "未完结",
+        "待验货", "待验票", "待验收", "验货中", "待开票", "进行中", "待确认", "待审核", "审核中", "待结算",
+        "售后中", "退款中", "退货中", "未完结", "待付尾款",
     ),
-    OrderState.REFUNDED: (
-        "已退款", "退款成功", "已取消", "取消", "交易关闭", "已关闭", "关闭", "全额退款", "已退货", "退货成功",
-        "订单取消", "已撤销",
+    StateMeaning.REFUNDED: (
+        "已退款", "退款", "退款成功", "已取消", "取消", "交易关闭", "已关闭", "关闭", "全额退款", "已退货",
+        "退货成功", "订单取消", "已撤销",
     ),
+    StateMeaning.PARTIAL: ("部分退款", "部分退款成功", "部分退货", "已部分退款"),
 }
-_STATE_BY_TEXT = {header_key(text): state for state, texts in STATE_TEXTS.items() for text in texts}
+# the three stored states, for callers that only need those (the log's own state texts)
+STATE_TEXTS: dict[OrderState, tuple[str, ...]] = {
+    OrderState.DONE: SHIPPED_STATES[StateMeaning.DONE] + SHIPPED_STATES[StateMeaning.PARTIAL],
+    OrderState.OPEN: SHIPPED_STATES[StateMeaning.OPEN],
+    OrderState.REFUNDED: SHIPPED_STATES[StateMeaning.REFUNDED],
+}
+_MEANING_BY_TEXT = {header_key(text): m for m, texts in SHIPPED_STATES.items() for text in texts}
+
+
+def state_key(text: str) -> str:
+    """The comparable form of a state text (full-width folded, spaces and marks dropped)."""
+    return header_key(text)
+
+
+def state_meaning(text: str, mapped: dict[str, StateMeaning] | None = None) -> StateMeaning | None:
+    """What a state text means: the clerk's mapping first, then the shipped one; ``None`` if unknown."""
+    key = state_key(text)
+    if mapped and key in mapped:
+        return mapped[key]
+    return _MEANING_BY_TEXT.get(key)
 
 
 def order_state(text: str) -> OrderState | None:
     """The :class:`OrderState` a platform state text means, or ``None`` when it is not known."""
-    return _STATE_BY_TEXT.get(header_key(text))
+    meaning = state_meaning(text)
+    return None if meaning is None else meaning.order_state
+
+
+# --- lines that are not orders ---------------------------------------------------------------------
+# Words that start a totals or signature line under (or beside) an export's data.
+FOOTER_WORDS = (
+    "合计", "总计", "小计", "共计", "汇总", "制表人", "制表：", "审核人", "审核：", "复核人", "经办人",
+    "负责人", "财务负责人", "打印时间", "打印日期", "打印人", "制表时间", "制表日期", "导出时间", "导出人",
+    "填报人", "单位负责人", "注：", "注:", "说明：", "说明:", "备注：", "备注:",
+)
+
+
+def footer_word(text: str) -> str | None:
+    """The totals or signature word ``text`` starts with, or ``None``."""
+    s = normalise(text).strip().replace(" ", "").replace("\u3000", "")
+    for word in FOOTER_WORDS:
+        if s.startswith(word):
+            return word.rstrip("：:")
+    return None
 
 
 _PURPOSE_WORDS = {

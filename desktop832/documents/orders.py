@@ -1,38 +1,40 @@
-"""Importing the 832 platform's order lists into the purchase log.
+"""Reading the 832 platform's order lists: the file's rows as orders, nothing written.
 
-Three steps, so the clerk sees everything before anything is written:
+:func:`inspect_orders` opens the file and maps its columns (the dialog asks about the rest);
+:func:`read_orders` parses every row with progress and cancel. Reading decides what each row is:
 
-1. :func:`inspect_orders` opens the file and maps its columns (the dialog asks about the rest);
-2. :func:`read_orders` parses every row (with progress and cancel) and :func:`build_preview`
-   sorts the rows into four groups: new orders that count, new orders logged as not counted
-   (unfinished, refunded, or a purpose the policy does not count), orders already in the log
-   (same order number; a changed state is carried over), and rows with errors;
-3. :func:`desktop832.app.importing.commit` writes the accepted rows in one transaction (the SQL is
-   in :mod:`desktop832.store.orders`): all of them or none.
+* the header, found by scoring the top rows against the known field names (titles, merged
+  banners and notes above it are listed as skipped);
+* a totals or signature line (合计, 总计, 小计, 制表人, 审核人, 打印时间 … in any column): skipped, with
+  the reason, never an error;
+* an order; a second line of the same order with a negative amount is a refund line and is
+  added to the order's refunded part; an exact repeat is reported as a repeat;
+* a row with errors, naming the row and the column.
 
-Imported rows are channel 832平台. What the platform's state texts mean is in
+What the state texts mean, and what becomes of each order in the log, is decided by
+:mod:`desktop832.app.importing`, which also writes. Field names and state texts are in
 :mod:`.order_fields`.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Mapping, NamedTuple
+from typing import NamedTuple
 
-from ..domain.counting import why_not_counted
 from ..domain.errors import InputError
-from ..domain.model import Channel, OrderState, Purchase, Purpose
-from ..domain.money import FEN
+from ..domain.model import Purpose
+from ..domain.money import FEN, ZERO
 from ..domain.text import normalise
 from . import order_mapping as columns
 from .cells import cell_text, date_from_cell, money_from_cell
 from .errors import ExchangeError
-from .order_mapping import ColumnMapping
-from .order_fields import STATE_TEXTS, Field, order_state, purpose_of
+from .order_fields import Field, footer_word, purpose_of
+from .order_mapping import ColumnMapping, Layout
 from .progress import STEP, Progress, no_progress
 from .spreadsheets import open_table
 
@@ -42,24 +44,14 @@ MAX_DESCRIPTION = 500
 MAX_NOTE = 2000
 _ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_./-]*$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
-_FOOTER_WORDS = ("合计", "总计", "小计")
-_STATES_AS_WRITTEN = {text: state for state, texts in STATE_TEXTS.items() for text in texts}
 
 
 class MappingError(ExchangeError):
-    """Required columns are missing; ``mapping`` is what was found, for the mapping dialog."""
+    """Required columns are missing; ``mapping`` is what was found, for the mapping page."""
 
     def __init__(self, mapping: ColumnMapping):
         super().__init__(mapping.describe_missing() + "。未导入任何数据")
         self.mapping = mapping
-
-
-class ImportBlocked(ExchangeError):
-    """The preview has rows with errors and the clerk did not choose to skip them."""
-
-    def __init__(self, message: str, preview: ImportPreview):
-        super().__init__(message)
-        self.preview = preview
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,24 +72,36 @@ class RowError:
         return self.message
 
 
+@dataclasses.dataclass(frozen=True)
+class SkippedRow:
+    """A row that is not an order (a title, a totals or signature line, a note), and why."""
+
+    row: int
+    text: str  # the row's cells, shortened, so the clerk recognises it
+    reason: str
+
+
 class ParsedOrder(NamedTuple):
     row: int
     date: dt.date
-    amount: Decimal
+    amount: Decimal  # as the list states it: what was paid (negative on a refund line)
     order_no: str
     supplier: str
     description: str
-    state: OrderState
+    state_text: str  # as the platform wrote it
     paid_on: dt.date | None
     purpose: Purpose | None  # None: the default purpose the clerk picks
     note: str
+    delivered_on: dt.date | None = None
+    refunded: Decimal = ZERO  # from a 退款金额 column and refund lines, positive
+    unit: str = ""  # 所属预算单位, when the list has it
+    unit_code: str = ""
+    refund_rows: tuple[int, ...] = ()  # refund lines folded into this order
 
-    def purchase(self, default_purpose: Purpose) -> Purchase:
-        return Purchase(
-            date=self.date, amount=self.amount, order_no=self.order_no, supplier=self.supplier,
-            description=self.description, purpose=self.purpose or default_purpose, channel=Channel.PLATFORM,
-            state=self.state, paid_on=self.paid_on, note=self.note,
-        )
+    @property
+    def net(self) -> Decimal:
+        """What remains counted after refunds (never below zero)."""
+        return max(ZERO, self.amount - self.refunded)
 
 
 @dataclasses.dataclass
@@ -108,15 +112,29 @@ class ParsedOrders:
     errors: list[RowError]
     duplicates_in_file: list[tuple[ParsedOrder, int]]  # (repeat, row of the first occurrence)
     blank_rows: int
+    skipped: list[SkippedRow] = dataclasses.field(default_factory=list)
+    refund_lines: list[ParsedOrder] = dataclasses.field(default_factory=list)  # refunds of orders not in this file
+    states: collections.Counter = dataclasses.field(default_factory=collections.Counter)  # state text → rows
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """First and last order date the list covers."""
+        dates = [o.date for o in self.orders]
+        return (min(dates), max(dates)) if dates else None
+
+    @property
+    def has(self) -> frozenset[Field]:
+        return frozenset(f for f in self.mapping.fields if f is not None)
 
 
 # --- columns -------------------------------------------------------------------------------------
 
 
-def inspect_orders(path: Path | str, remembered: dict[str, str] | None = None) -> tuple[str, ColumnMapping]:
+def inspect_orders(path: Path | str, layouts: dict[str, Layout] | None = None) -> tuple[str, ColumnMapping]:
     """The table's description and its column mapping, reading only the top of the file."""
-    with open_table(path, columns.score(remembered)) as table:
-        return table.description, columns.resolve(table.headers, remembered)
+    layouts = layouts or {}
+    with open_table(path, columns.score(layouts.values())) as table:
+        return table.description, columns.resolve(table.headers, layouts.get(columns.layout_key(table.headers)))
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -126,24 +144,28 @@ def read_orders(
     path: Path | str,
     mapping: ColumnMapping | None = None,
     *,
-    remembered: dict[str, str] | None = None,
+    layouts: dict[str, Layout] | None = None,
     progress: Progress | None = None,
 ) -> ParsedOrders:
-    """Parse every row. With no ``mapping`` the columns are mapped from the headers (and
-    ``remembered``); a missing required column raises :class:`MappingError`."""
+    """Parse every row. With no ``mapping`` the columns are mapped from the headers (and the
+    saved ``layouts``); a missing required column raises :class:`MappingError`."""
     progress = progress or no_progress
-    with open_table(path, columns.score(remembered)) as table:
+    layouts = layouts or {}
+    with open_table(path, columns.score(layouts.values())) as table:
         if mapping is None:
-            mapping = columns.resolve(table.headers, remembered)
+            mapping = columns.resolve(table.headers, layouts.get(columns.layout_key(table.headers)))
         elif tuple(table.headers) != mapping.headers:
             raise ExchangeError(f"“{Path(path).name}”的表头在选择列之后变了，请重新选择文件")
         if mapping.missing:
             raise MappingError(mapping)
+        skipped = [SkippedRow(n, _row_text(v), "表头上方的标题或说明行") for n, v in table.above]
         parser = _RowParser(mapping)
         orders: list[ParsedOrder] = []
         errors: list[RowError] = []
-        first_row: dict[str, ParsedOrder] = {}
+        first_row: dict[str, int] = {}  # order number → index in orders
         repeats: list[tuple[ParsedOrder, int]] = []
+        refund_lines: list[ParsedOrder] = []
+        states: collections.Counter = collections.Counter()
         blank = done = 0
         total = table.total_rows
         progress(0, total)
@@ -154,14 +176,21 @@ def read_orders(
             result = parser.parse(number, values)
             if result is None:
                 blank += 1
+            elif isinstance(result, SkippedRow):
+                skipped.append(result)
             elif isinstance(result, list):
                 errors.extend(result)
+            elif result.amount < 0:
+                refund_lines.append(result)
             else:
-                first = first_row.get(result.order_no)
-                if first is None:
-                    first_row[result.order_no] = result
+                states[result.state_text] += 1
+                at = first_row.get(result.order_no)
+                if at is None:
+                    first_row[result.order_no] = len(orders)
                     orders.append(result)
-                elif first[1:] == result[1:]:
+                    continue
+                first = orders[at]
+                if first[1:] == result[1:]:
                     repeats.append((result, first.row))
                 else:
                     errors.append(RowError(
@@ -170,22 +199,41 @@ def read_orders(
                         "（若是同一订单的多件商品，请从平台导出按订单汇总的列表）",
                     ))
         progress(total or done, total)
-        return ParsedOrders(table.description, mapping, orders, errors, repeats, blank)
+    unmatched = []
+    for line in refund_lines:
+        at = first_row.get(line.order_no)
+        if at is None:
+            unmatched.append(line._replace(refunded=-line.amount))
+            continue
+        order = orders[at]
+        orders[at] = order._replace(refunded=order.refunded - line.amount, refund_rows=order.refund_rows + (line.row,))
+    for i, order in enumerate(orders):
+        if order.refunded > order.amount:
+            errors.append(RowError(order.row, "", f"退款合计 {order.refunded:.2f} 元超过实付金额 {order.amount:.2f} 元"))
+    return ParsedOrders(table.description, mapping, orders, errors, repeats, blank, skipped, unmatched, states)
+
+
+def _row_text(values: tuple, limit: int = 60) -> str:
+    text = " ".join(cell_text(v) for v in values if not _blank(v))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _RowParser:
-    """Turns one row's cells into a :class:`ParsedOrder` or a list of :class:`RowError`.
+    """Turns one row's cells into a :class:`ParsedOrder`, a :class:`SkippedRow` or a list of
+    :class:`RowError`.
 
     This runs once per row of files with tens of thousands of rows, so each field has a fast path
     for what platforms actually write and falls back to the general parsers (and their messages)
     for anything else.
     """
 
-    # (field, converter, value when the column is absent)
+    # (field, converter, value when the column is absent), in ParsedOrder's order after the row number
     FIELDS = (
-        (Field.ORDER_NO, "_order_no", None), (Field.DATE, "_required_date", None), (Field.AMOUNT, "_amount", None),
-        (Field.STATE, "_state", None), (Field.PAID_ON, "_optional_date", None), (Field.PURPOSE, "_purpose", None),
-        (Field.SUPPLIER, "_supplier", ""), (Field.DESCRIPTION, "_description", ""), (Field.NOTE, "_note", ""),
+        (Field.DATE, "_required_date", None), (Field.AMOUNT, "_amount", None), (Field.ORDER_NO, "_order_no", None),
+        (Field.SUPPLIER, "_supplier", ""), (Field.DESCRIPTION, "_description", ""), (Field.STATE, "_state", None),
+        (Field.PAID_ON, "_optional_date", None), (Field.PURPOSE, "_purpose", None), (Field.NOTE, "_note", ""),
+        (Field.DELIVERED_ON, "_optional_date", None), (Field.REFUND, "_refund", None), (Field.UNIT, "_unit", ""),
+        (Field.UNIT_CODE, "_unit", ""),
     )
 
     def __init__(self, mapping: ColumnMapping):
@@ -197,9 +245,16 @@ class _RowParser:
         self.order_col = mapping.column(Field.ORDER_NO)
         self.date_col = mapping.column(Field.DATE)
 
-    def parse(self, number: int, values: tuple) -> ParsedOrder | list[RowError] | None:
+    def parse(self, number: int, values: tuple) -> ParsedOrder | SkippedRow | list[RowError] | None:
+        order = values[self.order_col] if self.order_col < len(values) else None
+        if not (type(order) is str and order.isascii() and order.isalnum()) and not isinstance(order, int):
+            if not any(not _blank(v) for v in values):
+                return None  # an empty row
+            skipped = self._not_an_order(number, values, order)
+            if skipped is not None:
+                return skipped
         width = len(values)
-        out = []
+        out = [number]
         errors = None
         for column, label, convert, absent in self.plan:
             if column is None:
@@ -210,25 +265,30 @@ class _RowParser:
                 out.append(convert(raw, label))
             except InputError as exc:
                 if errors is None:
-                    if not any(v is not None and str(v).strip() for v in values):
-                        return None  # an empty row
-                    if self._footer(values):
-                        return None  # a totals line under the list
                     errors = []
                 errors.append(RowError(number, label, exc.message))
                 out.append(None)
         if errors:
             return errors
-        order_no, date, amount, state, paid_on, purpose, supplier, description, note = out
-        return ParsedOrder(number, date, amount, order_no, supplier, description, state, paid_on, purpose, note)
+        if out[11] is None:
+            out[11] = ZERO
+        return ParsedOrder(*out)
 
-    def _footer(self, values: tuple) -> bool:
-        def cell(i):
-            return values[i] if i is not None and i < len(values) else None
-
-        return _blank(cell(self.order_col)) and _blank(cell(self.date_col)) and any(
-            isinstance(v, str) and v.strip().startswith(_FOOTER_WORDS) for v in values
-        )
+    def _not_an_order(self, number: int, values: tuple, order) -> SkippedRow | None:
+        """A totals or signature line (a footer word in any cell while the order number and date
+        cells hold none), or a lone note under the list."""
+        date = values[self.date_col] if self.date_col is not None and self.date_col < len(values) else None
+        if not (_blank(order) or (isinstance(order, str) and footer_word(order))):
+            return None
+        if not (_blank(date) or (isinstance(date, str) and footer_word(date))):
+            return None
+        for v in values:
+            if isinstance(v, str) and (word := footer_word(v)):
+                return SkippedRow(number, _row_text(values), f"“{word}”行（合计、签名或说明行，不是订单）")
+        filled = [v for v in values if not _blank(v)]
+        if len(filled) == 1 and isinstance(filled[0], str) and not filled[0].strip().isdigit():
+            return SkippedRow(number, _row_text(values), "只有一个单元格有文字的说明行，没有订单编号")
+        return None
 
 
 def _blank(value) -> bool:
@@ -285,24 +345,38 @@ def _optional_date(value, label: str) -> dt.date | None:
 
 
 def _amount(value, label: str) -> Decimal:
+    """An amount; negative (``-100``, ``－100``, ``(100)``) for a refund line."""
     if type(value) is float and 0 <= value < 1e11:
         amount = Decimal(repr(value))
         if amount.as_tuple().exponent >= -2:
             return amount.quantize(FEN)  # a number cell, exact to the fen
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value < 0:
+        return -money_from_cell(-value, label=label, required=True)
+    if isinstance(value, str):
+        s = normalise(value).strip()
+        if s.startswith("-") or (s.startswith("(") and s.endswith(")")):
+            return -money_from_cell(s.strip("-()").strip(), label=label, required=True)
     return money_from_cell(value, label=label, required=True)
 
 
-def _state(value, label: str) -> OrderState:
-    state = _STATES_AS_WRITTEN.get(value) if type(value) is str else None
-    if state is not None:
-        return state
-    text = cell_text(value)
+def _refund(value, label: str) -> Decimal | None:
+    if _blank(value):
+        return None
+    return abs(_amount(value, label))
+
+
+def _state(value, label: str) -> str:
+    """The state text as the platform wrote it; what it means is decided later, with the clerk's mapping."""
+    if type(value) is str and value and value.strip() == value:
+        return value
+    text = " ".join(cell_text(value).split())
     if not text:
         raise InputError(f"{label}不能为空")
-    state = order_state(text)
-    if state is None:
-        raise InputError(f"无法识别的订单状态“{text}”（可识别如：已完成、待收货、已退款）")
-    return state
+    return text
+
+
+def _unit(value, label: str) -> str:
+    return _plain(value, label, MAX_SUPPLIER)
 
 
 def _purpose(value, label: str) -> Purpose | None:
@@ -340,105 +414,3 @@ def _plain(value, label: str, limit: int, cut: bool = False) -> str:
     return text
 
 
-# --- preview ----------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Known:
-    """A row whose order number is already in the log."""
-
-    order: ParsedOrder
-    note: str
-    update: dict | None  # {"id", "state", "paid_on"} when the log is to follow the platform
-
-
-@dataclasses.dataclass
-class ImportPreview:
-    parsed: ParsedOrders
-    default_purpose: Purpose
-    new: list[ParsedOrder]  # new and counted
-    not_counted: list[tuple[ParsedOrder, str]]  # new, logged with the reason it does not count
-    known: list[Known]  # already in the log (same order number), or repeated in the file
-    errors: list[RowError]
-
-    @property
-    def to_add(self) -> list[ParsedOrder]:
-        return self.new + [o for o, _ in self.not_counted]
-
-    @property
-    def updates(self) -> list[dict]:
-        return [k.update for k in self.known if k.update]
-
-    @property
-    def error_rows(self) -> int:
-        return len({e.row for e in self.errors})
-
-    @property
-    def anything_to_write(self) -> bool:
-        return bool(self.new or self.not_counted or self.updates)
-
-    def summary(self) -> str:
-        """One paragraph for the clerk and the command line."""
-        def total(orders):
-            return sum((o.amount for o in orders), Decimal("0.00"))
-
-        from ..domain.money import format_money as m
-
-        lines = [
-            f"新增并计入：{len(self.new)} 笔，{m(total(self.new))} 元",
-            f"新增但不计入（未完结、已退款等）：{len(self.not_counted)} 笔，"
-            f"{m(total(o for o, _ in self.not_counted))} 元",
-            f"台账中已有（订单编号相同，跳过）：{len(self.known)} 笔"
-            + (f"，其中 {len(self.updates)} 笔订单状态将更新" if self.updates else ""),
-            f"有错误：{self.error_rows} 行",
-        ]
-        return "\n".join(lines)
-
-
-def build_preview(
-    parsed: ParsedOrders,
-    existing: Mapping[str, NamedTuple],
-    default_purpose: Purpose,
-    counted_purposes: Callable[[int], frozenset[Purpose]],
-) -> ImportPreview:
-    """Sort parsed rows into the four groups. Cheap: rerun it when the default purpose changes.
-
-    ``existing`` is what the log holds by order number (:func:`desktop832.store.orders.existing_orders`:
-    each an ``ExistingOrder`` with ``id``, ``state``, ``paid_on`` and ``channel``).
-
-    ``counted_purposes(year)`` is what the policy governing that year counts.
-    """
-    purposes_by_year: dict[int, frozenset[Purpose]] = {}
-    new: list[ParsedOrder] = []
-    not_counted: list[tuple[ParsedOrder, str]] = []
-    known: list[Known] = []
-    for order in parsed.orders:
-        have = existing.get(order.order_no)
-        if have is not None:
-            known.append(_known(order, have))
-            continue
-        year = order.date.year
-        if year not in purposes_by_year:
-            purposes_by_year[year] = counted_purposes(year)
-        reason = why_not_counted(Channel.PLATFORM, order.state, order.purpose or default_purpose, purposes_by_year[year])
-        if reason is None:
-            new.append(order)
-        else:
-            not_counted.append((order, reason))
-    for repeat, first in parsed.duplicates_in_file:
-        known.append(Known(repeat, f"与文件第 {first} 行重复", None))
-    return ImportPreview(parsed, default_purpose, new, not_counted, known, list(parsed.errors))
-
-
-def _known(order: ParsedOrder, have) -> Known:
-    if have.channel is not Channel.PLATFORM:
-        return Known(order, "台账中已有（记为其他渠道，不作改动）", None)
-    paid_on = have.paid_on or order.paid_on
-    if have.state is order.state and paid_on == have.paid_on:
-        return Known(order, "台账中已有", None)
-    changes = []
-    if have.state is not order.state:
-        changes.append(f"状态 {have.state.value} → {order.state.value}")
-    if paid_on != have.paid_on:
-        changes.append(f"付款日期 {paid_on:%Y-%m-%d}")
-    return Known(order, "台账中已有，将更新" + "，".join(changes), {"id": have.id, "state": order.state, "paid_on": paid_on})

@@ -2,8 +2,14 @@
 
 The file's kind is decided by its first bytes, not its name: platforms and browsers often save
 an xlsx as ``.xls``. A real Excel 97-2003 file or a web page saved as ``.xls`` gets a message that
-says how to convert it. CSV text is read as UTF-8 (with or without BOM), UTF-16 with BOM, or
-GB18030 (the superset of GBK that Chinese Excel and WPS write).
+says how to convert it. CSV text is read as UTF-8 (with or without BOM), UTF-16 (with a BOM, or
+recognised by its zero bytes), GB18030 (the superset of GBK that Chinese Excel and WPS write) or
+Big5 (traditional Chinese), which GB18030 would otherwise decode into garbage without complaint.
+
+Hostile files: an encrypted workbook gets its own message; a zip whose parts would unpack to far
+more than any order list (a zip bomb) and lists over :data:`MAX_ROWS` rows are refused before any
+row is read; xlsx XML is parsed by openpyxl through ``defusedxml``; rows are streamed, never all
+held as text.
 """
 
 from __future__ import annotations
@@ -20,7 +26,11 @@ from .errors import ExchangeError
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-HEADER_SCAN_ROWS = 20  # a title or export note may sit above the header row
+HEADER_SCAN_ROWS = 30  # titles, merged banners and export notes may sit above the header row
+MAX_ROWS = 300_000  # a unit's year of platform orders is thousands; far more is not an order list
+MAX_UNPACKED = 1 << 30  # bytes one part of an xlsx may unpack to
+MAX_PACK_RATIO = 200  # unpacked/packed: real sheets stay under ~30, a zip bomb is thousands
+_ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file holds
 
 Row = tuple[int, tuple]  # (row number as the clerk sees it, cell values)
 
@@ -36,6 +46,7 @@ class Table:
     headers: list[str]
     total_rows: int | None  # for progress; None when the file does not say
     rows: Iterator[Row]
+    above: list[Row] = dataclasses.field(default_factory=list)  # non-empty rows above the header
 
     @property
     def description(self) -> str:
@@ -49,6 +60,12 @@ def _unreadable(path: Path, why: str) -> ExchangeError:
 
 def sniff(path: Path) -> str:
     """``"xlsx"`` or ``"csv"``, or an :class:`ExchangeError` saying what the file really is."""
+    from .. import protected_files
+
+    try:
+        protected_files.refuse_reading(path)  # never opened outside SQLite: see that module
+    except protected_files.ProtectedFileError as exc:
+        raise ExchangeError(exc.message) from None
     try:
         with open(path, "rb") as handle:
             head = handle.read(512)
@@ -61,13 +78,45 @@ def sniff(path: Path) -> str:
     if head.startswith(ZIP_MAGIC):
         return "xlsx"
     if head.startswith(OLE_MAGIC):
+        if _encrypted(path):
+            raise _unreadable(path, ENCRYPTED)
         raise _unreadable(path, "这是旧版 Excel 97-2003（.xls）文件，请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入")
     lowered = head.lstrip(b"\xef\xbb\xbf \r\n\t").lower()
     if lowered.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
         raise _unreadable(path, "这是网页格式的表格（扩展名虽为 .xls），请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入")
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and _utf16_order(head) is None:
         raise _unreadable(path, "这不是表格文件（.xlsx 或 .csv）")
     return "csv"
+
+
+ENCRYPTED = "文件已加密，请先在 Excel/WPS 中取消密码后另存"
+
+
+def _encrypted(path: Path) -> bool:
+    """An Excel or WPS workbook saved with a password is an OLE container holding the encrypted
+    package (MS-OFFCRYPTO); its directory names the stream. Read in blocks: the name is near the
+    start of small files and may be far in for big ones."""
+    with open(path, "rb") as handle:
+        tail = b""
+        while block := handle.read(1 << 20):
+            if _ENCRYPTED_MARK in tail + block:
+                return True
+            tail = block[-len(_ENCRYPTED_MARK):]
+    return False
+
+
+def _utf16_order(head: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` for text without a BOM whose every other byte is zero
+    (ASCII and CJK punctuation in UTF-16), else ``None``."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 8:
+        return None
+    zero_even, zero_odd = even.count(0) / len(even), odd.count(0) / max(1, len(odd))
+    if zero_odd > 0.3 and zero_even < 0.05:
+        return "utf-16-le"
+    if zero_even > 0.3 and zero_odd < 0.05:
+        return "utf-16-be"
+    return None
 
 
 @contextlib.contextmanager
@@ -80,11 +129,17 @@ def open_table(path: Path | str, score: Callable[[tuple], int]) -> Iterator[Tabl
         with _open_xlsx(path, score) as table:
             yield table
     else:
-        yield _open_csv(path, score)
+        raw = open(path, "rb")
+        closing = [raw]  # the text reader over it, once made, closes both
+        try:
+            yield _open_csv(path, raw, score, closing)
+        finally:
+            closing[-1].close()
 
 
-def _find_header(rows: Iterator[Row], score: Callable[[tuple], int], path: Path) -> tuple[int, tuple, list[Row]]:
-    """Read the top rows; return the header row number, its values and the rows read after it."""
+def _find_header(rows: Iterator[Row], score: Callable[[tuple], int], path: Path) -> tuple[int, tuple, list[Row], list[Row]]:
+    """Read the top rows; return the header row number, its values, the rows read after it and the
+    non-empty rows above it (titles, banners, notes: listed to the clerk as skipped)."""
     top: list[Row] = []
     for row in rows:
         top.append(row)
@@ -96,7 +151,8 @@ def _find_header(rows: Iterator[Row], score: Callable[[tuple], int], path: Path)
     best_score, neg_index = max(candidates)
     index = -neg_index if best_score >= 2 else next(i for i, (_, v) in enumerate(top) if any(_filled(x) for x in v))
     number, values = top[index]
-    return number, values, top[index + 1 :]
+    above = [row for row in top[:index] if any(_filled(v) for v in row[1])]
+    return number, values, top[index + 1 :], above
 
 
 def _filled(value) -> bool:
@@ -137,6 +193,7 @@ def _open_xlsx(path: Path, score: Callable[[tuple], int]) -> Iterator[Table]:
     from openpyxl import load_workbook
 
     errors = xlsx_errors()
+    _check_unpacked_sizes(path)
     handle = open(path, "rb")
     workbook = None
     try:
@@ -149,25 +206,57 @@ def _open_xlsx(path: Path, score: Callable[[tuple], int]) -> Iterator[Table]:
                     continue
                 rows = _numbered(sheet.iter_rows(values_only=True))
                 try:
-                    number, values, after = _find_header(rows, score, path)
+                    number, values, after, above = _find_header(rows, score, path)
                 except ExchangeError:
                     continue
                 rating = score(values)
                 if best is None or rating > best[0]:
-                    best = (rating, sheet, number, values, after, rows)
+                    best = (rating, sheet, number, values, after, rows, above)
                 if rating >= 2:
                     break
             if best is None:
                 raise _unreadable(path, "文件中没有数据")
         except errors as exc:
             raise _unreadable(path, BROKEN_XLSX) from exc
-        _, sheet, number, values, after, rows = best
+        _, sheet, number, values, after, rows, above = best
         total = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
-        yield Table(path, "xlsx", sheet.title, number, _headers(values), total, _guarded(after, rows, path, errors))
+        if total is not None and total > MAX_ROWS:
+            raise _too_many(path, total)
+        rows = _guarded(after, _capped(rows, path), path, errors)
+        yield Table(path, "xlsx", sheet.title, number, _headers(values), total, rows, above)
     finally:
         if workbook is not None:
             workbook.close()
         handle.close()
+
+
+def _too_many(path: Path, rows: int | None = None) -> ExchangeError:
+    many = f"有 {rows:,} 行" if rows else f"超过 {MAX_ROWS:,} 行"
+    return _unreadable(path, f"文件{many}，超出订单列表的合理规模（最多 {MAX_ROWS:,} 行）：请在平台上按月份或季度分批导出")
+
+
+def _capped(rows: Iterator[Row], path: Path) -> Iterator[Row]:
+    """The rows, refusing the file once it goes past :data:`MAX_ROWS` (a sheet may not say its size)."""
+    for row in rows:
+        if row[0] > MAX_ROWS + HEADER_SCAN_ROWS:
+            raise _too_many(path)
+        yield row
+
+
+def _check_unpacked_sizes(path: Path) -> None:
+    """Refuse a zip whose parts claim to unpack to absurd sizes before anything is decompressed.
+    The claim could lie; zipfile stops reading a part at its declared size, so it cannot lie upward."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                ratio = info.file_size / max(1, info.compress_size)
+                if info.file_size > MAX_UNPACKED or (info.file_size > (64 << 20) and ratio > MAX_PACK_RATIO):
+                    raise _unreadable(
+                        path, f"文件中的“{info.filename}”解压后达 {info.file_size / (1 << 20):,.0f} MB，"
+                        "不像是订单列表（可能是恶意构造的压缩文件）"
+                    )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise _unreadable(path, BROKEN_XLSX) from exc
 
 
 def _numbered(rows) -> Iterator[Row]:
@@ -187,25 +276,66 @@ def _guarded(first: list[Row], rest: Iterator[Row], path: Path, errors) -> Itera
 # --- csv ----------------------------------------------------------------------------------------
 
 ENCODINGS = ("utf-8", "gb18030")
+SNIFF_BYTES = 1 << 20  # the encoding is decided on the first MiB, then the rest is streamed
 
 
-def decode(data: bytes, path: Path) -> tuple[str, str]:
-    """The text and the name of its encoding."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data[3:], "utf-8", path), "UTF-8（带 BOM）"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(data, "utf-16", path), "UTF-16"
-    for encoding in ENCODINGS:
+def _cjk_share(text: str, codec: str, lead_range: tuple[int, int]) -> float:
+    """How much of ``text``'s non-ASCII is common hanzi of ``codec`` (lead byte in ``lead_range``):
+    GBK bytes read as Big5, or Big5 read as GB18030, give rare characters, kana and symbols."""
+    chars = [c for c in text if ord(c) > 0x7F and not c.isspace()]
+    if not chars:
+        return 1.0
+    good = 0
+    for c in chars:
         try:
-            return data.decode(encoding), {"utf-8": "UTF-8", "gb18030": "GBK/GB18030"}[encoding]
-        except UnicodeDecodeError:
+            encoded = c.encode(codec)
+        except UnicodeEncodeError:
             continue
-    raise _unreadable(path, "无法识别文字编码（支持 UTF-8 和 GBK/GB18030），请用 Excel 另存为 .xlsx 再导入")
+        if len(encoded) == 2 and (lead_range[0] <= encoded[0] <= lead_range[1] or 0xA1 <= encoded[0] <= 0xA3):
+            good += 1
+    return good / len(chars)
 
 
-def _strict(data: bytes, encoding: str, path: Path) -> str:
+def decode(data: bytes, path: Path, final: bool = True) -> tuple[str, str, str]:
+    """The text, its encoding's name for the clerk and its Python codec. ``final`` is false when
+    ``data`` is only the start of the file (a character may be cut at its end)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _strict(data[3:], "utf-8", path, final), "UTF-8（带 BOM）", "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16", path, final), "UTF-16", "utf-16"
+    if (order := _utf16_order(data[:512])) is not None:
+        return _strict(data, order, path, final), "UTF-16（无 BOM）", order
+    sample = data if final else data[: max(0, len(data) - 4)]
     try:
-        return data.decode(encoding)
+        return _cut(data, "utf-8", final), "UTF-8", "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        gb = sample.decode("gb18030")
+    except UnicodeDecodeError:
+        gb = None
+    try:
+        big5 = sample.decode("big5")
+    except UnicodeDecodeError:
+        big5 = None
+    if big5 is not None and (gb is None or _cjk_share(big5, "big5", (0xA4, 0xC6)) > _cjk_share(gb, "gb2312", (0xB0, 0xF7)) + 0.2):
+        return _cut(data, "big5", final), "Big5（繁体中文）", "big5"
+    if gb is not None:
+        return _cut(data, "gb18030", final), "GBK/GB18030", "gb18030"
+    raise _unreadable(path, "无法识别文字编码（支持 UTF-8、GBK/GB18030、Big5 和 UTF-16），请用 Excel 另存为 .xlsx 再导入")
+
+
+def _cut(data: bytes, codec: str, final: bool) -> str:
+    """Decode, allowing (when not ``final``) a character cut at the end of a sample."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(codec)()
+    return decoder.decode(data, final)
+
+
+def _strict(data: bytes, encoding: str, path: Path, final: bool = True) -> str:
+    try:
+        return _cut(data, encoding, final)
     except UnicodeDecodeError:
         raise _unreadable(path, f"文件标明为 {encoding.upper()} 编码，但内容有乱码") from None
 
@@ -216,26 +346,42 @@ def _delimiter(text: str) -> str:
     return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
-def _open_csv(path: Path, score: Callable[[tuple], int]) -> Table:
+def _count_lines(path: Path) -> int:
+    lines = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+    return lines + 1
+
+
+def _open_csv(path: Path, raw, score: Callable[[tuple], int], closing: list) -> Table:
     try:
-        data = path.read_bytes()
+        head = raw.read(SNIFF_BYTES)
+        final = not raw.read(1)
+        total = _count_lines(path)
     except OSError as exc:
         raise _unreadable(path, exc.strerror or str(exc)) from None
-    text, encoding = decode(data, path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
-    rows = _csv_rows(reader, path)
-    number, values, after = _find_header(rows, score, path)
-    total = text.count("\n") + 1
-    return Table(path, "csv", encoding, number, _headers(values), total, _chain(after, rows))
+    if total > MAX_ROWS + HEADER_SCAN_ROWS:
+        raise _too_many(path, total)
+    sample, encoding, codec = decode(head, path, final)
+    raw.seek(0)
+    text = io.TextIOWrapper(raw, encoding=codec, newline="")
+    closing.append(text)
+    reader = csv.reader(text, delimiter=_delimiter(sample), strict=False)
+    rows = _csv_rows(reader, path, encoding)
+    number, values, after, above = _find_header(rows, score, path)
+    return Table(path, "csv", encoding, number, _headers(values), total, _chain(after, rows), above)
 
 
-def _csv_rows(reader, path: Path) -> Iterator[Row]:
+def _csv_rows(reader, path: Path, encoding: str) -> Iterator[Row]:
     try:
         for values in reader:
             # reader.line_num is the physical line a record ends on: what an editor shows
             yield reader.line_num, tuple(values)
     except csv.Error as exc:
         raise _unreadable(path, f"第 {reader.line_num} 行 CSV 格式有误（{exc}）") from None
+    except UnicodeDecodeError:
+        raise _unreadable(path, f"第 {reader.line_num + 1} 行附近的文字不是 {encoding} 编码（文件前后编码不一致）") from None
 
 
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
+from .. import protected_files
 from .cells import cell_text, text_cell
 from .errors import ExchangeError
 from .files import write_atomically
@@ -68,6 +69,10 @@ def read_summary_rows(path: Path | str) -> list[tuple]:
     from .spreadsheets import BROKEN_XLSX, xlsx_errors
 
     path = Path(path)
+    try:
+        protected_files.refuse_reading(path)
+    except protected_files.ProtectedFileError as exc:
+        raise ExchangeError(exc.message) from None
     try:
         with open(path, "rb") as handle:
             wb = load_workbook(handle, read_only=True, data_only=True)
@@ -229,7 +234,7 @@ def write_stack(paths: Iterable[Path | str], out: Path | str, *, skip_bad: bool 
             ])
         wb.save(tmp)
 
-    write_atomically(Path(out), write)
+    write_atomically(Path(out), write, inputs=tuple(i.path for i in inputs))
     return StackResult(inputs, len(rows))
 
 

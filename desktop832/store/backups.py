@@ -40,8 +40,11 @@ KEEP_DAYS = 10
 SUFFIX = ".sqlite"
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 OPEN, MANUAL, BEFORE_RESTORE, MIGRATION_PREFIX = "open", "manual", "before-restore", "before-migration"
+REPLACED = "replaced"  # what the window had when its file was replaced under it
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.(?P<reason>[a-z][a-z0-9-]*)\.sqlite$")
-_REASON_LABELS = {OPEN: "打开时自动备份", MANUAL: "手动备份", BEFORE_RESTORE: "恢复备份前的数据文件"}
+_REASON_LABELS = {
+    OPEN: "打开时自动备份", MANUAL: "手动备份", BEFORE_RESTORE: "恢复备份前的数据文件", REPLACED: "文件被替换时窗口中的数据",
+}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -123,9 +126,10 @@ def _free_name(backup_dir: Path, source: Path, reason: str, now: dt.datetime) ->
     return backup_dir / backup_name(source, reason, now, sequence)
 
 
-def _copy_database(source: Path, target: Path) -> None:
-    """A consistent standalone copy through SQLite's online backup API (reads the WAL too)."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+def _copy_database(source: Path, target: Path, connection: sqlite3.Connection | None = None) -> None:
+    """A consistent standalone copy through SQLite's online backup API (reads the WAL too);
+    from ``connection`` when given (what an open store sees, whatever the path holds now)."""
+    src = connection or sqlite3.connect(schema.sqlite_uri(source, mode="ro"), uri=True)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -135,7 +139,8 @@ def _copy_database(source: Path, target: Path) -> None:
         finally:
             dst.close()
     finally:
-        src.close()
+        if connection is None:
+            src.close()
     _fsync(target)
 
 
@@ -161,6 +166,7 @@ def make_backup(
     *,
     now: dt.datetime | None = None,
     skip_if_unchanged: bool = False,
+    connection: sqlite3.Connection | None = None,
 ) -> Backup | None:
     """Copy ``source`` into ``backup_dir``; returns the backup, or ``None`` when skipped because
     ``skip_if_unchanged`` and the newest backup already holds exactly this content.
@@ -180,7 +186,7 @@ def make_backup(
     partial = backup_dir / f".{source.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial"
     try:
         partial.unlink(missing_ok=True)
-        _copy_database(source, partial)
+        _copy_database(source, partial, connection)
         if skip_if_unchanged:
             newest = list_backups(backup_dir, source)
             # identical bytes: the backup API copies pages verbatim, so unchanged data compares equal

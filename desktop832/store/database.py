@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import sqlite3
+import threading
+import uuid
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -16,6 +19,7 @@ from sqlalchemy import Table, create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import protected_files
 from ..domain.model import AnnualPlan, Purchase, UnitProfile
 from . import schema, tables
 from .errors import StoreError, translate
@@ -24,6 +28,7 @@ _PROFILE_FIELDS = [f.name for f in dataclasses.fields(UnitProfile)]
 _PLAN_FIELDS = [f.name for f in dataclasses.fields(AnnualPlan)]
 _PURCHASE_FIELDS = [f.name for f in dataclasses.fields(Purchase)]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+IDENTITY_KEY = "file.identity"  # a random id made when the file is first opened for writing
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
@@ -35,10 +40,17 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
     cursor.close()
 
 
+def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record) -> None:
+    # a reader changes nothing, not even the journal mode (a backup is a rollback-journal file)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=3000")
+    cursor.close()
+
+
 def _make_engine(path: Path, readonly: bool = False) -> Engine:
-    url = f"sqlite:///file:{path}?mode=ro&uri=true" if readonly else f"sqlite:///{path}"
+    url = f"sqlite:///{schema.sqlite_uri(path, mode='ro')}&uri=true" if readonly else f"sqlite:///{path}"
     engine = create_engine(url)
-    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "connect", _on_connect_readonly if readonly else _on_connect)
     return engine
 
 
@@ -80,16 +92,37 @@ class Store:
         self.path = path
         self.readonly = readonly
         self._engine = engine
+        # what the file looked like after our last write (see _check_not_replaced)
+        self._seen: tuple | None = None
+        self._identity = ""
+        self.replaced = ""  # why this store stopped writing (Chinese), "" while it writes
+        self._write_lock = threading.RLock()
+        self.backup_dir: Path | None = None  # where _rescue keeps what the window had
 
     # --- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, readonly: bool = False, backup_dir: Path | None = None) -> Store:
-        """Open ``path``, creating it when missing and migrating it (after a backup) when older."""
+    def open(
+        cls, path: Path | str, *, readonly: bool = False, backup_dir: Path | None = None, create: bool = True,
+    ) -> Store:
+        """Open ``path``; migrate it (after a backup) when older.
+
+        A missing or empty file is created only with ``create`` (an explicit new file); a
+        ``readonly`` open never creates, migrates or writes anything.
+        """
         path = Path(path).expanduser().absolute()
+        protected_files.register(path)  # from now on no output may replace it, no reader open it
         state, version = schema.inspect(path)
-        if readonly and state is not schema.FileState.CURRENT:
-            raise StoreError(f"只读方式无法打开需要创建或升级的数据文件：{path}", "readonly")
+        if state is schema.FileState.NEW and (readonly or not create):
+            if path.exists():
+                raise StoreError(f"“{path.name}”是空文件，还不是 desktop832 数据文件；未作任何改动。", "foreign")
+            raise StoreError(f"数据文件不存在：{path}", "missing")
+        if readonly and state is schema.FileState.OLDER:
+            raise StoreError(
+                f"“{path.name}”是旧版本的数据文件（数据格式 {version}），只读方式不会升级它；"
+                "请在 desktop832 窗口中打开它一次（升级前会自动备份），文件未作任何改动。",
+                "older",
+            )
         try:
             if state is not schema.FileState.CURRENT:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,6 +135,7 @@ class Store:
             else:
                 engine = _make_engine(path, readonly)
             store = cls(path, engine, readonly)
+            store.backup_dir = backup_dir
             if not readonly:
                 store._ensure_profile()
             return store
@@ -122,21 +156,133 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        Refused (:class:`StoreError` of kind ``replaced``) once the file on disk is no longer the
+        one this store opened, see :meth:`_check_not_replaced`.
+        """
         if self.readonly:
             raise StoreError("数据文件以只读方式打开，不能修改。", "readonly")
+        # one write at a time in this process: the check, the commit and noting the file's state
+        # after it belong together (a worker's import and the window's autosave may overlap)
+        with self._write_lock:
+            self._check_not_replaced()
+            self._check_identity()
+            try:
+                with self._engine.begin() as connection:
+                    yield connection
+            except SQLAlchemyError as exc:
+                known = translate(exc, self.path)
+                if known:
+                    if known.kind == "readonly":
+                        # SQLite opened the file read-only and would stay so: once the clerk has made
+                        # it writable again, the next save must open it afresh to succeed
+                        self.reconnect()
+                    raise known from None
+                raise
+            finally:
+                if not self.replaced:
+                    self._seen = self._file_state()
+
+    def reconnect(self) -> None:
+        """Close every connection; the next use opens the file afresh.
+
+        The last connection to close checkpoints the WAL into the file: that change is ours,
+        so the file's state is noted again (see :meth:`_check_not_replaced`).
+        """
+        with self._write_lock:
+            self._engine.dispose()
+            if self._seen is not None and not self.replaced:
+                self._seen = self._file_state()
+
+    # --- the file under us --------------------------------------------------------------------
+
+    def _file_state(self) -> tuple | None:
+        """Device, inode, size and modification time of the file (``stat`` only: never opened).
+
+        Not the status-change time: making the file read-only changes it, and that is no
+        replacement (the save then fails as read-only). ``cp -p`` of a file of the same size,
+        which keeps the other file's times, is caught by the identity stored inside."""
         try:
-            with self._engine.begin() as connection:
-                yield connection
-        except SQLAlchemyError as exc:
-            known = translate(exc, self.path)
-            if known:
-                if known.kind == "readonly":
-                    # SQLite opened the file read-only and would stay so: once the clerk has made
-                    # it writable again, the next save must open it afresh to succeed
-                    self._engine.dispose()
-                raise known from None
-            raise
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _check_not_replaced(self) -> None:
+        """Stop writing when the file was replaced or changed by anyone but this store.
+
+        Under WAL our commits go to ``-wal``; the file itself changes only when this store
+        checkpoints, inside its own commit, after which :meth:`transaction` notes its state. So
+        any other change to it (``mv``/``cp`` of another file over it, a restore by hand, a
+        second program) shows as another inode, size or time before our next write. Writing
+        on would mix the window's plans into the other file, so every later write is refused.
+        """
+        if self.replaced:
+            raise StoreError(self.replaced, "replaced")
+        now = self._file_state()
+        if self._seen is None or now == self._seen:
+            return
+        if now is None:
+            why = "已被移走或删除"
+        elif now[:2] != self._seen[:2]:
+            why = "已被另一个文件替换"
+        else:
+            why = "已被其他程序改动"
+        # another inode: what this store wrote lives on in the file it still has open, and its
+        # WAL beside the path would be replayed into the newcomer; keep it and empty the WAL
+        self._stop(why, self._rescue() if now is None or now[:2] != self._seen[:2] else "")
+
+    def _check_identity(self) -> None:
+        """The file identity stored inside must still be the one read at opening (a ``cp`` over
+        the same inode keeps device and inode but brings the other file's identity).
+
+        Read from the file on disk by a connection of its own (``immutable``: no WAL, no locks):
+        the store's own connection would answer from its page cache, which SQLite trusts as long
+        as its WAL index is unchanged, whatever happened to the file. Through the same SQLite
+        library, so closing it never drops the store's locks. When the identity is not in the
+        file itself yet (still only in the WAL), there is nothing to compare.
+
+        The identity is written when a file is first opened for writing and checkpointed into
+        the file at once, so from then on the file itself carries it.
+        """
+        if not self._identity:
+            return
+        try:
+            con = sqlite3.connect(schema.sqlite_uri(self.path, mode="ro", immutable="1"), uri=True)
+            try:
+                row = con.execute("SELECT value FROM setting WHERE key = ?", (IDENTITY_KEY,)).fetchone()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            return  # e.g. the tables still only in the WAL of a new file: stat has spoken already
+        if row is not None and row[0] != self._identity:
+            self._stop("已被另一个数据文件替换")
+
+    def _stop(self, why: str, kept: str = "") -> None:
+        kept = f"本窗口此前保存的数据已另存为备份“{kept}”。" if kept else ""
+        self.replaced = (
+            f"数据文件“{self.path.name}”在打开后{why}。为免两份数据混在一起，本窗口已停止保存，"
+            f"刚才和以后的修改都不会写入。{kept}请关闭后重新打开该文件（可在“文件 → 备份与恢复”中查看备份）。"
+        )
+        raise StoreError(self.replaced, "replaced")
+
+    def _rescue(self) -> str:
+        """Back up what this store's connection sees (the file it opened, with its WAL), then
+        checkpoint that WAL into it and truncate it; returns the backup's name or ``""``."""
+        from . import backups
+
+        name = ""
+        try:
+            with self._engine.connect() as c:
+                raw = c.connection.driver_connection
+                if self.backup_dir is not None:
+                    made = backups.make_backup(self.path, self.backup_dir, backups.REPLACED, connection=raw)
+                    name = made.path.name if made else ""
+                c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except (SQLAlchemyError, StoreError, sqlite3.Error, OSError):
+            pass  # writing stops all the same; the message then names no backup
+        return name
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Connection]:
@@ -155,6 +301,16 @@ class Store:
         with self.transaction() as c:
             if c.scalar(select(tables.profile.c.id).where(tables.profile.c.id == 1)) is None:
                 c.execute(insert(tables.profile), {"id": 1, **_values(UnitProfile(), _PROFILE_FIELDS)})
+            identity = c.scalar(select(tables.setting.c.value).where(tables.setting.c.key == IDENTITY_KEY))
+            made = not identity
+            if made:
+                identity = uuid.uuid4().hex
+                _write(c, tables.setting, {"key": IDENTITY_KEY, "value": identity})
+        if made:  # into the file itself, where _check_identity reads it
+            with self._write_lock, self.reader() as c:
+                c.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                self._seen = self._file_state()
+        self._identity = identity
 
     # --- profile ------------------------------------------------------------------------------
 

@@ -1,58 +1,65 @@
-"""The purchase log as the order importer sees it: which order numbers it holds, and applying an
-import in one transaction (all of it or nothing)."""
+"""The purchase log as the order importer sees it: the logged orders by number, applying an import
+in one transaction (all of it or nothing), and taking it back (undo) or applying it again (redo)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Callable, NamedTuple, Sequence
+import dataclasses
+from typing import Callable, Iterable
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import delete, func, insert, select
 
-from ..domain.model import Channel, OrderState, Purchase
+from ..domain.model import Purchase
+from .database import _PURCHASE_FIELDS, _purchase_values, _write
 from .tables import purchase
 
 
-class ExistingOrder(NamedTuple):
-    id: int
-    state: OrderState
-    paid_on: dt.date | None
-    channel: Channel
-
-
-def existing_orders(store) -> dict[str, ExistingOrder]:
-    """Order number → what the log holds."""
-    query = select(purchase.c.order_no, purchase.c.id, purchase.c.state, purchase.c.paid_on, purchase.c.channel)
-    with store.reader() as connection:
-        return {
-            row[0]: ExistingOrder(*row[1:])
-            for row in connection.execute(query.where(purchase.c.order_no != "").order_by(purchase.c.id))
-        }
+def purchases_by_order_no(store) -> dict[str, Purchase]:
+    """Every purchase that has an order number, by it (the first stored, should one repeat)."""
+    query = select(*[purchase.c[name] for name in _PURCHASE_FIELDS]).where(purchase.c.order_no != "")
+    found: dict[str, Purchase] = {}
+    with store.reader() as c:
+        for row in c.execute(query.order_by(purchase.c.id)):
+            p = Purchase(*row)
+            found.setdefault(p.order_no, p)
+    return found
 
 
 def apply_import(
-    store, purchases: Sequence[Purchase], updates: Sequence[dict], *,
-    progress: Callable[[int, int], None], chunk: int,
-) -> list[Purchase]:
-    """Add ``purchases`` whose order number the log does not hold yet and apply ``updates``
-    (``{"id", "state", "paid_on"}``) in one transaction; returns the purchases added.
+    store, new: list[Purchase], updated: list[Purchase], *,
+    progress: Callable[[int, int], None] | None = None, chunk: int = 2000,
+) -> tuple[list[Purchase], set[str]]:
+    """Add ``new`` and overwrite ``updated`` (stored purchases) in one transaction.
 
-    The log may have changed since the clerk's preview (another window, an undo), so the order
-    numbers are checked again inside the transaction. An exception from ``progress`` (a cancel)
-    rolls everything back.
+    Returns the added purchases with their ids (so the import can be undone) and the order numbers
+    left out because the log got them since the preview (another window, an undo): the numbers are
+    checked again inside the transaction. An exception from ``progress`` (a cancel) rolls
+    everything back.
     """
-    total = len(purchases) + len(updates)
-    with store.transaction() as connection:
-        taken = set(connection.scalars(select(purchase.c.order_no).where(purchase.c.order_no != "")))
-        fresh = [p for p in purchases if p.order_no not in taken]
+    progress = progress or (lambda done, total: None)
+    total = len(new) + len(updated)
+    with store.transaction() as c:
+        taken = set(c.scalars(select(purchase.c.order_no).where(purchase.c.order_no != "")))
+        fresh = [p for p in new if p.order_no not in taken]
+        next_id = (c.scalar(select(func.max(purchase.c.id))) or 0) + 1
+        added = [dataclasses.replace(p, id=next_id + i) for i, p in enumerate(fresh)]
         progress(0, total)
-        added = 0
-        for start in range(0, len(fresh), chunk):
-            part = fresh[start : start + chunk]
-            store.add_purchases(part, connection=connection)
-            added += len(part)
-            progress(added, total)
-        if updates:
-            by_id = update(purchase).where(purchase.c.id == bindparam("stored_id"))
-            connection.execute(by_id, [{"stored_id": u["id"], "state": u["state"], "paid_on": u["paid_on"]} for u in updates])
+        for start in range(0, len(added), chunk):
+            part = added[start : start + chunk]
+            c.execute(insert(purchase), [_purchase_values(p) for p in part])
+            progress(start + len(part), total)
+        for p in updated:
+            _write(c, purchase, _purchase_values(p))
         progress(total, total)
-    return fresh
+    return added, {p.order_no for p in new} - {p.order_no for p in fresh}
+
+
+def replace_purchases(store, remove_ids: Iterable[int], put: Iterable[Purchase]) -> None:
+    """Delete ``remove_ids`` and write ``put`` (with their ids) in one transaction: the undo and
+    the redo of an import."""
+    rows = [_purchase_values(p) for p in put]
+    ids = list(remove_ids)
+    with store.transaction() as c:
+        for start in range(0, len(ids), 500):
+            c.execute(delete(purchase).where(purchase.c.id.in_(ids[start : start + 500])))
+        if rows:
+            c.execute(insert(purchase).prefix_with("OR REPLACE"), rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+import stat
 from pathlib import Path
 
 from .errors import StoreError
@@ -13,6 +14,7 @@ APPLICATION_ID = 0x38333244  # "832D": marks a desktop832 data file (PRAGMA appl
 HEAD_REVISION = "0002"  # must equal the Alembic head; a test checks it
 KNOWN_REVISIONS = ("0001", "0002")  # oldest first
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_CANTOPEN, SQLITE_NOTADB = 14, 26  # primary result codes (sqlite3.h)
 
 
 class FileState(enum.Enum):
@@ -21,22 +23,37 @@ class FileState(enum.Enum):
     OLDER = "older"  # needs a migration
 
 
+def sqlite_uri(path: Path | str, **params: str) -> str:
+    """A ``file:`` URI for ``sqlite3.connect(..., uri=True)``; the path percent-encoded, so a
+    ``?`` or ``#`` in a folder name is part of the name, not the start of the parameters."""
+    from urllib.parse import quote, urlencode
+
+    text = quote(Path(path).as_posix(), safe="/")
+    return f"file:{text}" + (f"?{urlencode(params)}" if params else "")
+
+
 def inspect(path: Path) -> tuple[FileState, str | None]:
-    """Classify ``path`` or raise :class:`StoreError` for a file desktop832 must not touch."""
+    """Classify ``path`` or raise :class:`StoreError` for a file desktop832 must not touch.
+
+    The file is read through SQLite only, never opened by Python: closing another descriptor of
+    a file this process has open in SQLite would drop SQLite's locks on it (see
+    :mod:`desktop832.protected_files`).
+    """
     path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         return FileState.NEW, None
-    if path.is_dir():
-        raise StoreError(f"“{path}”是文件夹，不是数据文件。", "foreign")
-    try:
-        with open(path, "rb") as handle:
-            magic = handle.read(16)
     except OSError as exc:
-        raise StoreError(f"无法读取数据文件：{path}（{exc.strerror}）", "missing") from None
-    if magic != SQLITE_MAGIC:
-        raise StoreError(f"“{path.name}”不是 desktop832 数据文件（也不是 SQLite 数据库），未作任何改动。", "foreign")
+        raise StoreError(f"无法读取数据文件：{path}（{_os_reason(exc)}）", "missing") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreError(f"“{path}”是文件夹，不是数据文件。", "foreign")
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(f"“{path.name}”不是普通文件（可能是管道或设备），不是数据文件，未作任何改动。", "foreign")
+    if st.st_size == 0:
+        return FileState.NEW, None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -47,11 +64,23 @@ def inspect(path: Path) -> tuple[FileState, str | None]:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"数据文件已损坏，无法读取：{path}（{exc}）。可以从备份恢复。", "corrupt") from None
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code == SQLITE_NOTADB:
+            raise StoreError(f"“{path.name}”不是 desktop832 数据文件（也不是 SQLite 数据库），未作任何改动。", "foreign") from None
+        if code == SQLITE_CANTOPEN:
+            raise StoreError(f"无法打开数据文件：{path}", "cantopen") from None
+        raise StoreError(f"数据文件已损坏，无法读取：{path}。可以从备份恢复。", "corrupt") from None
     if app_id != APPLICATION_ID:
-        if not tables:
+        # an empty SQLite file (no mark, no tables) may become a data file when the clerk asks for
+        # a new one; a file another program marked as its own is never touched, tables or not
+        if not tables and app_id == 0:
             return FileState.NEW, None
         raise StoreError(f"“{path.name}”是其他程序的 SQLite 数据库，不是 desktop832 数据文件，未作任何改动。", "foreign")
+    if version is None:
+        raise StoreError(
+            f"“{path.name}”是 desktop832 数据文件，但缺少数据格式的版本记录（文件不完整或已损坏），未作任何改动。可以从备份恢复。",
+            "corrupt",
+        )
     if version == HEAD_REVISION:
         return FileState.CURRENT, version
     if version in KNOWN_REVISIONS:
@@ -60,3 +89,13 @@ def inspect(path: Path) -> tuple[FileState, str | None]:
         f"“{path.name}”由更新版本的 desktop832 创建（数据格式 {version}），请升级本程序后再打开；文件未作任何改动。",
         "newer",
     )
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    from ..oserrors import write_failure_reason
+
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有读取权限"
+    return write_failure_reason(exc)

@@ -28,10 +28,17 @@ def _export(window) -> None:
 
 
 def _import_orders(window) -> None:
-    from .dialogs.import_orders import import_orders_with_dialog
+    from PySide6.QtWidgets import QMessageBox
 
-    if import_orders_with_dialog(window, window.workspace):
+    from .dialogs.import_orders import ImportOrdersCommand, import_orders_with_dialog
+
+    result = import_orders_with_dialog(window, window.workspace)
+    if result is not None:
         window.reload_purchases()
+        window.undo_stack.push(ImportOrdersCommand(
+            window.workspace.store, result, window.reload_purchases,
+            lambda message: QMessageBox.warning(window, "导入平台订单", message),
+        ))
 
 
 def _verify(window) -> None:

@@ -14,11 +14,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
+    QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
     QToolBar, QWidget,
 )
 
 from .. import __version__, paths
+from . import file_dialogs
 from .icons import icon
 from .start import LAST_FILE_KEY
 
@@ -334,7 +335,9 @@ class MainWindow(QMainWindow):
         from ..app.workspace import Workspace
 
         try:
-            store = Store.open(path, readonly=readonly, backup_dir=paths.backup_dir())
+            # only a new file is set up: an empty or unmarked file chosen to open is refused
+            create = first_start or not path.exists()
+            store = Store.open(path, readonly=readonly, backup_dir=paths.backup_dir(), create=create)
         except StoreError as exc:
             if not readonly and path != previous:
                 lock.release()
@@ -393,13 +396,13 @@ class MainWindow(QMainWindow):
             self.open_database(path)
 
     def ask_for_data_file(self) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self, self.tr("打开数据文件"), str(self._data_folder()), self.tr("desktop832 数据文件 (*.sqlite *.db);;所有文件 (*)")
         )
         return Path(path) if path else None
 
     def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, self.tr("新建数据文件"), str(self._data_folder() / "新单位.sqlite"), self.tr("desktop832 数据文件 (*.sqlite)")
         )
         if not path:
@@ -558,7 +561,7 @@ class MainWindow(QMainWindow):
     def load_policy_file(self) -> None:
         from ..domain.policy import PolicyError
 
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("加载政策文件"), "", self.tr("政策文件 (*.toml)"))
+        path, _ = file_dialogs.get_open_file_name(self, self.tr("加载政策文件"), "", self.tr("政策文件 (*.toml)"))
         if not path:
             return
         try:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from .. import file_dialogs
 from ...domain.findings import Severity
 from ...domain.model import FilingStatus
 from ...documents.errors import ExchangeError
@@ -71,7 +72,7 @@ class ExportDoneDialog(QDialog):
 def choose_path(parent: QWidget | None, workspace, year: int) -> Path | None:
     start = Path(workspace.store.setting(LAST_DIR_KEY, "") or Path.home())
     suggested = start / default_file_name(year, workspace.store.profile().name)
-    name, _ = QFileDialog.getSaveFileName(parent, TITLE, str(suggested), "Excel 工作簿 (*.xlsx)")
+    name, _ = file_dialogs.get_save_file_name(parent, TITLE, str(suggested), "Excel 工作簿 (*.xlsx)")
     if not name:
         return None
     path = Path(name)

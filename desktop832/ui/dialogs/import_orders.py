@@ -1,10 +1,11 @@
-"""导入平台订单: choose an order list, map its columns, preview the four groups, then import.
+"""导入平台订单: choose an order list, map its columns, preview what becomes of each order (map
+unknown state texts there), then import.
 
 Entry points for the main window:
 
-* ``import_orders_with_dialog(parent, workspace, path=None) -> bool`` runs the dialog and
-  returns whether purchases changed (the window then calls ``document.purchases_changed()``
-  and refreshes the purchase log);
+* ``import_orders_with_dialog(parent, workspace, path=None) -> ImportResult | None`` runs the
+  dialog and returns what was written (the window pushes :class:`ImportOrdersCommand` so the
+  whole import, re-import changes included, is one undo step);
 * ``ImportOrdersDialog(parent, workspace, path=None)`` for embedding; its ``imported`` signal
   carries the :class:`~desktop832.app.importing.ImportResult`, ``changed`` says whether
   anything was written.
@@ -19,19 +20,24 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QCheckBox, QComboBox, QDialog, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
     QStackedWidget, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from .. import file_dialogs
+from ...app.importing import (
+    ImportPreview, ImportResult, build_preview, commit, counted_purposes_for, existing_orders, load_layouts,
+    redo_import, remember_layout, undo_import,
+)
 from ...domain.model import Purpose
 from ...domain.money import format_money
 from ...documents import order_mapping as columns
 from ...documents.errors import ExchangeError
-from ...documents.order_fields import Field
-from ...app import importing
-from ...app.importing import commit, counted_purposes_for, existing_orders
-from ...documents.orders import ImportPreview, MappingError, ParsedOrders, build_preview, inspect_orders, read_orders
+from ...documents.order_fields import Field, StateMeaning, state_key
+from ...documents.order_mapping import Layout
+from ...documents.orders import MappingError, ParsedOrders, inspect_orders, read_orders
 from ...documents.progress import Cancelled
 from ...store.errors import StoreError
 from ..background_task import run_in_background
@@ -42,10 +48,18 @@ WIDGETS = {
     "step_label": QLabel, "pages": QStackedWidget, "file_edit": QLineEdit, "browse_button": QPushButton,
     "file_problem": QLabel, "columns_table": QTableWidget, "columns_problem": QLabel, "remember_check": QCheckBox,
     "preview_source": QLabel, "purpose_combo": QComboBox, "preview_summary": QLabel, "preview_tabs": QTabWidget,
-    "new_view": QTableView, "not_counted_view": QTableView, "known_view": QTableView, "errors_view": QTableView,
-    "skip_errors_check": QCheckBox, "back_button": QPushButton, "next_button": QPushButton,
+    "new_view": QTableView, "not_counted_view": QTableView, "changes_view": QTableView, "known_view": QTableView,
+    "other_units_view": QTableView, "missing_view": QTableView, "skipped_view": QTableView,
+    "states_table": QTableWidget, "errors_view": QTableView, "skip_errors_check": QCheckBox,
+    "include_others_check": QCheckBox, "back_button": QPushButton, "next_button": QPushButton,
     "cancel_button": QPushButton,
 }
+# the preview's tabs, in the form's order
+TABS = ("new", "not_counted", "changes", "known", "other_units", "missing", "skipped", "states", "errors")
+TAB_TITLES = {"new": "新增并计入", "not_counted": "新增但不计入", "changes": "变化", "known": "台账中已有",
+              "other_units": "其他单位", "missing": "列表中没有", "skipped": "跳过的行", "states": "订单状态",
+              "errors": "有错误"}
+STATE_SOURCE = {"shipped": "内置识别", "mapped": "已选择", "": "未识别，请选择"}
 FILE_PAGE, COLUMNS_PAGE, PREVIEW_PAGE = 0, 1, 2
 STEPS = ("选择订单列表", "确认各列的含义", "预览并导入")
 IGNORE_TEXT = "不导入"
@@ -81,15 +95,19 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def _order_row(order) -> tuple:
+def _order_row(item) -> tuple:
+    order, purchase = item[0], item[1]
+    amount = format_money(purchase.amount)
+    if purchase.refunded:
+        amount += f"（已退 {format_money(purchase.refunded)}）"
     return (order.row, order.order_no, f"{order.date:%Y-%m-%d}", order.supplier, order.description,
-            format_money(order.amount), order.state.value)
+            amount, order.state_text)
 
 
 ORDER_HEADERS = ["行号", "订单编号", "下单日期", "店铺名称", "商品名称", "金额", "订单状态"]
 # widths by header; measuring 50,000 rows to fit them would take seconds
 COLUMN_WIDTHS = {"行号": 56, "订单编号": 170, "下单日期": 90, "店铺名称": 190, "商品名称": 170, "金额": 90,
-                 "订单状态": 70, "列": 110, "说明": 260}
+                 "订单状态": 70, "列": 110, "说明": 260, "变化": 420, "原因": 300, "内容": 300}
 
 
 def _show_rows(view: QTableView, model: RowsModel) -> None:
@@ -114,7 +132,10 @@ class ImportOrdersDialog(QDialog):
         self.chosen: dict[int, Field | None] = {}
         self.parsed: ParsedOrders | None = None
         self.preview: ImportPreview | None = None
-        self.remembered = importing.load_remembered(workspace.store)
+        self.result: ImportResult | None = None
+        self.layouts = load_layouts(workspace.store)
+        self.layout = Layout()  # what is saved for the open file's headers
+        self.state_choices: dict[str, StateMeaning] = {}  # chosen in this import, by state key
         form = load_form(FORM, self, WIDGETS)
         QVBoxLayout(self).addWidget(form)
         for name, kind in WIDGETS.items():
@@ -130,6 +151,10 @@ class ImportOrdersDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.purpose_combo.currentIndexChanged.connect(self._regroup)
         self.skip_errors_check.toggled.connect(self._update_buttons)
+        self.include_others_check.toggled.connect(self._regroup)
+        states = self.states_table.horizontalHeader()
+        states.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        states.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self._show_page(FILE_PAGE)
         if path is not None:
             self.load_file(Path(path))
@@ -173,7 +198,7 @@ class ImportOrdersDialog(QDialog):
 
     def browse(self) -> None:
         start = self.workspace.store.setting(LAST_DIR_KEY, str(Path.home()))
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.get_open_file_name(
             self, "选择订单列表", start, "订单列表 (*.xlsx *.xls *.csv);;所有文件 (*)"
         )
         if name:
@@ -182,11 +207,12 @@ class ImportOrdersDialog(QDialog):
     def load_file(self, path: Path) -> None:
         """Read the file's header row and map its columns; go on when nothing needs asking."""
         self.path, self.mapping, self.chosen, self.parsed, self.preview = path, None, {}, None, None
+        self.state_choices = {}
         self.file_edit.setText(str(path))
         self.file_problem.setText("")
         try:
             description, self.mapping = run_in_background(
-                self, "导入平台订单", "正在打开文件…", lambda progress: inspect_orders(path, self.remembered)
+                self, "导入平台订单", "正在打开文件…", lambda progress: inspect_orders(path, self.layouts)
             )
         except Cancelled:
             self._update_buttons()
@@ -195,7 +221,11 @@ class ImportOrdersDialog(QDialog):
             self.file_problem.setText(exc.message)
             self._update_buttons()
             return
-        self.workspace.store.set_setting(LAST_DIR_KEY, str(path.parent))
+        self.layout = self.layouts.get(self.mapping.key, Layout())
+        try:
+            self.workspace.store.set_setting(LAST_DIR_KEY, str(path.parent))
+        except StoreError:
+            pass  # a read-only file still previews
         self.preview_source.setText(f"读取：{description}")
         self.next()
 
@@ -236,7 +266,7 @@ class ImportOrdersDialog(QDialog):
 
     def _column_chosen(self, row: int, field: Field | None) -> None:
         self.chosen[row] = field
-        self.mapping = columns.resolve(self.mapping.headers, self.remembered, self.chosen)
+        self.mapping = columns.resolve(self.mapping.headers, self.layout, self.chosen)
         # another column that had this field loses it: show that
         for i, assigned in enumerate(self.mapping.fields):
             combo = self.column_combo(i)
@@ -257,12 +287,13 @@ class ImportOrdersDialog(QDialog):
         chosen = dict(self.chosen)
         for i in self.mapping.unknown:
             chosen.setdefault(i, None)
-        self.mapping = columns.resolve(self.mapping.headers, self.remembered, chosen)
+        self.mapping = columns.resolve(self.mapping.headers, self.layout, chosen)
         try:
-            importing.remember(self.workspace.store, self.mapping)
+            remember_layout(self.workspace.store, self.mapping)
         except StoreError:
             return  # remembering is a convenience; the import itself goes on
-        self.remembered = importing.load_remembered(self.workspace.store)
+        self.layouts = load_layouts(self.workspace.store)
+        self.layout = self.layouts.get(self.mapping.key, self.layout)
 
     # --- step 3: preview and import -------------------------------------------------------------
 
@@ -284,6 +315,8 @@ class ImportOrdersDialog(QDialog):
             QMessageBox.warning(self, "导入平台订单", exc.message)
             return
         self.counted = counted_purposes_for(self.workspace)
+        self.profile = self.workspace.store.profile()
+        self.states_table.setRowCount(0)
         self._regroup()
         self._show_page(PREVIEW_PAGE)
 
@@ -292,26 +325,102 @@ class ImportOrdersDialog(QDialog):
         """The purpose given to imported rows that do not name their own."""
         return Purpose(self.purpose_combo.currentText())
 
+    @property
+    def states(self) -> dict[str, StateMeaning]:
+        return {**self.layout.states, **self.state_choices}
+
+    def _fill_states(self) -> None:
+        """One row per state text in the list, with a combo for its meaning (built once per read)."""
+        table = self.states_table
+        texts = sorted(self.parsed.states.items(), key=lambda item: -item[1])
+        table.setRowCount(len(texts))
+        for row, (text, n) in enumerate(texts):
+            for column, value in ((0, text), (1, str(n))):
+                item = QTableWidgetItem(value)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                table.setItem(row, column, item)
+            combo = QComboBox()
+            combo.addItem("（请选择）", None)
+            for meaning in StateMeaning:
+                combo.addItem(meaning.value, meaning)
+            combo.currentIndexChanged.connect(lambda _, t=text, box=combo: self._state_chosen(t, box.currentData()))
+            table.setCellWidget(row, 2, combo)
+            table.setItem(row, 3, QTableWidgetItem(""))
+        table.setColumnWidth(2, 120)
+
+    def state_combo(self, text: str) -> QComboBox:
+        for row in range(self.states_table.rowCount()):
+            if self.states_table.item(row, 0).text() == text:
+                return self.states_table.cellWidget(row, 2)
+        raise KeyError(text)
+
+    def _state_chosen(self, text: str, meaning: StateMeaning | None) -> None:
+        if meaning is None:
+            self.state_choices.pop(state_key(text), None)
+        else:
+            self.state_choices[state_key(text)] = meaning
+        self._regroup()
+
+    def _show_states(self, preview: ImportPreview) -> None:
+        for row in range(self.states_table.rowCount()):
+            text = self.states_table.item(row, 0).text()
+            meaning, _, source = preview.states[text]
+            combo = self.states_table.cellWidget(row, 2)
+            wanted = combo.findData(meaning) if meaning else 0
+            if combo.currentIndex() != wanted:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(wanted)
+                combo.blockSignals(False)
+            self.states_table.item(row, 3).setText(STATE_SOURCE[source])
+
     def _regroup(self) -> None:
         if self.parsed is None:
             return
+        if self.states_table.rowCount() != len(self.parsed.states):
+            self._fill_states()
         purpose = self.purpose
-        self.preview = p = build_preview(self.parsed, self.existing, purpose, self.counted)
+        self.preview = p = build_preview(
+            self.parsed, self.existing, purpose, self.counted, states=self.states, profile=self.profile,
+            include_other_units=self.include_others_check.isChecked(),
+        )
         self.preview_summary.setText(p.summary())
         _show_rows(self.new_view, RowsModel(ORDER_HEADERS, p.new, _order_row, self))
-        _show_rows(self.not_counted_view, RowsModel(
-            ORDER_HEADERS + ["不计入的原因"], p.not_counted, lambda x: _order_row(x[0]) + (x[1],), self))
+        _show_rows(self.not_counted_view, RowsModel(ORDER_HEADERS + ["不计入的原因"], p.not_counted, lambda x: _order_row(x) + (x[2],), self))
+        _show_rows(self.changes_view, RowsModel(
+            ["行号", "订单编号", "下单日期", "变化"], p.changes,
+            lambda c: (c.order.row, c.before.order_no, f"{c.before.date:%Y-%m-%d}", c.describe()), self))
         _show_rows(self.known_view, RowsModel(
             ["行号", "订单编号", "下单日期", "金额", "说明"], p.known,
             lambda k: (k.order.row, k.order.order_no, f"{k.order.date:%Y-%m-%d}", format_money(k.order.amount), k.note),
             self))
+        _show_rows(self.other_units_view, RowsModel(
+            ["行号", "订单编号", "下单日期", "金额", "原因"], p.other_units,
+            lambda x: (x[0].row, x[0].order_no, f"{x[0].date:%Y-%m-%d}", format_money(x[0].amount), x[1]), self))
+        _show_rows(self.missing_view, RowsModel(
+            ["订单编号", "下单日期", "金额", "订单状态", "说明"], p.missing,
+            lambda m: (m.order_no, f"{m.date:%Y-%m-%d}", format_money(m.amount), m.state.value,
+                       "台账中有，本列表所覆盖的日期内却没有：请到平台核对（不会删除）"), self))
+        _show_rows(self.skipped_view, RowsModel(["行号", "原因", "内容"], p.skipped, lambda x: (x.row, x.reason, x.text), self))
         _show_rows(self.errors_view, RowsModel(["行号", "列", "原因"], p.errors, lambda e: (e.row, e.column, e.reason), self))
-        counts = (len(p.new), len(p.not_counted), len(p.known), p.error_rows)
-        for tab, (title, n) in enumerate(zip(("新增并计入", "新增但不计入", "台账中已有", "有错误"), counts)):
-            self.preview_tabs.setTabText(tab, f"{title}（{n}）")
+        self._show_states(p)
+        counts = {"new": len(p.new), "not_counted": len(p.not_counted), "changes": len(p.changes),
+                  "known": len(p.known), "other_units": len(p.other_units), "missing": len(p.missing),
+                  "skipped": len(p.skipped), "states": len(p.states), "errors": p.error_rows}
+        always = {"new", "not_counted", "states"}
+        for tab, name in enumerate(TABS):
+            title = TAB_TITLES[name] + (f"（未识别 {len(p.unmapped_states)}）" if name == "states" and p.unmapped_states
+                                        else f"（{counts[name]}）")
+            self.preview_tabs.setTabText(tab, title)
+            self.preview_tabs.setTabVisible(tab, name in always or counts[name] > 0)
         self.skip_errors_check.setVisible(bool(p.errors))
+        self.include_others_check.setVisible(bool(p.other_units))
+        if p.other_units:
+            self.include_others_check.setText(f"也导入其他预算单位的 {len(p.other_units)} 笔订单")
+        if p.unmapped_states:
+            self.preview_tabs.setCurrentIndex(TABS.index("states"))
+        elif p.errors:
+            self.preview_tabs.setCurrentIndex(TABS.index("errors"))
         if p.errors:
-            self.preview_tabs.setCurrentIndex(3)
             self.skip_errors_check.setText(f"跳过有错误的 {p.error_rows} 行，导入其余的行")
         self._update_buttons()
 
@@ -328,27 +437,57 @@ class ImportOrdersDialog(QDialog):
         except (ExchangeError, StoreError) as exc:
             QMessageBox.warning(self, "导入平台订单", exc.message)
             return
-        self.changed = result.added > 0 or result.updated > 0
+        self.changed = result.changed
         self.workspace.purchases_changed()
         try:
             store.set_setting(PURPOSE_KEY, preview.default_purpose.value)
+            if self.state_choices:
+                remember_layout(store, self.parsed.mapping, self.state_choices)
         except StoreError:
             pass
         self.result = result
         self.imported.emit(result)
-        QMessageBox.information(self, "导入平台订单", result.summary() + "。")
+        QMessageBox.information(self, "导入平台订单", result.summary() + "。可用“撤销”（Ctrl+Z）整体撤回本次导入。")
         self.accept()
 
 
-def import_orders_with_dialog(parent: QWidget | None, workspace, path: Path | str | None = None) -> bool:
-    """Run the import dialog; ``True`` when purchases were added or updated."""
+class ImportOrdersCommand(QUndoCommand):
+    """The whole import, its re-import changes included, as one undo step. It only calls the
+    import's plain undo and redo; ``refresh`` shows the log again afterwards."""
+
+    def __init__(self, store, result: ImportResult, refresh: Callable[[], None], report: Callable[[str], None]):
+        super().__init__(f"导入平台订单（新增 {result.added} 笔，更新 {result.updated} 笔）")
+        self.store, self.result, self.refresh, self.report = store, result, refresh, report
+        self.done = True  # pushed after the import wrote: the first redo has nothing to do
+
+    def redo(self) -> None:
+        if self.done:
+            return
+        self._run(redo_import)
+
+    def undo(self) -> None:
+        self._run(undo_import)
+
+    def _run(self, action) -> None:
+        try:
+            action(self.store, self.result)
+        except StoreError as exc:
+            self.setObsolete(True)
+            self.report(f"未能{'撤销' if action is undo_import else '重做'}导入：{exc.message}")
+            return
+        self.done = action is redo_import
+        self.refresh()
+
+
+def import_orders_with_dialog(parent: QWidget | None, workspace, path: Path | str | None = None) -> ImportResult | None:
+    """Run the import dialog; what was written, or ``None`` when nothing was."""
     dialog = ImportOrdersDialog(parent, workspace, path)
     try:
         if path is None:
             dialog.browse()  # straight to the file chooser: that is what the clerk came for
             if dialog.path is None:
-                return False
+                return None
         dialog.exec()
-        return dialog.changed
+        return dialog.result if dialog.changed else None
     finally:
         dialog.deleteLater()

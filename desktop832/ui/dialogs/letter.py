@@ -27,10 +27,11 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QFileDialog, QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit,
+    QComboBox, QDateEdit, QDialog, QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit,
     QPushButton, QVBoxLayout, QWidget,
 )
 
+from .. import file_dialogs
 from ...domain.errors import InputError
 from ...domain.model import AnnualPlan, UnitProfile
 from ...domain.policy import Policy
@@ -186,7 +187,7 @@ class LetterDialog(QDialog):
         return FontChoice(title=chosen[Role.TITLE], body=chosen[Role.BODY], use_system=self.use_system_fonts)
 
     def pick_font(self, role: Role) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path, _filter = file_dialogs.get_open_file_name(
             self, f"选择{role.value}字体文件", "", "TrueType 字体 (*.ttf *.ttc);;所有文件 (*)"
         )
         if path:
@@ -273,7 +274,7 @@ class LetterDialog(QDialog):
         if not self.refresh_preview() or not self.may_write("保存"):
             return None
         folder = self.settings.value("letter/last_folder", "", type=str) or str(Path.home())
-        path, _filter = QFileDialog.getSaveFileName(
+        path, _filter = file_dialogs.get_save_file_name(
             self, "保存承诺函", str(Path(folder) / self.draft().file_name), "PDF 文件 (*.pdf)"
         )
         if not path:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from .. import file_dialogs
 from ...documents.errors import ExchangeError
 from ...documents.progress import Cancelled
 from ...documents.verify import VerifyReport, verify_file
@@ -56,13 +57,13 @@ class VerifyDialog(QDialog):
             self.verify(Path(path))
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, TITLE, str(self.path.parent if self.path else Path.home()),
+        name, _ = file_dialogs.get_open_file_name(self, TITLE, str(self.path.parent if self.path else Path.home()),
                                               "上报文件 (*.xlsx);;所有文件 (*)")
         if name:
             self.verify(Path(name))
 
     def choose_policy(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "指定政策文件", str(Path.home()), "政策文件 (*.toml)")
+        name, _ = file_dialogs.get_open_file_name(self, "指定政策文件", str(Path.home()), "政策文件 (*.toml)")
         if name:
             self.policy_file = Path(name)
             self.policy_button.setText(f"政策文件：{self.policy_file.name}")

@@ -23,10 +23,11 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QCheckBox, QComboBox, QFileDialog, QGroupBox, QHeaderView, QLabel,
+    QAbstractItemView, QApplication, QCheckBox, QComboBox, QGroupBox, QHeaderView, QLabel,
     QLineEdit, QMenu, QProgressBar, QPushButton, QTableView, QToolButton,
 )
 
+from .. import file_dialogs
 from ...domain.model import OrderState, Purpose, mark_hand_edits
 from ...domain.money import format_money, format_percent
 from ...domain.requirements import reserve_target
@@ -435,7 +436,7 @@ class PurchaseLogTab(FormWidget):
             return False
         if path is None:
             suggested = Path(self.workspace.store.path).parent / f"采购记录-{self.year}.xlsx"
-            path, _ = QFileDialog.getSaveFileName(self, "导出采购记录", str(suggested), "Excel 工作簿 (*.xlsx)")
+            path, _ = file_dialogs.get_save_file_name(self, "导出采购记录", str(suggested), "Excel 工作簿 (*.xlsx)")
             if not path:
                 return False
         path = Path(path)
