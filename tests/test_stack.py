@@ -98,8 +98,8 @@ def test_another_filing_of_the_same_unit_and_year_is_flagged(files, tmp_path, pr
 
 def test_stack_never_writes_over_an_input(files, tmp_path, capsys):
     before = files[0].path.read_bytes()
-    with pytest.raises(ExchangeError, match="就是要合并的文件之一"):
+    with pytest.raises(ExchangeError, match="它是本命令正在读取的文件"):
         write_stack([files[0].path, files[1].path], files[0].path)
     assert main(["stack", str(files[0].path), str(files[0].path), "-o", str(files[0].path)]) == 2
-    assert "就是要合并的文件之一" in capsys.readouterr().err
+    assert "它是本命令正在读取的文件" in capsys.readouterr().err
     assert files[0].path.read_bytes() == before

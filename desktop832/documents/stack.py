@@ -107,10 +107,11 @@ def check_inputs(paths: Iterable[Path | str], out: Path | str | None = None, lib
     from .verify import verify_file
 
     paths = [Path(p) for p in paths]
-    if out is not None:
-        for p in paths:
-            if _same_file(p, Path(out)):
-                raise ExchangeError(f"输出文件“{Path(out).name}”就是要合并的文件之一：为免覆盖它，请换一个输出文件名")
+    if out is not None:  # refused before reading anything: the one rule every output obeys
+        try:
+            protected_files.refuse_writing(out, inputs=tuple(paths))
+        except protected_files.ProtectedFileError as exc:
+            raise ExchangeError(exc.message) from None
     inputs: list[StackInput] = []
     seen_files: dict[Path, StackInput] = {}
     for path in paths:
