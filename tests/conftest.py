@@ -8,7 +8,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level, UnitProfile  # noqa: E402
-from desktop832.domain.policy import discover  # noqa: E402
+from desktop832.domain.policy_files import discover  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID_CODE = "91330100716105852F"  # a real, published unified social credit code
@@ -32,7 +32,7 @@ def policies():
 @pytest.fixture
 def profile():
     return UnitProfile(
-        name="测试市财政局", credit_code=VALID_CODE, level=Level.MUNICIPAL, province="河南省", city="郑州市",
+        name="测试市财政局", credit_code=VALID_CODE, level=Level.MUNICIPAL, province="青海省", city="西宁市",
         supervising_department="测试市人民政府", contact_name="张三", phone="13812345678",
         canteen_mode=CanteenMode.OWN, has_union_funds=True, union_members=100, employees=120,
     )

@@ -96,7 +96,9 @@ def test_no_backup_of_a_missing_or_empty_file(tmp_path, folder):
 def test_a_full_disk_leaves_no_half_backup(db, folder, monkeypatch):
     def full(source, target, connection=None):
         Path(target).write_bytes(b"SQLite format 3\x00 half")
-        raise sqlite3.OperationalError("database or disk is full")
+        error = sqlite3.OperationalError("database or disk is full")
+        error.sqlite_errorcode = 13  # SQLITE_FULL, as SQLite sets it: the code decides, not the words
+        raise error
 
     monkeypatch.setattr(backups, "_copy_database", full)
     with pytest.raises(StoreError) as info:

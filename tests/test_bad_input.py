@@ -117,7 +117,12 @@ def imp(id, name, content, message):
 
 # --- policy files -------------------------------------------------------------------------------
 
-GOOD_POLICY = (ROOT / "resources" / "policies" / "zhengzhou-2023.toml").read_text("utf-8")
+# a clerk's own copy of a shipped file, under an id of its own
+GOOD_POLICY = (ROOT / "resources" / "policies" / "henan-2023.toml").read_text("utf-8").replace(
+    'id = "henan-2023"', 'id = "my-henan-2023"'
+)
+# the same text under the shipped id: loading it must not silently replace the shipped file
+SHIPPED_ID_POLICY = (ROOT / "resources" / "policies" / "henan-2023.toml").read_text("utf-8")
 
 
 def policy(id, content, message):
@@ -257,7 +262,7 @@ CATALOGUE: list[Bad] = [
     policy("policy-empty", "", "政策文件 坏.toml：“format”缺少此项"),
     policy("policy-not-toml", "这不是政策文件 = = \n[", "政策文件 坏.toml：TOML 格式错误"),
     policy("policy-gbk", GOOD_POLICY.encode("gbk"), "政策文件 坏.toml：不是 UTF-8 编码的文本文件"),
-    policy("policy-unknown-rule", GOOD_POLICY + '\n[rules.canteen-magic]\nnotice = "zz-2023-3"\n',
+    policy("policy-unknown-rule", GOOD_POLICY + '\n[rules.canteen-magic]\nnotice = "yu-2023-2"\n',
            "政策文件 坏.toml：“rules.canteen-magic”未知规则（本程序认识的规则：profile-complete、"),
     policy("policy-unknown-key", GOOD_POLICY.replace("format = 1", 'format = 1\nauthor = "某人"'),
            "政策文件 坏.toml：“author”不认识的项（拼写错误？）"),
@@ -265,8 +270,30 @@ CATALOGUE: list[Bad] = [
            "政策文件 坏.toml：“format”格式版本 2 不受支持（本程序支持 1）"),
     policy("policy-ratio-over-100", GOOD_POLICY.replace("floor_ratio = 10", "floor_ratio = 150"),
            "政策文件 坏.toml：“rules.canteen-ratio.floor_ratio”百分数应在 0 到 100 之间"),
-    policy("policy-undefined-notice", GOOD_POLICY.replace('notice = "zz-2023-3"\nclause = "一（一）"', 'notice = "nowhere"\nclause = "一（一）"', 1),
-           "政策文件 坏.toml：“rules.policy-year.notice”引用了未定义的文件依据“nowhere”"),
+    policy("policy-undefined-notice", GOOD_POLICY.replace('notice = "yu-2023-2"', 'notice = "nowhere"', 1),
+           "政策文件 坏.toml：“rules.canteen-ratio.notice”引用了本文件未定义的文件依据“nowhere”"),
+    policy("policy-ratio-nan", GOOD_POLICY.replace("floor_ratio = 10", "floor_ratio = nan"),
+           "政策文件 坏.toml：“rules.canteen-ratio.floor_ratio”应为 0 到 100 之间的百分数（不能是 nan 或 inf）"),
+    policy("policy-ratio-inf", GOOD_POLICY.replace("floor_ratio = 10", "floor_ratio = inf"),
+           "政策文件 坏.toml：“rules.canteen-ratio.floor_ratio”应为 0 到 100 之间的百分数（不能是 nan 或 inf）"),
+    policy("policy-id-dotdot", GOOD_POLICY.replace('id = "my-henan-2023"', 'id = ".."'),
+           "政策文件 坏.toml：“id”只能由英文字母、数字、-、_ 组成，以字母或数字开头，最长 64 个字符"),
+    policy("policy-id-hidden", GOOD_POLICY.replace('id = "my-henan-2023"', 'id = ".hidden"'),
+           "政策文件 坏.toml：“id”只能由英文字母、数字、-、_ 组成"),
+    policy("policy-id-path", GOOD_POLICY.replace('id = "my-henan-2023"', 'id = "../../x"'),
+           "政策文件 坏.toml：“id”只能由英文字母、数字、-、_ 组成"),
+    policy("policy-deadline-wrong-year", GOOD_POLICY.replace("date = 2023-04-15", "date = 2022-04-15"),
+           "政策文件 坏.toml：“rules.filing-deadline.date”日期 2022-04-15 不在本政策的年度 2023 年内"),
+    policy("policy-level-deadline-wrong-year", GOOD_POLICY.replace('"省级" = 2023-04-20', '"省级" = 2024-04-20'),
+           "政策文件 坏.toml：“rules.supervisor-deadline.by_level”日期 2024-04-20 不在本政策的年度 2023 年内"),
+    policy("policy-finish-wrong-year", GOOD_POLICY.replace("finish_by = 2023-10-31", "finish_by = 2024-10-31"),
+           "政策文件 坏.toml：“rules.purchase-progress.finish_by”日期 2024-10-31 不在本政策的年度 2023 年内"),
+    policy("policy-shipped-id", SHIPPED_ID_POLICY.replace("floor_ratio = 10", "floor_ratio = 5"),
+           "政策文件 坏.toml：“id”“henan-2023”是程序自带的政策文件的 id，加载后会与之混淆，未加载；请在文件中改用另一个 id"),
+    policy("policy-extends-missing", GOOD_POLICY.replace('levels = [', 'extends = "nowhere-2023"\nlevels = ['),
+           "政策文件 坏.toml：“extends”要扩展的政策文件“nowhere-2023”不存在，未加载；请先加载它"),
+    policy("policy-extends-other-year", GOOD_POLICY.replace('levels = [', 'extends = "qinghai-2024"\nlevels = ['),
+           "政策文件 坏.toml：“extends”只能扩展同一年度的政策（“qinghai-2024”为 2024 年度），未加载"),
     policy("policy-year-1900", GOOD_POLICY.replace("year = 2023", "year = 1900"), "政策文件 坏.toml：“year”年份 1900 不合理"),
     policy("policy-binary", b"\x89PNG\r\n\x1a\n\x00\x00", "政策文件 坏.toml：不是 UTF-8 编码的文本文件"),
     # --- a whole data file from JSON ------------------------------------------------------------
@@ -443,7 +470,8 @@ def test_field(qtbot, window, case):
     elif case.outcome == "kept":
         assert window.document.value(key) == case.value  # nothing the clerk typed is lost
         assert case.message in window.findings_panel.messages()
-        assert widget.property("finding") == "error" and case.message in widget.toolTip()
+        # a wrong check character or phone format is a warning: GB 32100-2015 or a format check, not a notice
+        assert widget.property("finding") == "warning" and case.message in widget.toolTip()
         window.document.save_now()
         with Store.open(path, readonly=True) as store:
             assert store.profile() == window.document.profile

@@ -15,7 +15,7 @@ UNIT_JSON = {
     "format": "desktop832",
     "version": 1,
     "profile": {
-        "name": "测试县教育局", "credit_code": VALID_CODE, "level": "县级", "province": "河南省", "city": "郑州市",
+        "name": "测试县教育局", "credit_code": VALID_CODE, "level": "县级", "province": "青海省", "city": "西宁市",
         "supervising_department": "测试县人民政府", "contact_name": "王五", "phone": "0371-65901234",
         "canteen_mode": "自有食堂", "has_union_funds": True, "union_members": 50, "employees": 60,
     },
@@ -45,11 +45,13 @@ def test_load_then_check_json(tmp_path, unit_json, capsys):
     capsys.readouterr()
     assert main(["--db", str(db), "check", "--year", "2024", "--json", "--today", "2024-02-01"]) == 1
     out = json.loads(capsys.readouterr().out)
-    assert out["policy"]["id"] == "cn-2024"
+    assert out["policy"]["id"] == "qinghai-2024"
     by_rule = {f["rule"]: f for f in out["findings"]}
     assert by_rule["canteen-ratio"]["severity"] == "error"
     assert "150,000.00" in by_rule["canteen-ratio"]["message"]
-    assert by_rule["canteen-ratio"]["citation"].startswith("财办库〔2023〕252号")
+    assert by_rule["canteen-ratio"]["citation"].startswith("青海省2024年度通知 一（一）目标要求：“按照不低于15%的比例”")
+    assert "青海省 · 省级、市级、县级单位" in out["selection"]["reason"]
+    assert {"id": "cn-2024", "reason": "适用范围（全国 · 省级、市级、县级单位）也包含本单位，但“青海省 2024 年度（落实财办库〔2023〕252号）”更具体"} in out["selection"]["passed_over"]
     assert by_rule["union-standard"]["severity"] == "ok"
     assert by_rule["filing-deadline"]["severity"] == "info"
     assert "700.00" in by_rule["what-counts"]["message"]
@@ -125,9 +127,9 @@ def test_check_missing_file(tmp_path, capsys):
     assert "不存在" in capsys.readouterr().err
 
 
-# The demo unit on 2024-06-01, under the shipped 2024 policy only (the per-user policy folder is an
-# empty temporary one): filed and confirmed by its supervisor, reserve met, two warnings (finance
-# confirmation past its deadline, one order unpaid for over 30 days) and no error, so exit 0.
+# The demo unit (in Zhengzhou, Henan) on 2024-06-01: Henan has no 2024 file, so the national one governs
+# (the per-user policy folder is an empty temporary one): filed before its deadline, reserve met, one
+# warning (an order unpaid for over 30 days) and no error, so exit 0. Nothing of Qinghai's notice applies.
 DEMO_DAY = "2024-06-01"
 
 
@@ -135,14 +137,16 @@ def test_demo_check_readable_table(capsys):
     code = main(["--demo", "check", "--today", DEMO_DAY])
     out = capsys.readouterr().out
     assert "郑州市示例农业技术推广中心" in out and "依据：" in out
-    assert "错误 0 项，警告 2 项" in out
+    assert "错误 0 项，警告 1 项" in out
+    assert "未采用 青海省 2024 年度（落实财办库〔2023〕252号）（qinghai-2024）：适用于青海省，本单位所在省份为河南省" in out
+    assert "注意：财办库〔2023〕252号、国务院令第728号 未核对原文" in out
     assert code == 0
 
 
 def test_policies_lists_shipped_files(capsys):
     assert main(["policies"]) == 0
     out = capsys.readouterr().out
-    for policy_id in ("cn-2024", "henan-2023", "zhengzhou-2023"):
+    for policy_id in ("qinghai-2024", "henan-2023", "zhengzhou-2023"):
         assert policy_id in out
 
 
@@ -161,7 +165,8 @@ def test_console_entry_point_runs_headless(tmp_path):
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["year"] == 2024 and out["policy"]["id"] == "cn-2024"
-    assert (out["errors"], out["warnings"]) == (0, 2)
+    assert out["policy"]["unchecked_notices"] == ["财办库〔2023〕252号", "国务院令第728号"]
+    assert (out["errors"], out["warnings"]) == (0, 1)
 
 
 def test_self_test():

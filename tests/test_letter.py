@@ -10,6 +10,7 @@ import pytest
 
 from desktop832 import paths
 from desktop832.cli import main
+from desktop832.domain.policy import Scope
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
 from desktop832.documents import fonts
 from desktop832.documents.fonts import FontChoice, FontFileError, MissingGlyphError, Role, plan_fonts, probe
@@ -30,15 +31,15 @@ NO_FONT_HAS = "\U00020000"  # CJK Extension B: in neither shipped font
 @pytest.fixture
 def unit(profile):
     return dataclasses.replace(
-        profile, name="河南省示例农业技术推广总站", level=Level.PROVINCIAL, province="河南省", city="",
+        profile, name="青海省示例农业技术推广总站", level=Level.PROVINCIAL, province="青海省", city="",
         canteen_mode=CanteenMode.NONE, meal_arrangement="职工午餐由单位发放误餐补助，职工自行解决",
-        supervising_department="河南省农业农村厅",
+        supervising_department="青海省农业农村厅",
     )
 
 
 @pytest.fixture
 def draft(unit, policies):
-    return build_draft(unit, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
+    return build_draft(unit, AnnualPlan(2024), policies["qinghai-2024"], dt.date(2024, 2, 19))
 
 
 def pdf_text(data: bytes) -> str:
@@ -55,8 +56,8 @@ def flat(text: str) -> str:
 
 def test_pdf_text_has_title_unit_code_year_and_promises(draft, policies):
     text = flat(pdf_text(render_letter(draft, SHIPPED_ONLY).pdf))
-    assert "关于河南省示例农业技术推广总站无食堂的承诺" in text
-    assert "河南省财政厅政府采购监督管理处：" in text
+    assert "关于青海省示例农业技术推广总站无食堂的承诺" in text
+    assert "青海省财政厅政府采购监督管理处：" in text
     assert VALID_CODE in text
     assert "2024年度" in text
     assert "职工午餐由单位发放误餐补助" in text
@@ -66,8 +67,9 @@ def test_pdf_text_has_title_unit_code_year_and_promises(draft, policies):
     assert "2024年2月19日" in text
     assert "经办人：张三，联系电话：13812345678" in text
     # a notice is cited by its title in 《》 and its number
-    notice = policies["cn-2024"].rule("canteen-none").notice
-    assert f"按照《{notice.title}》（{notice.number}）要求" in text
+    # the 2024 text carries no 文号: the notice is cited by its title alone
+    notice = policies["qinghai-2024"].rule("canteen-none").notice
+    assert f"按照《{notice.title}》要求" in text
     assert text.count("（盖章）") == 2
 
 
@@ -95,10 +97,10 @@ def test_chinese_date_reaches_the_pdf(draft):
 
 def test_addressee_follows_the_policy_for_the_level_it_names(unit, profile, policies):
     # the province's finance department, by name
-    assert default_addressee(unit, policies["cn-2024"]) == "河南省财政厅政府采购监督管理处"
-    assert default_addressee(dataclasses.replace(unit, province="青海省"), policies["cn-2024"]) == "青海省财政厅政府采购监督管理处"
+    assert default_addressee(unit, policies["qinghai-2024"]) == "青海省财政厅政府采购监督管理处"
+    assert default_addressee(dataclasses.replace(unit, province="青海省"), policies["qinghai-2024"]) == "青海省财政厅政府采购监督管理处"
     # the 2024 policy asks only provincial units: a municipal unit writes to its own finance bureau
-    assert default_addressee(profile, policies["cn-2024"]) == "郑州市财政局"
+    assert default_addressee(profile, policies["qinghai-2024"]) == "西宁市财政局"
     assert default_addressee(dataclasses.replace(unit, level=Level.COUNTY), None) == "县（区）财政局"
 
 
@@ -107,52 +109,54 @@ def _problems(draft, unit, policy):
 
 
 def test_a_complete_letter_for_a_provincial_unit_without_a_canteen_has_no_problems(draft, unit, policies):
-    assert check_letter(draft, unit, policies["cn-2024"]) == []
+    assert check_letter(draft, unit, policies["qinghai-2024"]) == []
 
 
 def test_prompts_and_empty_required_fields_block_the_letter_naming_them(draft, unit, policies):
     no_meal = dataclasses.replace(unit, meal_arrangement="")
-    letter = build_draft(no_meal, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
-    problems = _problems(letter, no_meal, policies["cn-2024"])
+    letter = build_draft(no_meal, AnnualPlan(2024), policies["qinghai-2024"], dt.date(2024, 2, 19))
+    problems = _problems(letter, no_meal, policies["qinghai-2024"])
     assert "（请填写职工用餐安排）" in problems[("正文", Severity.BLOCK)]
     unnamed = dataclasses.replace(unit, name="", supervising_department="")
-    letter = build_draft(unnamed, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
-    problems = _problems(letter, unnamed, policies["cn-2024"])
+    letter = build_draft(unnamed, AnnualPlan(2024), policies["qinghai-2024"], dt.date(2024, 2, 19))
+    problems = _problems(letter, unnamed, policies["qinghai-2024"])
     assert "（单位全称）" in problems[("标题", Severity.BLOCK)]
     assert "（单位全称）" in problems[("署名单位", Severity.BLOCK)]
     assert problems[("主管部门", Severity.BLOCK)] == "未填写。"
-    assert ("审核意见", Severity.BLOCK) in _problems(draft.with_(supervisor_opinion=" "), unit, policies["cn-2024"])
+    assert ("审核意见", Severity.BLOCK) in _problems(draft.with_(supervisor_opinion=" "), unit, policies["qinghai-2024"])
 
 
 def test_an_addressee_without_the_provinces_name_is_refused(draft, unit, policies):
+    # a clerk's own file that names no province, for a unit whose province is not filled in
+    unscoped = dataclasses.replace(policies["qinghai-2024"], scope=Scope())
     nowhere = dataclasses.replace(unit, province="")
-    letter = build_draft(nowhere, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
+    letter = build_draft(nowhere, AnnualPlan(2024), unscoped, dt.date(2024, 2, 19))
     assert letter.addressee == "省财政厅政府采购监督管理处"
-    assert "省份名称" in _problems(letter, nowhere, policies["cn-2024"])[("主送机关", Severity.BLOCK)]
+    assert "省份名称" in _problems(letter, nowhere, unscoped)[("主送机关", Severity.BLOCK)]
 
 
 def test_a_unit_with_a_canteen_needs_confirmation(profile, policies):
-    letter = build_draft(profile, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
-    problems = _problems(letter, profile, policies["cn-2024"])
+    letter = build_draft(profile, AnnualPlan(2024), policies["qinghai-2024"], dt.date(2024, 2, 19))
+    problems = _problems(letter, profile, policies["qinghai-2024"])
     assert "自有食堂" in problems[("食堂情况", Severity.CONFIRM)]
     assert "无须报送" in problems[("政策", Severity.WARN)]  # a municipal unit under this policy
 
 
 def test_a_date_after_the_filing_deadline_is_warned_about_with_its_citation(draft, unit, policies):
     late = draft.with_(date=dt.date(2026, 12, 1))
-    message = _problems(late, unit, policies["cn-2024"])[("落款日期", Severity.WARN)]
+    message = _problems(late, unit, policies["qinghai-2024"])[("落款日期", Severity.WARN)]
     assert "2026年12月1日晚于2024年度的填报截止日期2024年2月20日" in message and "一（二）" in message
-    assert ("落款日期", Severity.WARN) not in _problems(draft.with_(date=dt.date(2024, 2, 20)), unit, policies["cn-2024"])
-    assert ("落款日期", Severity.WARN) not in _problems(late.with_(date_style=DateStyle.BLANK), unit, policies["cn-2024"])
+    assert ("落款日期", Severity.WARN) not in _problems(draft.with_(date=dt.date(2024, 2, 20)), unit, policies["qinghai-2024"])
+    assert ("落款日期", Severity.WARN) not in _problems(late.with_(date_style=DateStyle.BLANK), unit, policies["qinghai-2024"])
 
 
 def test_a_year_without_a_policy_borrows_no_deadline_and_no_citation(unit, policies):
-    other_year = build_draft(unit, AnnualPlan(2027), policies["cn-2024"], dt.date(2026, 12, 1))
+    other_year = build_draft(unit, AnnualPlan(2027), policies["qinghai-2024"], dt.date(2026, 12, 1))
     assert "财办库" not in "".join(other_year.body) and "按照" not in "".join(other_year.body)
-    problems = _problems(other_year, unit, policies["cn-2024"])
+    problems = _problems(other_year, unit, policies["qinghai-2024"])
     assert ("落款日期", Severity.WARN) not in problems
     assert "没有适用于2027年度的政策文件" in problems[("政策", Severity.WARN)]
-    assert check_letter(other_year, unit, None) == check_letter(other_year, unit, policies["cn-2024"])
+    assert check_letter(other_year, unit, None) == check_letter(other_year, unit, policies["qinghai-2024"])
 
 
 def test_notices_are_cited_by_title_and_number(policies):
@@ -382,8 +386,8 @@ def test_kept_lines_move_to_the_next_page_together():
 
 def test_long_title_breaks_into_balanced_lines_at_the_phrase():
     setter = Typesetter(_grid_measure)
-    title = setter.title("关于河南省农业农村厅机关服务中心无食堂的承诺")
-    assert [line.text for line in title] == ["关于河南省农业农村厅", "机关服务中心无食堂的承诺"]  # between words
+    title = setter.title("关于青海省农业农村厅机关服务中心无食堂的承诺")
+    assert [line.text for line in title] == ["关于青海省农业农村厅", "机关服务中心无食堂的承诺"]  # between words
     assert all(line.size == 22 for line in title)
     title = setter.title("关于" + "甲" * 40 + "无食堂的承诺")
     assert len(title) == 3 and max(len(t.text) for t in title) - min(len(t.text) for t in title) <= 2
@@ -407,7 +411,7 @@ def _load_unit(tmp_path, unit, name, canteen="无食堂"):
     doc = {
         "format": "desktop832", "version": 1,
         "profile": {
-            "name": name, "credit_code": unit.credit_code, "level": "省级", "province": "河南省",
+            "name": name, "credit_code": unit.credit_code, "level": "省级", "province": "青海省",
             "supervising_department": unit.supervising_department, "contact_name": "王五", "phone": "0371-65901234",
             "canteen_mode": canteen, "meal_arrangement": unit.meal_arrangement, "has_union_funds": False,
         },
@@ -429,7 +433,7 @@ def test_letter_command_writes_the_pdf(tmp_path, unit, capsys):
     assert code == 0
     assert "已写出" in capsys.readouterr().out
     text = flat(pdf_text(out.read_bytes()))
-    assert "河南省示例农业技术推广总站" in text and "二〇二四年二月十九日" in text and VALID_CODE in text
+    assert "青海省示例农业技术推广总站" in text and "二〇二四年二月十九日" in text and VALID_CODE in text
 
 
 def test_letter_command_refuses_a_character_no_font_has(tmp_path, unit, capsys):

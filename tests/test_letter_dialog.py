@@ -25,8 +25,8 @@ from .conftest import VALID_CODE
 @pytest.fixture
 def unit(profile):
     return dataclasses.replace(
-        profile, name="河南省示例农业技术推广总站", level=Level.PROVINCIAL, province="河南省", city="",
-        canteen_mode=CanteenMode.NONE, meal_arrangement="职工自行解决用餐", supervising_department="河南省农业农村厅",
+        profile, name="青海省示例农业技术推广总站", level=Level.PROVINCIAL, province="青海省", city="",
+        canteen_mode=CanteenMode.NONE, meal_arrangement="职工自行解决用餐", supervising_department="青海省农业农村厅",
     )
 
 
@@ -38,7 +38,7 @@ def settings(tmp_path):
 @pytest.fixture
 def open_dialog(qtbot, policies, settings):
     def make(profile):
-        dialog = LetterDialog(None, profile, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19),
+        dialog = LetterDialog(None, profile, AnnualPlan(2024), policies["qinghai-2024"], dt.date(2024, 2, 19),
                               settings=settings, use_system_fonts=False)
         qtbot.addWidget(dialog)
         return dialog
@@ -63,8 +63,8 @@ def test_opens_with_the_units_letter_previewed(open_dialog, unit):
     dialog = open_dialog(unit)
     assert dialog.pdf.pageCount() == 1
     assert dialog.form.warning_label.isHidden()
-    assert dialog.form.title_edit.toPlainText() == "关于河南省示例农业技术推广总站无食堂的承诺"
-    assert dialog.form.addressee_edit.text() == "河南省财政厅政府采购监督管理处"
+    assert dialog.form.title_edit.toPlainText() == "关于青海省示例农业技术推广总站无食堂的承诺"
+    assert dialog.form.addressee_edit.text() == "青海省财政厅政府采购监督管理处"
     assert VALID_CODE in dialog.form.body_edit.toPlainText()
     assert "共 1 页" in dialog.form.status_label.text()
     # the fonts standing in for 仿宋 and 小标宋, and their styles, are named
@@ -82,9 +82,9 @@ def test_warns_but_still_offers_the_letter_to_a_unit_with_a_canteen(open_dialog,
 def test_an_edit_updates_the_preview(qtbot, open_dialog, unit):
     dialog = open_dialog(unit)
     before = dialog.rendered
-    type_chinese(dialog.form.unit_edit, "河南省另一个单位<&>")
+    type_chinese(dialog.form.unit_edit, "青海省另一个单位<&>")
     qtbot.waitUntil(lambda: dialog.rendered is not before, timeout=3000)
-    assert "河南省另一个单位<&>" in text_of(dialog.rendered.pdf)
+    assert "青海省另一个单位<&>" in text_of(dialog.rendered.pdf)
     assert dialog.pdf.pageCount() == 1
 
 
@@ -100,9 +100,9 @@ def test_save_pdf_writes_what_the_preview_shows(open_dialog, unit, tmp_path, mon
     monkeypatch.setattr(file_dialogs, "get_save_file_name", fake_save)
     path = dialog.save_pdf()
     assert path == tmp_path / "承诺函.pdf"
-    assert offered["name"].endswith("2024年无食堂承诺函-河南省示例农业技术推广总站.pdf")
+    assert offered["name"].endswith("2024年无食堂承诺函-青海省示例农业技术推广总站.pdf")
     text = text_of(path.read_bytes())
-    assert "关于河南省示例农业技术推广总站无食堂的承诺" in text and "二〇二四年二月十九日" in text
+    assert "关于青海省示例农业技术推广总站无食堂的承诺" in text and "二〇二四年二月十九日" in text
     assert settings_value(dialog, "letter/last_folder") == str(tmp_path)
 
 

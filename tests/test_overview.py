@@ -13,7 +13,7 @@ from desktop832.domain.overview import overview
 from desktop832.domain.rules import evaluate
 
 
-def view(policies, profile, plan, today, policy="cn-2024"):
+def view(policies, profile, plan, today, policy="qinghai-2024"):
     p = policies[policy]
     t = tally([], p, plan.year, today)
     return overview(profile, plan, p, evaluate(profile, plan, t, p, today), t, today)

@@ -13,7 +13,7 @@ from desktop832.domain.errors import InputError
 from desktop832.domain.identifiers import parse_order_no
 from desktop832.domain.model import CanteenMode, Channel, OrderState, Purchase, Purpose
 from desktop832.domain.overview import reserve_target
-from desktop832.domain.pace import pace
+from desktop832.domain.pace import pace, policy_pace
 from desktop832.domain.rules import evaluate
 from desktop832.store import purchase_queries as q
 from desktop832.store.database import Store
@@ -75,13 +75,15 @@ def test_overdue_only_for_completed_unpaid_platform_orders_beyond_the_limit():
     assert overdue_days(Channel.PLATFORM, OrderState.DONE, day, None, TODAY, None) is None
 
 
-@pytest.mark.parametrize("today", [dt.date(2024, 1, 15), dt.date(2024, 6, 1), dt.date(2024, 10, 31)])
+@pytest.mark.parametrize("today", [dt.date(2023, 1, 15), dt.date(2023, 6, 1), dt.date(2023, 10, 31)])
 @pytest.mark.parametrize("done", ["0", "50000", "120000"])
 def test_pace_says_what_the_progress_rule_says(policies, profile, plan, today, done):
-    purchases = [Purchase(date=dt.date(2024, 1, 2), amount=D(done))] if done != "0" else []
-    [finding] = [f for f in evaluate(profile, plan, purchases, policies["cn-2024"], today) if f.rule_id == "purchase-progress"]
+    # Henan 2023 names a finishing date (10月底): the purchase log's pace and the rule agree
+    plan, policy = dataclasses.replace(plan, year=2023), policies["henan-2023"]
+    purchases = [Purchase(date=dt.date(2023, 1, 2), amount=D(done))] if done != "0" else []
+    [finding] = [f for f in evaluate(profile, plan, purchases, policy, today) if f.rule_id == "purchase-progress"]
     target = reserve_target(profile, plan)
-    p = pace(target, D(done), 2024, policies["cn-2024"].finish_by, today)
+    p = policy_pace(policy, target, D(done), 2023, today)
     assert target == D("165000.00")  # 150,000 canteen + 15,000 union
     per_month = re.search(r"每月还需采购约 ([\d,.]+) 元", finding.message).group(1)
     assert per_month == f"{p.per_month:,.2f}"
@@ -106,7 +108,7 @@ def test_pace_when_done_late_or_without_target(profile, plan):
 def test_year_tally_equals_the_domain_tally(store, policies):
     purchases = random_purchases(400) + random_purchases(30, seed=3, year=2023)
     store.add_purchases(purchases)
-    for policy_id in ("cn-2024", "zhengzhou-2023"):
+    for policy_id in ("qinghai-2024", "zhengzhou-2023"):
         policy = policies[policy_id]
         expected = tally(store.purchases(2024), policy, 2024, TODAY)
         assert expected.overdue and expected.not_counted_by_reason  # the data exercises every branch
@@ -114,7 +116,7 @@ def test_year_tally_equals_the_domain_tally(store, policies):
 
 
 def test_year_tally_of_an_empty_year(store, policies):
-    assert q.year_tally(store, 2024, policies["cn-2024"], TODAY) == tally([], policies["cn-2024"], 2024, TODAY)
+    assert q.year_tally(store, 2024, policies["qinghai-2024"], TODAY) == tally([], policies["qinghai-2024"], 2024, TODAY)
 
 
 def query_ids(store, judge, **kw):
@@ -124,7 +126,7 @@ def query_ids(store, judge, **kw):
 def test_filters_and_sorts_agree_with_python(store, policies):
     store.add_purchases(random_purchases(300))
     all_ = {p.id: p for p in store.purchases(2024)}
-    judge = q.Judge(policies["cn-2024"], TODAY)
+    judge = q.Judge(policies["qinghai-2024"], TODAY)
     reason = lambda p: judge.reason(q.purchase_rows(store, [p.id])[p.id])  # noqa: E731
 
     assert query_ids(store, judge) == [p.id for p in sorted(all_.values(), key=lambda p: (p.date, p.id))]
@@ -136,7 +138,7 @@ def test_filters_and_sorts_agree_with_python(store, policies):
     not_counted = set(query_ids(store, judge, counted=False))
     assert not_counted == {i for i, p in all_.items() if reason(p) is not None}
     assert set(query_ids(store, judge, counted=True)) == set(all_) - not_counted
-    overdue = {o.purchase_id for o in tally(all_.values(), policies["cn-2024"], 2024, TODAY).overdue}
+    overdue = {o.purchase_id for o in tally(all_.values(), policies["qinghai-2024"], 2024, TODAY).overdue}
     assert set(query_ids(store, judge, overdue_only=True)) == overdue
     assert query_ids(store, judge, search="83200000012") == [i for i, p in all_.items() if p.order_no.startswith("83200000012")]
     assert set(query_ids(store, judge, search="香菇")) == {i for i, p in all_.items() if "香菇" in p.supplier}
@@ -149,7 +151,7 @@ def test_search_is_literal(store, policies):
         Purchase(date=dt.date(2024, 1, 1), amount=D("1"), order_no="A_1"),
         Purchase(date=dt.date(2024, 1, 1), amount=D("1"), order_no="AB1"),
     ])
-    judge = q.Judge(policies["cn-2024"], TODAY)
+    judge = q.Judge(policies["qinghai-2024"], TODAY)
     assert len(query_ids(store, judge, search="A_1")) == 1  # "_" is not a wildcard
     assert query_ids(store, judge, search="100%") == []
 
@@ -160,7 +162,7 @@ def test_shown_total_and_rows_round_trip(store, policies):
         channel=Channel.OTHER, state=OrderState.REFUNDED, paid_on=dt.date(2024, 3, 9), evaluated=True, note="备注",
     ))
     store.add_purchase(Purchase(date=dt.date(2024, 3, 2), amount=D("0.44")))
-    judge = q.Judge(policies["cn-2024"], TODAY)
+    judge = q.Judge(policies["qinghai-2024"], TODAY)
     assert q.shown_total(store, q.LogQuery(2024), judge) == (2, D("1235.00"))
     assert q.shown_total(store, q.LogQuery(2024, purpose=Purpose.UNION), judge) == (1, D("1234.56"))
     row = q.purchase_rows(store, [saved.id, 99999])[saved.id]
@@ -169,7 +171,7 @@ def test_shown_total_and_rows_round_trip(store, policies):
 
 
 def test_reasons_follow_the_policy(policies):
-    judge = q.Judge(policies["cn-2024"], TODAY)
+    judge = q.Judge(policies["qinghai-2024"], TODAY)
     row = lambda c, s, p: (1, "2024-01-01", "", "", "", p.value, c.value, s.value, 100, None, 0, "")  # noqa: E731
     assert judge.reason(row(Channel.PLATFORM, OrderState.OPEN, Purpose.CANTEEN)) == REASON_OPEN
     assert judge.reason(row(Channel.PLATFORM, OrderState.REFUNDED, Purpose.CANTEEN)) == REASON_REFUNDED

@@ -8,14 +8,16 @@ from types import SimpleNamespace
 import pytest
 
 from desktop832.domain.model import CanteenMode
+from desktop832.domain.policy import select
 from desktop832.domain.rules import evaluate
 from desktop832.ui.tabs.quota import QuotaTab
 from desktop832.ui.tabs.union import UnionTab
 
 
 def document(policy, profile, plan, today=dt.date(2024, 2, 1), last_year_planned=False):
+    selection = select([policy] if policy else [], plan.year, profile, policy.id if policy else "")
     return SimpleNamespace(
-        profile=profile, plan=plan, policy=policy, last_year_planned=last_year_planned,
+        profile=profile, plan=plan, policy=policy, last_year_planned=last_year_planned, selection=selection,
         workspace=SimpleNamespace(today=today),
         findings=evaluate(profile, plan, [], policy, today) if policy else [],
     )
@@ -37,30 +39,36 @@ def union(qtbot):
 
 def test_canteen_minimum_shown_only_where_the_unit_reserves_one(quota, policies, profile, plan):
     odd = plan.with_canteen_total(D("1000000.01"))  # 15% = 150,000.0015 → 150,000.01
-    quota.refresh(document(policies["cn-2024"], profile, odd))
+    quota.refresh(document(policies["qinghai-2024"], profile, odd))
     assert quota.minimum_label.text() == "按政策（15%）应不低于 150,000.01 元"
     for mode, representative in ((CanteenMode.NONE, False), (CanteenMode.SHARED, False)):
         unit = dataclasses.replace(profile, canteen_mode=mode, is_representative=representative)
-        quota.refresh(document(policies["cn-2024"], unit, odd))
+        quota.refresh(document(policies["qinghai-2024"], unit, odd))
         assert quota.minimum_label.text() == ""
 
 
 def test_deadlines_use_the_overview_wording(quota, policies, profile, plan):
-    quota.refresh(document(policies["cn-2024"], profile, plan, today=dt.date(2024, 2, 21)))
+    quota.refresh(document(policies["qinghai-2024"], profile, plan, today=dt.date(2024, 2, 21)))
     assert quota.deadline_label.text() == "2024-02-20（已逾期 1 天）"
     assert quota.confirmation_deadline_label.text() == "2024-02-26（还有 5 天）"
     quota.refresh(document(None, profile, plan))
-    assert quota.deadline_label.text() == quota.confirmation_deadline_label.text() == "—"
+    assert quota.deadline_label.text() == quota.confirmation_deadline_label.text() == "—（本年度没有政策文件）"
     assert quota.minimum_label.text() == ""
+    assert "2024 年度没有适用于本单位的政策文件" in quota.policy_description_label.text()
+    # a policy that sets no confirmation date says so, and shows none of another layer's or year's
+    quota.refresh(document(policies["cn-2024"], profile, plan, today=dt.date(2024, 2, 21)))
+    assert quota.deadline_label.text() == "2024-02-20（已逾期 1 天）"
+    assert quota.confirmation_deadline_label.text() == "—（政策未规定）"
+    assert "未核对原文：财办库〔2023〕252号" in quota.policy_description_label.text()
 
 
 def test_union_minimum_text(union, policies, profile, plan):
     odd = plan.with_(union_farm_total=D("100000.01"))  # 15% = 15,000.0015 → 15,000.01
-    union.refresh(document(policies["cn-2024"], profile, odd))
+    union.refresh(document(policies["qinghai-2024"], profile, odd))
     assert union.union_minimum_label.text() == "按政策应不低于 15,000.01 元"
-    union.refresh(document(policies["cn-2024"], profile, plan.with_(union_farm_total=None)))
+    union.refresh(document(policies["qinghai-2024"], profile, plan.with_(union_farm_total=None)))
     assert union.union_minimum_label.text() == "按政策应不低于工会年度农副产品采购总额的 15%"
     union.refresh(document(policies["henan-2023"], profile, plan.with_(year=2023)))
     assert union.union_minimum_label.text() == "按政策：会员每人每年不低于 300.00 元，或年度福利总额的 15%"
-    union.refresh(document(policies["cn-2024"], dataclasses.replace(profile, has_union_funds=False), plan))
+    union.refresh(document(policies["qinghai-2024"], dataclasses.replace(profile, has_union_funds=False), plan))
     assert union.union_minimum_label.text() == ""

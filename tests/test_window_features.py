@@ -10,7 +10,7 @@ from desktop832.ui.dialogs import export as export_dialog, import_orders as impo
 from desktop832.ui.main_window import TAB_PURCHASES
 
 from .exchange_helpers import write_orders_xlsx
-from .gui_helpers import type_ascii
+from .gui_helpers import choose, type_ascii
 
 
 def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_path, monkeypatch, messages):
@@ -32,6 +32,7 @@ def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_pa
 
 def test_import_from_the_menu_fills_the_purchase_log(qtbot, make_window, tmp_path, monkeypatch, messages):
     window = make_window()
+    choose(window.profile_tab.province_combo, "青海省")  # a notice that says what counts
     orders = write_orders_xlsx(tmp_path / "orders.xlsx")
     monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(orders), ""))
 

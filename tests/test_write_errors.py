@@ -163,7 +163,7 @@ def test_commands_on_a_full_disk_say_it_in_chinese(command, tmp_path, profile, p
 
 @pytest.fixture
 def draft(profile, policies):
-    return build_draft(profile, AnnualPlan(2024), policies["cn-2024"], dt.date(2024, 2, 19))
+    return build_draft(profile, AnnualPlan(2024), policies["qinghai-2024"], dt.date(2024, 2, 19))
 
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])

@@ -40,9 +40,14 @@ def collect(workspace, year: int, today: dt.date) -> ExportData:
         raise ExportError(f"{year} 年度还没有填报数据，无法导出")
     profile = workspace.store.profile()
     plan = exported_plan(plan, today)
-    policy = workspace.policy_for(profile, plan)
+    selection = workspace.selection(profile, plan)
+    policy = selection.policy
     if policy is None:
-        raise ExportError(f"没有适用于 {year} 年度的政策文件，请先加载政策文件")
+        # no deadline, ratio or verdict of another year may go on this year's form
+        raise ExportError(
+            f"没有适用于 {year} 年度的政策文件（{selection.reason}），不能导出：表中的截止日期和结论须以本年度政策为准。"
+            "请在“预留份额”页点“加载政策文件…”加载该年度的政策文件后再导出"
+        )
     purchases = workspace.store.purchases(year)
     return evaluate(profile, plan, policy, purchases, today)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .. import paths
 from ..domain.model import AnnualPlan, UnitProfile
-from ..domain.policy import Policy, PolicyError, discover, load_policy_file, select
+from ..domain.policy import Policy, PolicyError, Selection, select
+from ..domain.policy_files import discover, load_policy_file
 
 
 class PolicyLibrary:
@@ -24,10 +25,18 @@ class PolicyLibrary:
     def get(self, policy_id: str) -> Policy | None:
         return self.policies.get(policy_id)
 
+    def selection(self, profile: UnitProfile, plan: AnnualPlan) -> Selection:
+        """The policy governing the unit's year, why, and the files passed over (never a file of
+        another year: a year without its own file has no policy)."""
+        return select(self.policies.values(), plan.year, profile, plan.policy_id)
+
     def for_plan(self, profile: UnitProfile, plan: AnnualPlan) -> Policy | None:
-        """The clerk's choice when set and known, else the best match for the unit and year."""
-        chosen = self.policies.get(plan.policy_id) if plan.policy_id else None
-        return chosen or select(self.policies.values(), plan.year, profile.province, profile.city, profile.level)
+        """The clerk's choice when it is a file of the plan's year, else the best match for the unit."""
+        return self.selection(profile, plan).policy
+
+    def shipped_ids(self) -> set[str]:
+        shipped = Path(self.directories[0]).resolve()
+        return {p.id for p in self.policies.values() if Path(p.source).resolve().parent == shipped}
 
     def add_file(self, path: Path) -> Policy:
         """Validate a policy file from anywhere and keep a copy in the clerk's policy folder."""
@@ -42,6 +51,17 @@ class PolicyLibrary:
         except protected_files.ProtectedFileError as exc:
             raise PolicyError(str(path), "", exc.message) from None
         policy = load_policy_file(path)  # raises PolicyError before anything is copied
+        name = Path(path).name
+        if policy.id in self.shipped_ids():
+            raise PolicyError(
+                name, "id", f"“{policy.id}”是程序自带的政策文件的 id，加载后会与之混淆，未加载；请在文件中改用另一个 id",
+            )
+        if policy.extends:
+            parent = self.policies.get(policy.extends)
+            if parent is None:
+                raise PolicyError(name, "extends", f"要扩展的政策文件“{policy.extends}”不存在，未加载；请先加载它")
+            if parent.year != policy.year:
+                raise PolicyError(name, "extends", f"只能扩展同一年度的政策（“{parent.id}”为 {parent.year} 年度），未加载")
         target_dir = self.directories[-1]
         target = target_dir / f"{policy.id}.toml"
         try:

@@ -14,7 +14,7 @@ from ..domain import rules
 from ..domain.counting import Tally
 from ..domain.findings import Finding
 from ..domain.model import AnnualPlan, UnitProfile, plan_for_year
-from ..domain.policy import Policy
+from ..domain.policy import Policy, Selection
 from .policies import PolicyLibrary
 from ..store.database import Store
 
@@ -64,6 +64,9 @@ class Workspace:
     def policy_for(self, profile: UnitProfile, plan: AnnualPlan) -> Policy | None:
         return self.library.for_plan(profile, plan)
 
+    def selection(self, profile: UnitProfile, plan: AnnualPlan) -> Selection:
+        return self.library.selection(profile, plan)
+
     def purchases_changed(self) -> None:
         self._tallies.clear()
 
@@ -77,7 +80,10 @@ class Workspace:
         return self._tallies[key]
 
     def findings(self, profile: UnitProfile, plan: AnnualPlan, policy: Policy | None = None) -> list[Finding]:
-        policy = policy or self.policy_for(profile, plan)
+        """The rules' findings; for a year without a policy of its own, the one error saying so."""
         if policy is None:
-            return []
+            selection = self.selection(profile, plan)
+            if selection.policy is None:
+                return rules.no_policy_findings(selection, profile)
+            policy = selection.policy
         return rules.evaluate(profile, plan, self.tally(plan.year, policy), policy, self.today)

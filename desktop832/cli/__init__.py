@@ -170,9 +170,8 @@ def cmd_check(args) -> int:
     try:
         year = args.year or ws.default_year()
         profile, plan = ws.store.profile(), ws.plan(year)
-        policy = ws.policy_for(profile, plan)
-        if policy is None:
-            raise CommandError(f"没有适用于 {year} 年度的政策文件，请先加载政策文件")
+        selection = ws.selection(profile, plan)
+        policy = selection.policy
         findings = ws.findings(profile, plan, policy)
     finally:
         ws.close()
@@ -180,14 +179,25 @@ def cmd_check(args) -> int:
     if args.json:
         out = {
             "year": year,
-            "policy": {"id": policy.id, "name": policy.name, "notices": [n.number for n in policy.notices]},
+            "policy": None if policy is None else {
+                "id": policy.id, "name": policy.name, "notices": [n.number for n in policy.notices],
+                "unchecked_notices": [n.number for n in policy.unchecked_notices],
+            },
+            "selection": {"reason": selection.reason, "passed_over": [
+                {"id": p.id, "reason": why} for p, why in selection.passed_over
+            ]},
             "errors": errors,
             "warnings": sum(f.severity is Severity.WARNING for f in findings),
             "findings": [f.to_json() for f in findings],
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(f"{profile.name or '（未填写单位名称）'}  {year} 年度  政策：{policy.name}")
+        name = policy.name if policy else "无（本年度没有适用的政策文件）"
+        print(f"{profile.name or '（未填写单位名称）'}  {year} 年度  政策：{name}")
+        for line in selection.lines:
+            print(f"  {line}")
+        if policy is not None and policy.unchecked_notices:
+            print("  注意：" + "、".join(n.number for n in policy.unchecked_notices) + " 未核对原文，据其得出的结论最多为警告")
         print("-" * 60)
         for f in findings:
             print(f"[{f.severity.label}] {f.message}")
@@ -203,6 +213,7 @@ def cmd_policies(args) -> int:
     library = PolicyLibrary()
     for policy in library:
         print(f"{policy.id:<18} {policy.year}  {policy.region:<6} {policy.name}")
+        print(f"{'':<18} 适用范围：{policy.scope.text}" + (f"；在“{policy.extends}”之上" if policy.extends else ""))
         print(f"{'':<18} 文件依据：{policy.notice_numbers}")
         print(f"{'':<18} {policy.source}")
     for error in library.errors:

@@ -17,9 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..domain import jsonformat, rules
-from ..domain.counting import counted_purposes, tally, why_not_counted
+from ..domain.counting import counted_purposes, excluded_purposes, tally, why_not_counted
 from ..domain.findings import Finding, Severity
-from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Purchase, Purpose, UnitProfile
+from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO
 from ..domain.policy import Policy
 from ..domain.requirements import canteen_reserve_applies
@@ -92,6 +92,7 @@ HEAD_FIELDS = [
     DataField("policy.confirmation_deadline", "确认汇总截止日期", "date"),
     DataField("policy.sha256", "政策文件校验值", "text"),
     DataField("policy.counted_purposes", "计入的采购用途", "text"),
+    DataField("policy.excluded_purposes", "文件明确不计入的采购用途", "text"),
     DataField("export.finding_count", "检查结果条数", "int"),
 ]
 DATA_FIELDS = HEAD_FIELDS + _record_fields("profile", UnitProfile, PROFILE_LABELS) + _record_fields(
@@ -114,13 +115,17 @@ class PolicyInfo:
     confirmation_deadline: dt.date | None
     sha256: str
     counted_purposes: frozenset[Purpose] = frozenset(Purpose)  # what the policy counts toward the reserve
+    excluded_purposes: frozenset[Purpose] = frozenset()  # what its notice says does not count
 
     @classmethod
-    def of(cls, policy: Policy) -> PolicyInfo:
+    def of(cls, policy: Policy, level: Level) -> PolicyInfo:
+        """The deadlines are those for units of ``level`` (a notice may set them per level)."""
+        filing = policy.deadline("filing-deadline", level)
+        confirmation = policy.deadline("confirmation-deadline", level)
         return cls(
             policy.id, policy.name, policy.year, tuple(n.number for n in policy.notices),
-            policy.filing_deadline, policy.confirmation_deadline, policy_file_digest(policy),
-            counted_purposes(policy),
+            filing.date if filing else None, confirmation.date if confirmation else None, policy_file_digest(policy),
+            counted_purposes(policy), excluded_purposes(policy),
         )
 
 
@@ -154,8 +159,11 @@ class PurchaseSummary:
     total: Sums
 
 
-def summarise(purchases: list[Purchase], purposes: frozenset[Purpose], year: int) -> PurchaseSummary:
-    """Counted and not counted, by purpose and by month, decided by :func:`why_not_counted`."""
+def summarise(
+    purchases: list[Purchase], purposes: frozenset[Purpose], excluded: frozenset[Purpose], year: int,
+) -> PurchaseSummary:
+    """Counted and not counted, by purpose and by month, decided by :func:`why_not_counted` from
+    the purposes the policy counts and those its notice excludes (as the export records them)."""
     by_purpose = {p: Sums() for p in Purpose}
     by_month = {m: Sums() for m in range(1, 13)}
     by_reason: dict[str, Sums] = defaultdict(Sums)
@@ -163,7 +171,7 @@ def summarise(purchases: list[Purchase], purposes: frozenset[Purpose], year: int
     for p in purchases:
         if p.date.year != year:
             continue
-        reason = why_not_counted(p.channel, p.state, p.purpose, purposes)
+        reason = why_not_counted(p.channel, p.state, p.purpose, purposes, excluded)
         rows = (by_purpose[p.purpose], by_month[p.date.month], total)
         for sums in rows:
             sums.count += 1
@@ -210,6 +218,7 @@ class ExportData:
                 "confirmation_deadline": _iso(self.policy.confirmation_deadline),
                 "sha256": self.policy.sha256,
                 "counted_purposes": [p.value for p in Purpose if p in self.policy.counted_purposes],
+                "excluded_purposes": [p.value for p in Purpose if p in self.policy.excluded_purposes],
             },
             "profile": doc["profile"],
             "plan": doc["plans"][0],
@@ -225,7 +234,7 @@ class ExportData:
             "export.finding_count": len(head["findings"]),
         }
         for name, value in head["policy"].items():
-            values[f"policy.{name}"] = NOTICE_SEPARATOR.join(value) if name in ("notices", "counted_purposes") else value
+            values[f"policy.{name}"] = NOTICE_SEPARATOR.join(value) if isinstance(value, list) else value
         for scope in ("profile", "plan"):
             for name, value in head[scope].items():
                 values[f"{scope}.{name}"] = value
@@ -283,8 +292,8 @@ def evaluate(
     """Findings and the purchase summary for these records, as of ``today``."""
     year_tally = tally(purchases, policy, plan.year, today)
     findings = rules.evaluate(profile, plan, year_tally, policy, today)
-    info = info or PolicyInfo.of(policy)
-    summary = summarise(purchases, info.counted_purposes, plan.year)
+    info = info or PolicyInfo.of(policy, profile.level)
+    summary = summarise(purchases, info.counted_purposes, info.excluded_purposes, plan.year)
     return ExportData(profile, plan, info, purchases, today, findings, summary)
 
 

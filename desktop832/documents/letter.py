@@ -110,6 +110,8 @@ def build_draft(profile: UnitProfile, plan: AnnualPlan, policy: Policy | None, t
 def cite(notice: Notice) -> str:
     """A document as official writing cites it: 《title》（number）."""
     title, number = notice.title.strip().strip("《》"), notice.number.strip()
+    if "〔" not in number:  # not a 文号 (a text that carries none is named by a description)
+        number = ""
     if title and number:
         return f"《{title}》（{number}）"
     return f"《{title}》" if title else number
@@ -120,7 +122,7 @@ def letter_basis(policy: Policy | None, year: int) -> str:
     if policy is None or policy.year != year:
         return ""
     rule = policy.rule("canteen-none")
-    return cite(rule.notice) if rule else ""
+    return cite(rule.notice) if rule and rule.notice else ""
 
 
 def governing_province(profile: UnitProfile, policy: Policy | None) -> str:
@@ -175,11 +177,11 @@ def check_letter(draft: LetterDraft, profile: UnitProfile, policy: Policy | None
         rule = governing.rule("canteen-none")
         if rule is None or profile.level not in rule["commitment_letter_levels"]:
             warn("政策", f"按“{governing.name}”，{profile.level.value}单位无须报送无食堂承诺函（可按需打印）。")
-        deadline_rule = governing.rule("filing-deadline")
-        if deadline_rule and draft.date and draft.date_style is not DateStyle.BLANK and draft.date > deadline_rule["date"]:
-            deadline = deadline_rule["date"]
+        due = governing.deadline("filing-deadline", profile.level)  # the date for this unit's level
+        if due and draft.date and draft.date_style is not DateStyle.BLANK and draft.date > due.date:
+            deadline = due.date
             warn("落款日期", f"{draft.date_text}晚于{draft.year}年度的填报截止日期{deadline.year}年{deadline.month}月"
-                         f"{deadline.day}日（{deadline_rule.citation}）。")
+                         f"{deadline.day}日（{due.rule.citation}）。")
     if not profile.credit_code.strip():
         warn("单位信息", "未填写统一社会信用代码，正文中不会写出。")
     return problems

@@ -28,7 +28,8 @@ from ..domain.errors import InputError
 from ..domain.findings import Finding, Severity
 from ..domain.model import Channel, OrderState, Purchase, Purpose
 from ..domain.money import format_money, format_percent
-from ..domain.policy import Policy, PolicyError, load_policy_file
+from ..domain.policy import Policy, PolicyError
+from ..domain.policy_files import load_policy_file
 from .cells import cell_text, date_from_cell, money_from_cell, percent_from_cell
 from .errors import ExchangeError
 from .progress import STEP, Progress, no_progress
@@ -270,6 +271,7 @@ def _show_canonical(kind: str, value) -> str:
 def _head(values: dict, findings: list) -> dict:
     notices = values["policy.notices"] or ""
     purposes = values["policy.counted_purposes"] or ""
+    excluded = values["policy.excluded_purposes"] or ""
     head = {
         "format": values["export.format"], "version": values["export.version"],
         "exported_on": values["export.exported_on"], "purchase_count": values["export.purchase_count"],
@@ -279,6 +281,7 @@ def _head(values: dict, findings: list) -> dict:
             "filing_deadline": values["policy.filing_deadline"],
             "confirmation_deadline": values["policy.confirmation_deadline"], "sha256": values["policy.sha256"],
             "counted_purposes": purposes.split(NOTICE_SEPARATOR) if purposes else [],
+            "excluded_purposes": excluded.split(NOTICE_SEPARATOR) if excluded else [],
         },
         "profile": {}, "plan": {}, "findings": findings,
     }
@@ -598,6 +601,7 @@ def _verify(path, wb, library, policy_file, as_of, progress) -> VerifyReport:
         plan = plans[0]
         exported_on = dt.date.fromisoformat(values["export.exported_on"])
         counted = frozenset(Purpose(p) for p in head["policy"]["counted_purposes"])
+        excluded = frozenset(Purpose(p) for p in head["policy"]["excluded_purposes"])
     except (jsonformat.JsonFormatError, TypeError, ValueError) as exc:
         notes.append(f"校验数据无法使用，未能重建填报表和复核规则：{exc}")
         return VerifyReport(path, cell_text(values.get("profile.name")), None, None, stored, computed, changes,
@@ -606,10 +610,10 @@ def _verify(path, wb, library, policy_file, as_of, progress) -> VerifyReport:
         head["policy"]["id"] or "", head["policy"]["name"] or "", head["policy"]["year"] or 0,
         tuple(head["policy"]["notices"]),
         *(dt.date.fromisoformat(d) if d else None for d in (head["policy"]["filing_deadline"], head["policy"]["confirmation_deadline"])),
-        head["policy"]["sha256"] or "", counted,
+        head["policy"]["sha256"] or "", counted, excluded,
     )
     filed = [finding_from_record(r) for r in records]
-    data = ExportData(profile, plan, info, purchases, exported_on, filed, summarise(purchases, counted, plan.year), stored)
+    data = ExportData(profile, plan, info, purchases, exported_on, filed, summarise(purchases, counted, excluded, plan.year), stored)
     checked = _compare_derived(path, data, changes)
     policy = _find_policy(info, library, policy_file, notes)
     as_of = as_of or exported_on

@@ -26,15 +26,31 @@ def reason_purpose(purpose: Purpose) -> str:
     return f"用途“{purpose.value}”按政策不计入"
 
 
+def reason_unstated(purpose: Purpose) -> str:
+    """A purpose the policy neither counts nor excludes: a hint, never "按政策不计入"."""
+    return f"用途“{purpose.value}”文件未提及是否计入，暂未计入（提示）"
+
+
 def counted_purposes(policy: Policy | None) -> frozenset[Purpose]:
     rule = policy.rule("what-counts") if policy else None
     return frozenset(rule["purposes"]) if rule else frozenset(Purpose)
 
 
+def excluded_purposes(policy: Policy | None) -> frozenset[Purpose]:
+    """Purposes the policy's notice says do not count; the others it does not list are unstated."""
+    rule = policy.rule("what-counts") if policy else None
+    return frozenset(rule["excluded"] or ()) if rule else frozenset()
+
+
 def why_not_counted(
-    channel: Channel, state: OrderState, purpose: Purpose, purposes: frozenset[Purpose]
+    channel: Channel, state: OrderState, purpose: Purpose, purposes: frozenset[Purpose],
+    excluded: frozenset[Purpose] | None = None,
 ) -> str | None:
-    """``None`` when a purchase counts, else the reason the clerk reads beside it."""
+    """``None`` when a purchase counts, else the reason the clerk reads beside it.
+
+    ``excluded`` are the purposes the notice excludes; a purpose neither in ``purposes`` nor in
+    ``excluded`` is one the notice does not mention (``None``: every unlisted purpose is excluded).
+    """
     if channel is not Channel.PLATFORM:
         return REASON_CHANNEL
     if state is OrderState.REFUNDED:
@@ -42,7 +58,9 @@ def why_not_counted(
     if state is not OrderState.DONE:
         return REASON_OPEN
     if purpose not in purposes:
-        return reason_purpose(purpose)
+        if excluded is None or purpose in excluded:
+            return reason_purpose(purpose)
+        return reason_unstated(purpose)
     return None
 
 
@@ -117,14 +135,14 @@ def tally_groups(
 
     :func:`tally` feeds it from purchase values; the store feeds it from SQL for big logs.
     """
-    purposes = counted_purposes(policy)
+    purposes, excluded = counted_purposes(policy), excluded_purposes(policy)
     counted = defaultdict(lambda: ZERO)
     by_month = defaultdict(lambda: ZERO)
     not_counted = defaultdict(lambda: ZERO)
     count = unevaluated = 0
     for g in groups:
         count += g.count
-        reason = why_not_counted(g.channel, g.state, g.purpose, purposes)
+        reason = why_not_counted(g.channel, g.state, g.purpose, purposes, excluded)
         if reason is None:
             counted[g.purpose] += g.amount
             by_month[g.month] += g.amount

@@ -13,6 +13,7 @@ from .counting import Tally
 from .findings import Finding, Severity
 from .model import AnnualPlan, FilingStatus, UnitProfile
 from .money import format_money, format_percent, round_up_to_fen
+from .pace import share_of
 from .policy import Policy
 from .requirements import (
     PER_MEMBER_OR_WELFARE_SHARE, SHARE_OF_UNION_PURCHASES, deadline_status, reserve_target, union_exempt,
@@ -20,7 +21,7 @@ from .requirements import (
 
 CANTEEN_RULES = ("canteen-ratio", "canteen-not-below-last-year", "canteen-outsourced", "canteen-shared", "canteen-none")
 UNION_RULES = ("union-standard", "union-cap")
-FILING_RULES = ("filing-deadline", "confirmation-deadline")
+FILING_RULES = ("filing-deadline", "supervisor-deadline", "confirmation-deadline")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -66,16 +67,21 @@ def overview(
     profile: UnitProfile, plan: AnnualPlan, policy: Policy, findings: list[Finding], tally: Tally, today: dt.date
 ) -> Overview:
     target = reserve_target(profile, plan)
-    deadline = policy.filing_deadline
+    filing_rule = policy.deadline("filing-deadline", profile.level)
+    deadline = filing_rule.date if filing_rule else None
     filing = _status(findings, FILING_RULES, "政策未规定填报期限")
     due = deadline_status(deadline, today)
     if due is not None and plan.filing_status is FilingStatus.DRAFT:
         filing = Status(filing.severity, f"草稿 · 填报截止 {deadline:%Y-%m-%d}（{due.text}）")
     elif plan.filing_status is not FilingStatus.DRAFT:
-        filing = Status(Severity.OK if filing.severity is None else filing.severity, f"{plan.filing_status.value}" + (f"（{plan.filed_on:%Y-%m-%d} 填报）" if plan.filed_on else ""))
+        # the filing findings judge the date against the deadline: show theirs when they object
+        if filing.severity is not None and filing.severity >= Severity.WARNING:
+            filing = Status(filing.severity, filing.text)
+        else:
+            filing = Status(filing.severity, f"{plan.filing_status.value}" + (f"（{plan.filed_on:%Y-%m-%d} 填报）" if plan.filed_on else ""))
     counted = tally.counted_total
     if target > 0:
-        share = format_percent((counted * 100 / target).quantize(Decimal("0.01")))
+        share = format_percent(share_of(counted, target))
         progress_text = f"已计入 {format_money(counted)} 元 / 预留份额 {format_money(target)} 元（{share}）"
     else:
         progress_text = f"已计入 {format_money(counted)} 元（尚未填写预留份额）"

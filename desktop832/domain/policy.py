@@ -1,22 +1,30 @@
-"""Policy files: one TOML file per year and region, naming its notices, deadlines and rules.
+"""Policy files: one TOML file per year and region, naming whom it governs, its notices and rules.
 
 The rule engine never hard-codes a ratio, amount or date: it reads them from a :class:`Policy`.
+A file states its scope (province, city, levels, directly affiliated units), may extend another
+file of the same year (a city's notice on top of its province's) and overrides only the rules it
+sets itself; every rule keeps the citation of the file that set it. For a unit and a year,
+:func:`select` picks the most specific file whose scope contains the unit and whose year is that
+year, and says why; a year without such a file has no policy (never another year's).
+
 A malformed file raises :class:`PolicyError` naming the file, the key and the problem in Chinese.
-The format is documented in ``docs/policy-format.md``.
+The format is documented in ``docs/policy-format.md``. Each rule's parameters are declared where
+the rule is registered (:mod:`.rules`, through :func:`declare_rule`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tomllib
+import re
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
-from .model import Level, Purpose
+from .findings import Severity
+from .model import Level, UnitProfile
 
 FORMAT_VERSION = 1
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
 class PolicyError(ValueError):
@@ -35,6 +43,9 @@ class Notice:
     title: str
     date: dt.date | None = None
     issuer: str = ""
+    text: str = ""  # file name of the shipped text under resources/notices/ ('' if not shipped)
+    checked: bool = False  # the file's figures were checked against the notice's original text
+    source: str = ""  # where the figures come from when they were not checked (public reposts, ...)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -43,15 +54,70 @@ class Rule:
 
     id: str
     params: dict[str, Any]
-    notice: Notice
-    clause: str
+    notice: Notice | None  # None: no notice states it; its findings are hints at most
+    clause: str = ""
+    quotes: tuple[str, ...] = ()
+    severity: Severity | None = None  # the policy's severity for a breach of this rule
+    policy_id: str = ""  # the file that set the rule (a file extending another inherits rules)
 
     @property
     def citation(self) -> str:
-        return f"{self.notice.number} {self.clause}".strip()
+        """``文号 条款：“原文”`` plus ``（未核对原文）`` for an unchecked notice; a hint's label."""
+        if self.notice is None:
+            return HINT_CITATION
+        text = f"{self.notice.number} {self.clause}".strip()
+        if self.quotes:
+            text += "：" + "……".join(f"“{q}”" for q in self.quotes)
+        if not self.notice.checked:
+            text += UNCHECKED_MARK
+        return text
 
     def __getitem__(self, name: str) -> Any:
         return self.params[name]
+
+
+HINT_CITATION = "提示（非文件要求，无文件依据）"
+UNCHECKED_MARK = "（未核对原文）"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Scope:
+    """Whom a policy governs. Empty province: every province (a national notice)."""
+
+    province: str = ""
+    city: str = ""
+    levels: tuple[Level, ...] = tuple(Level)
+    directly_affiliated_only: bool = False  # only 直属单位, where a notice says so
+
+    @property
+    def specificity(self) -> int:
+        return (2 if self.city else 1 if self.province else 0) * 2 + (len(self.levels) < len(Level)) + self.directly_affiliated_only
+
+    @property
+    def region(self) -> str:
+        return (self.province + self.city) or "全国"
+
+    @property
+    def text(self) -> str:
+        levels = "、".join(level.value for level in self.levels)
+        return f"{self.region} · {levels}" + ("（仅直属单位）" if self.directly_affiliated_only else "") + "单位"
+
+    def excludes(self, unit: UnitProfile) -> str:
+        """Why the unit is outside this scope, in Chinese; ``''`` when it is inside."""
+        if self.province and _region_key(self.province) != _region_key(unit.province):
+            return f"适用于{self.province}，本单位所在省份为{unit.province or '（未填写）'}"
+        if self.city and _region_key(self.city) != _region_key(unit.city):
+            return f"适用于{self.city}，本单位所在城市为{unit.city or '（未填写）'}"
+        if unit.level not in self.levels:
+            return f"适用于{'、'.join(level.value for level in self.levels)}单位，本单位为{unit.level.value}单位"
+        if self.directly_affiliated_only and not unit.directly_affiliated:
+            return "仅适用于直属单位"
+        return ""
+
+
+def unit_text(unit: UnitProfile) -> str:
+    where = (unit.province + unit.city) or "（未填写所在地区）"
+    return f"{where}{unit.level.value}单位"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -59,61 +125,80 @@ class Policy:
     id: str
     name: str
     year: int
-    province: str
-    city: str
-    levels: tuple[Level, ...]
-    notices: tuple[Notice, ...]
-    rules: dict[str, Rule]
+    scope: Scope
+    notices: tuple[Notice, ...]  # this file's own and those of the files it extends
+    rules: dict[str, Rule]  # in effect: this file's, then the inherited ones it did not override
     source: str = ""
     description: str = ""
+    extends: str = ""
+    parent: Policy | None = None
+    own_rules: dict[str, Rule] = dataclasses.field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()  # inherited rules this file switches off
 
     def rule(self, rule_id: str) -> Rule | None:
         return self.rules.get(rule_id)
 
-    @property
-    def filing_deadline(self) -> dt.date | None:
-        rule = self.rule("filing-deadline")
-        return rule["date"] if rule else None
+    # --- compatibility with the single-layer format --------------------------------------------
 
     @property
-    def confirmation_deadline(self) -> dt.date | None:
-        rule = self.rule("confirmation-deadline")
-        return rule["date"] if rule else None
+    def province(self) -> str:
+        return self.scope.province
 
     @property
-    def finish_by(self) -> dt.date | None:
-        rule = self.rule("purchase-progress")
-        return rule["finish_by"] if rule else None
+    def city(self) -> str:
+        return self.scope.city
 
-    def finish_by_in(self, year: int) -> dt.date | None:
-        """The day purchases should be done by in ``year``: the policy's own date for its year,
-        the same day of the year otherwise (a policy of another year is standing in)."""
-        day = self.finish_by
-        if day is None or day.year == year:
-            return day
-        try:
-            return day.replace(year=year)
-        except ValueError:  # 29 February
-            return day.replace(year=year, day=28)
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        return self.scope.levels
+
+    @property
+    def region(self) -> str:
+        return self.scope.region
+
+    @property
+    def specificity(self) -> int:
+        return self.scope.specificity
+
+    @property
+    def layers(self) -> tuple[Policy, ...]:
+        """This file first, then the file it extends, and so on."""
+        return (self,) + (self.parent.layers if self.parent else ())
 
     @property
     def notice_numbers(self) -> str:
         return "、".join(n.number for n in self.notices)
 
     @property
-    def region(self) -> str:
-        return self.city or self.province or "全国"
+    def unchecked_notices(self) -> tuple[Notice, ...]:
+        return tuple(n for n in self.notices if not n.checked)
 
-    def applies_to(self, province: str, city: str, level: Level) -> bool:
-        return (
-            (not self.province or _region_key(self.province) == _region_key(province))
-            and (not self.city or _region_key(self.city) == _region_key(city))
-            and level in self.levels
-        )
+    # --- deadlines -----------------------------------------------------------------------------
 
-    @property
-    def specificity(self) -> int:
-        return 2 if self.city else 1 if self.province else 0
+    def deadline(self, rule_id: str, level: Level) -> Deadline | None:
+        """The date ``rule_id`` sets for units of ``level``, from the most specific layer that
+        sets one for that level (a city's notice may name only its county units' date)."""
+        for layer in self.layers:
+            if rule_id in layer.disabled:
+                return None
+            rule = layer.own_rules.get(rule_id)
+            if rule is None:
+                continue
+            by_level = rule.params.get("by_level") or {}
+            day = by_level.get(level) or rule.params.get("date")
+            if day is not None:
+                return Deadline(day, rule)
+        return None
+
+    def finish_by(self) -> dt.date | None:
+        rule = self.rule("purchase-progress")
+        return rule["finish_by"] if rule else None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Deadline:
+    date: dt.date
+    rule: Rule
 
 
 def _region_key(name: str) -> str:
@@ -126,67 +211,82 @@ def _region_key(name: str) -> str:
 
 # --- parameter types ---------------------------------------------------------------------------
 
-Param = Callable[[Any], Any]
+Check = Callable[[Any], Any]
 
 
-def _percent(value: Any) -> Decimal:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter a rule reads from its table: how to check it, whether it is required, its
+    default, whether (being a date) it must fall in the policy's year, and a line for the docs."""
+
+    check: Check
+    required: bool = False
+    default: Any = None
+    in_year: bool = False
+    doc: str = ""
+
+
+def percent(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError("应为百分数（如 15 表示 15%）")
     try:
         result = Decimal(str(value))
     except InvalidOperation:
         raise ValueError("应为百分数（如 15 表示 15%）") from None
+    if not result.is_finite():
+        raise ValueError("应为 0 到 100 之间的百分数（不能是 nan 或 inf）")
     if not 0 <= result <= 100:
         raise ValueError("百分数应在 0 到 100 之间")
     return result
 
 
-def _money(value: Any) -> Decimal:
+def money(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValueError("应为金额（整数或带引号的小数，如 \"300.00\"）")
     try:
         result = Decimal(str(value))
     except InvalidOperation:
         raise ValueError("应为金额") from None
-    if result < 0 or result != result.quantize(Decimal("0.01")):
+    if not result.is_finite() or result < 0 or result != result.quantize(Decimal("0.01")):
         raise ValueError("金额应为非负数且最多两位小数")
     return result
 
 
-def _int(value: Any) -> int:
+def integer(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError("应为非负整数")
     return value
 
 
-def _bool(value: Any) -> bool:
+def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("应为 true 或 false")
     return value
 
 
-def _date(value: Any) -> dt.date:
+def date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ValueError("应为日期，如 2024-02-20（不加引号）")
     return value
 
 
-def _str(value: Any) -> str:
+def text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("应为文字（加引号）")
     return value
 
 
-def _choice(*options: str) -> Param:
+def choice(*options: str) -> Check:
     def check(value: Any) -> str:
         if value not in options:
             raise ValueError("应为以下之一：" + "、".join(options))
         return value
 
+    check.kind = "之一：" + "、".join(f"`{o}`" for o in options)  # type: ignore[attr-defined]
     return check
 
 
-def _list_of(enum_type) -> Param:
+def list_of(enum_type) -> Check:
     def check(value: Any) -> tuple:
         if not isinstance(value, list):
             raise ValueError("应为列表，如 [\"" + next(iter(enum_type)).value + "\"]")
@@ -195,195 +295,117 @@ def _list_of(enum_type) -> Param:
         except ValueError:
             raise ValueError("列表中只能有：" + "、".join(e.value for e in enum_type)) from None
 
+    check.kind = "列表，取自 " + "、".join(e.value for e in enum_type)  # type: ignore[attr-defined]
     return check
 
 
-# Every rule the engine knows, with its parameters: (type, required, default).
-RULE_PARAMS: dict[str, dict[str, tuple[Param, bool, Any]]] = {
-    "profile-complete": {},
-    "policy-year": {},
-    "canteen-ratio": {"floor_ratio": (_percent, True, None), "encouraged_ratio": (_percent, False, None)},
-    "canteen-not-below-last-year": {"mode": (_choice("hard", "explain"), True, None)},
-    "canteen-outsourced": {
-        "contract_must_state_policy": (_bool, False, False),
-        "executing_purchaser_required": (_bool, False, False),
-        "account_required": (_bool, False, True),
-    },
-    "canteen-shared": {},
-    "canteen-none": {
-        "commitment_letter_levels": (_list_of(Level), False, ()),
-        "letter_addressee": (_str, False, ""),
-    },
-    "union-standard": {
-        "mode": (_choice("per-member-or-welfare-share", "share-of-union-purchases"), True, None),
-        "per_member": (_money, False, None),
-        "welfare_share": (_percent, False, None),
-        "union_purchase_share": (_percent, False, None),
-        "no_funds_exempt": (_bool, False, True),
-    },
-    "union-cap": {"per_employee_max": (_money, True, None)},
-    "what-counts": {"purposes": (_list_of(Purpose), True, None)},
-    "filing-deadline": {"date": (_date, True, None), "warn_days": (_int, False, 14)},
-    "confirmation-deadline": {"date": (_date, True, None)},
-    "purchase-progress": {"finish_by": (_date, True, None)},
-    "pay-on-time": {"max_unpaid_days": (_int, True, None)},
-    "performance-evaluation": {},
+def dates_by_level(value: Any) -> dict[Level, dt.date]:
+    """``{ "省级" = 2023-04-20, "县级" = 2023-03-25 }``."""
+    if not isinstance(value, dict):
+        raise ValueError("应为表，如 { \"省级\" = 2024-02-20 }")
+    result = {}
+    for key, day in value.items():
+        try:
+            level = Level(key)
+        except ValueError:
+            raise ValueError("级次只能是：" + "、".join(e.value for e in Level)) from None
+        result[level] = date(day)
+    return result
+
+
+def milestones(value: Any) -> tuple[tuple[dt.date, Decimal], ...]:
+    """``[{ date = 2025-06-30, share = 50 }, ...]``: by each date, this percent of the target."""
+    if not isinstance(value, list) or not value:
+        raise ValueError("应为列表，如 [{ date = 2025-06-30, share = 50 }]")
+    result = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"date", "share"}:
+            raise ValueError("每一项应为 { date = 日期, share = 百分数 }")
+        result.append((date(item["date"]), percent(item["share"])))
+    result.sort()
+    if any(a[1] > b[1] for a, b in zip(result, result[1:])):
+        raise ValueError("后面日期的完成比例不能低于前面的")
+    return tuple(result)
+
+
+KINDS = {
+    percent: "百分数（15 表示 15%）", money: "金额（元，整数或带引号的小数）", integer: "非负整数", boolean: "true 或 false",
+    date: "日期（如 2024-02-20，不加引号）", text: "文字", dates_by_level: "表：级次 = 日期",
+    milestones: "列表：{ date = 日期, share = 百分数 }",
 }
 
-_RULE_META_KEYS = {"notice", "clause"}
-_TOP_KEYS = {"format", "id", "name", "year", "province", "city", "levels", "description", "notice", "rules"}
-_NOTICE_KEYS = {"key", "number", "title", "date", "issuer"}
+
+def kind_of(check: Check) -> str:
+    """The parameter's type in words, for the documentation."""
+    return getattr(check, "kind", None) or KINDS.get(check, "")
 
 
-def parse_policy(data: bytes | str, source: str = "<policy>") -> Policy:
-    """Build a :class:`Policy` from TOML text, checking every key."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise PolicyError(source, "", "不是 UTF-8 编码的文本文件") from None
-    try:
-        doc = tomllib.loads(data)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(source, "", f"TOML 格式错误{_where_in_toml(exc)}") from None
+# Every rule the engine knows, with its parameters. Filled by :func:`declare_rule` where each
+# rule is registered (:mod:`.rules`), so a new rule touches the rule module and policy files only.
+RULE_PARAMS: dict[str, dict[str, Param]] = {}
+RULE_CHECKS: dict[str, Callable[[dict], tuple[str, str] | None]] = {}
+RULE_DOCS: dict[str, str] = {}
 
-    def need(table: dict, key: str, check: Param, path: str, default: Any = ..., required=True):
-        if key not in table:
-            if required:
-                raise PolicyError(source, path, "缺少此项")
-            return default
-        try:
-            return check(table[key])
-        except ValueError as exc:
-            raise PolicyError(source, path, str(exc)) from None
 
-    def no_unknown(table: dict, allowed: set, prefix: str):
-        for key in table:
-            if key not in allowed:
-                raise PolicyError(source, prefix + key, "不认识的项（拼写错误？）")
+def declare_rule(rule_id: str, params: Mapping[str, Param], doc: str = "", check=None) -> None:
+    """Register ``rule_id``'s parameters; ``check(params)`` may return ``(name, problem)``."""
+    RULE_PARAMS[rule_id] = dict(params)
+    RULE_DOCS[rule_id] = doc
+    if check is not None:
+        RULE_CHECKS[rule_id] = check
 
-    no_unknown(doc, _TOP_KEYS, "")
-    version = need(doc, "format", _int, "format")
-    if version != FORMAT_VERSION:
-        raise PolicyError(source, "format", f"格式版本 {version} 不受支持（本程序支持 {FORMAT_VERSION}）")
-    policy_id = need(doc, "id", _str, "id")
-    if not policy_id or not all(c.isalnum() or c in "-_." for c in policy_id):
-        raise PolicyError(source, "id", "只能由字母、数字、-、_ 组成")
-    year = need(doc, "year", _int, "year")
-    if not 2000 <= year <= 2100:
-        raise PolicyError(source, "year", f"年份 {year} 不合理")
-    levels = need(doc, "levels", _list_of(Level), "levels", tuple(Level), required=False)
 
-    raw_notices = doc.get("notice", [])
-    if not isinstance(raw_notices, list) or not raw_notices:
-        raise PolicyError(source, "notice", "至少要有一个 [[notice]]（文件依据）")
-    notices: dict[str, Notice] = {}
-    for i, raw in enumerate(raw_notices):
-        path = f"notice[{i}]."
-        if not isinstance(raw, dict):
-            raise PolicyError(source, f"notice[{i}]", "应为表")
-        no_unknown(raw, _NOTICE_KEYS, path)
-        notice = Notice(
-            key=need(raw, "key", _str, path + "key"),
-            number=need(raw, "number", _str, path + "number"),
-            title=need(raw, "title", _str, path + "title"),
-            date=need(raw, "date", _date, path + "date", None, required=False),
-            issuer=need(raw, "issuer", _str, path + "issuer", "", required=False),
-        )
-        if notice.key in notices:
-            raise PolicyError(source, path + "key", f"文件依据“{notice.key}”重复")
-        notices[notice.key] = notice
+# --- choosing the policy for a unit and a year -------------------------------------------------
 
-    raw_rules = doc.get("rules", {})
-    if not isinstance(raw_rules, dict) or not raw_rules:
-        raise PolicyError(source, "rules", "至少要启用一条规则")
-    rules: dict[str, Rule] = {}
-    for rule_id, raw in raw_rules.items():
-        path = f"rules.{rule_id}"
-        if rule_id not in RULE_PARAMS:
-            raise PolicyError(source, path, "未知规则（本程序认识的规则：" + "、".join(RULE_PARAMS) + "）")
-        if not isinstance(raw, dict):
-            raise PolicyError(source, path, "应为表")
-        schema = RULE_PARAMS[rule_id]
-        no_unknown(raw, set(schema) | _RULE_META_KEYS | {"enabled"}, path + ".")
-        if not need(raw, "enabled", _bool, path + ".enabled", True, required=False):
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Selection:
+    """The policy that governs a unit's year, why, and why each other file was passed over."""
+
+    year: int
+    policy: Policy | None
+    reason: str
+    passed_over: tuple[tuple[Policy, str], ...] = ()
+
+    @property
+    def lines(self) -> list[str]:
+        """The reason and the files passed over, one line each (window and ``check``)."""
+        return [self.reason] + [f"未采用 {p.name}（{p.id}）：{why}" for p, why in self.passed_over]
+
+
+def select(policies: Iterable[Policy], year: int, unit: UnitProfile, chosen_id: str = "") -> Selection:
+    """The file for ``year`` whose scope contains ``unit``, the most specific one; or the
+    clerk's choice (``chosen_id``) when it is a file of that year. Never a file of another year."""
+    policies = sorted(policies, key=lambda p: (-p.year, -p.specificity, p.id))
+    who = unit_text(unit)
+    passed: list[tuple[Policy, str]] = []
+    chosen = next((p for p in policies if p.id == chosen_id), None) if chosen_id else None
+    if chosen is not None and chosen.year == year:
+        outside = chosen.scope.excludes(unit)
+        reason = f"按选择使用“{chosen.name}”" + (f"（注意：该文件{outside}）" if outside else f"，适用范围（{chosen.scope.text}）包含本单位")
+        passed = [(p, "未选择") for p in policies if p.year == year and p is not chosen]
+        return Selection(year, chosen, reason, tuple(passed))
+    fitting: list[Policy] = []
+    for p in policies:
+        if p.year != year:
             continue
-        notice_key = need(raw, "notice", _str, path + ".notice")
-        if notice_key not in notices:
-            raise PolicyError(source, path + ".notice", f"引用了未定义的文件依据“{notice_key}”")
-        params = {
-            name: need(raw, name, check, f"{path}.{name}", default, required=required)
-            for name, (check, required, default) in schema.items()
-        }
-        rules[rule_id] = Rule(rule_id, params, notices[notice_key], need(raw, "clause", _str, path + ".clause", "", False))
-
-    if not rules:
-        raise PolicyError(source, "rules", "至少要启用一条规则")
-    union = rules.get("union-standard")
-    if union:
-        wanted = ("per_member", "welfare_share") if union["mode"] == "per-member-or-welfare-share" else ("union_purchase_share",)
-        for name in wanted:
-            if union[name] is None:
-                raise PolicyError(source, f"rules.union-standard.{name}", f"模式 {union['mode']} 需要此项")
-
-    return Policy(
-        id=policy_id,
-        name=need(doc, "name", _str, "name"),
-        year=year,
-        province=need(doc, "province", _str, "province", "", required=False),
-        city=need(doc, "city", _str, "city", "", required=False),
-        levels=levels,
-        notices=tuple(notices.values()),
-        rules=rules,
-        source=source,
-        description=need(doc, "description", _str, "description", "", required=False),
-    )
-
-
-def _where_in_toml(exc: tomllib.TOMLDecodeError) -> str:
-    """Where the parser stopped, in Chinese (its own message is English)."""
-    import re
-
-    found = re.search(r"line (\d+), column (\d+)", str(exc))
-    return f"：第 {found[1]} 行第 {found[2]} 列附近写法不对（检查引号、等号和方括号）" if found else ""
-
-
-def load_policy_file(path: Path) -> Policy:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise PolicyError(str(path), "", f"无法读取：{exc.strerror or exc}") from None
-    return parse_policy(data, source=Path(path).name)
-
-
-def discover(directories: Iterable[Path]) -> tuple[dict[str, Policy], list[PolicyError]]:
-    """All policy files in ``directories``; a later directory's file overrides an earlier one's id.
-
-    Broken files do not hide the good ones: their errors are returned beside the policies.
-    """
-    found: dict[str, Policy] = {}
-    errors: list[PolicyError] = []
-    for directory in directories:
-        directory = Path(directory)
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.glob("*.toml")):
-            if path.name.startswith("."):
-                continue  # hidden: a copy still being written, an editor's lock file
-            try:
-                policy = load_policy_file(path)
-            except PolicyError as exc:
-                errors.append(exc)
-                continue
-            found[policy.id] = dataclasses.replace(policy, source=str(path))
-    return found, errors
-
-
-def select(policies: Iterable[Policy], year: int, province: str, city: str, level: Level) -> Policy | None:
-    """The policy that governs a unit for ``year``: the most specific region match for that year,
-    else the nearest year's (the engine then warns that the year differs)."""
-    fitting = [p for p in policies if p.applies_to(province, city, level)]
+        outside = p.scope.excludes(unit)
+        if outside:
+            passed.append((p, outside))
+        else:
+            fitting.append(p)
+    note = ""
+    if chosen_id:
+        note = (f"所选政策“{chosen.name}”为 {chosen.year} 年度，不适用于 {year} 年度；" if chosen
+                else f"所选政策“{chosen_id}”已不在政策文件中；")
     if not fitting:
-        return None
-    # exact year first, then the nearest earlier year, then the nearest later one
-    return max(fitting, key=lambda p: (p.year == year, p.year <= year, -abs(p.year - year), p.specificity, p.id))
+        others = sorted({p.year for p in policies})
+        have = f"（已有的政策文件年度：{'、'.join(map(str, others))}）" if others else "（没有任何政策文件）"
+        return Selection(year, None, f"{note}没有适用于 {year} 年度、{who}的政策文件{have}", tuple(passed))
+    best = fitting[0]
+    for p in fitting[1:]:
+        passed.append((p, f"适用范围（{p.scope.text}）也包含本单位，但“{best.name}”更具体"))
+    reason = f"{note}本单位为{who}；“{best.name}”的适用范围（{best.scope.text}）包含本单位" + (
+        "，且最具体" if len(fitting) > 1 else ""
+    )
+    return Selection(year, best, reason, tuple(passed))

@@ -49,10 +49,10 @@ def canteen_minimum(profile: UnitProfile, plan: AnnualPlan, policy: Policy | Non
 
     ``None`` where there is no such minimum: no policy or the policy does not switch the rule on,
     the unit reserves no canteen share (:func:`canteen_reserve_applies`), or the canteen total is
-    not filled in (or is zero) yet.
+    not filled in yet. A total of zero gives a minimum of zero (the rule asks the clerk to check it).
     """
     rule = policy.rule("canteen-ratio") if policy else None
-    if rule is None or not canteen_reserve_applies(profile) or not plan.canteen_total:
+    if rule is None or not canteen_reserve_applies(profile) or plan.canteen_total is None:
         return None
     total, floor, encouraged = plan.canteen_total, rule["floor_ratio"], rule["encouraged_ratio"]
     return CanteenMinimum(
@@ -76,6 +76,18 @@ def reserve_target(profile: UnitProfile, plan: AnnualPlan) -> Decimal:
 
 SHARE_OF_UNION_PURCHASES = "share-of-union-purchases"
 PER_MEMBER_OR_WELFARE_SHARE = "per-member-or-welfare-share"
+PER_MEMBER_AND_WELFARE_SHARE = "per-member-and-welfare-share"
+PER_MEMBER = "per-member"
+WELFARE_SHARE = "welfare-share"
+UNION_MODES = (PER_MEMBER_OR_WELFARE_SHARE, PER_MEMBER_AND_WELFARE_SHARE, PER_MEMBER, WELFARE_SHARE, SHARE_OF_UNION_PURCHASES)
+# which parameters each mode reads
+UNION_MODE_PARAMS = {
+    PER_MEMBER_OR_WELFARE_SHARE: ("per_member", "welfare_share"),
+    PER_MEMBER_AND_WELFARE_SHARE: ("per_member", "welfare_share"),
+    PER_MEMBER: ("per_member",),
+    WELFARE_SHARE: ("welfare_share",),
+    SHARE_OF_UNION_PURCHASES: ("union_purchase_share",),
+}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -94,9 +106,9 @@ class UnionMinimum:
 
     @property
     def summary(self) -> str:
-        """One line for the clerk: the amount where the policy's share of union purchases gives
-        one, otherwise the standard (two standards, either of which is met, have no one amount)."""
-        if self.mode == SHARE_OF_UNION_PURCHASES:
+        """One line for the clerk: the amount where one standard gives it, otherwise the standard
+        (two standards, either of which is met, have no one amount)."""
+        if self.mode != PER_MEMBER_OR_WELFARE_SHARE:
             return f"按政策应不低于 {format_money(self.amount)} 元" if self.amount is not None else f"按政策应{self.standard}"
         return f"按政策：{self.standard}"
 
@@ -107,16 +119,24 @@ def union_exempt(profile: UnitProfile, policy: Policy | None) -> bool:
     return rule is not None and not profile.has_union_funds and rule["no_funds_exempt"]
 
 
+def union_unstated(profile: UnitProfile, policy: Policy | None) -> bool:
+    """A unit without independent union funds under a policy that says nothing about such units:
+    no minimum is computed and no verdict given (the notice is silent)."""
+    rule = policy.rule("union-standard") if policy else None
+    return rule is not None and not profile.has_union_funds and not rule["no_funds_exempt"]
+
+
 def union_minimum(profile: UnitProfile, plan: AnnualPlan, policy: Policy | None) -> UnionMinimum | None:
     """The ``union-standard`` minimum, or ``None`` where the rule asks nothing of the unit (no policy,
-    the rule switched off, or the unit is exempt: :func:`union_exempt`).
+    the rule switched off, the unit is exempt: :func:`union_exempt`, or the policy says nothing
+    about units without union funds: :func:`union_unstated`).
 
-    Either mode rounds a share up to the fen. ``per-member-or-welfare-share`` takes the lower of the
+    Every share is rounded up to the fen. ``per-member-or-welfare-share`` takes the lower of the
     two standards it can compute, since the notice is met by either one ("每人每年不低于300元或者
-    年度福利总额15%").
+    年度福利总额15%"); ``per-member-and-welfare-share`` needs both and takes the higher.
     """
     rule = policy.rule("union-standard") if policy else None
-    if rule is None or union_exempt(profile, policy):
+    if rule is None or union_exempt(profile, policy) or union_unstated(profile, policy):
         return None
     mode = rule["mode"]
     if mode == SHARE_OF_UNION_PURCHASES:
@@ -128,22 +148,29 @@ def union_minimum(profile: UnitProfile, plan: AnnualPlan, policy: Policy | None)
             mode, amount_for_ratio(plan.union_farm_total, share),
             f"工会年度采购农副产品总额 {format_money(plan.union_farm_total)} 元的 {format_percent(share)}", standard,
         )
-    standard = (
-        f"会员每人每年不低于 {format_money(rule['per_member'])} 元，或年度福利总额的 {format_percent(rule['welfare_share'])}"
-    )
+    wanted = UNION_MODE_PARAMS[mode]
+    words = []
+    if "per_member" in wanted:
+        words.append(f"会员每人每年不低于 {format_money(rule['per_member'])} 元")
+    if "welfare_share" in wanted:
+        words.append(f"年度福利总额的 {format_percent(rule['welfare_share'])}")
+    standard = ("，或" if mode == PER_MEMBER_OR_WELFARE_SHARE else "，且不低于").join(words)
     options: list[tuple[Decimal, str]] = []
-    if profile.union_members:
+    if "per_member" in wanted and profile.union_members:
         options.append((
             rule["per_member"] * profile.union_members,
             f"会员 {profile.union_members} 人 × {format_money(rule['per_member'])} 元",
         ))
-    if plan.welfare_total is not None:
+    if "welfare_share" in wanted and plan.welfare_total is not None:
         options.append((
             amount_for_ratio(plan.welfare_total, rule["welfare_share"]),
             f"年度福利总额 {format_money(plan.welfare_total)} 元的 {format_percent(rule['welfare_share'])}",
         ))
-    if not options:
+    if not options or (mode == PER_MEMBER_AND_WELFARE_SHARE and len(options) < 2):
         return UnionMinimum(mode, None, "", standard)
+    if mode == PER_MEMBER_AND_WELFARE_SHARE:
+        amount, basis = max(options, key=lambda o: o[0])
+        return UnionMinimum(mode, amount, basis + "（两项标准均须满足，取较高者）", standard)
     amount, basis = min(options, key=lambda o: o[0])
     return UnionMinimum(mode, amount, basis + ("（两项标准满足其一即可）" if len(options) > 1 else ""), standard)
 

@@ -1,7 +1,11 @@
 """The rule engine: one pure function from the unit's records, a policy and a date to findings.
 
-Each rule is a small function registered under the id policy files use. A rule runs only when the
-policy switches it on, reads its numbers from the policy, and cites the notice the policy names.
+Each rule is a small function registered under the id policy files use, together with the
+parameters its table may set (:func:`rule`), so a new rule touches this module and the policy
+files only. A rule runs only when the policy switches it on, reads its numbers from the policy and
+cites the notice the policy names. The engine then applies what the policy says of the rule's
+standing: a rule no notice states gives hints at most, a rule resting on a notice whose text was
+not checked gives warnings at most and says so, and the policy may set a breach's severity.
 """
 
 from __future__ import annotations
@@ -14,13 +18,21 @@ from .counting import Tally, tally as make_tally
 from .errors import InputError
 from .findings import Finding, Severity
 from .identifiers import parse_credit_code, parse_phone
-from .model import AnnualPlan, CanteenMode, FilingStatus, Purchase, UnitProfile
+from .model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
 from .money import format_money as m, format_percent as pct, round_up_to_fen
-from .pace import pace
-from .policy import RULE_PARAMS, Policy, Rule
-from .requirements import (
-    SHARE_OF_UNION_PURCHASES, canteen_minimum, canteen_reserve_applies, deadline_status, reserve_target, union_minimum,
+from .pace import PACE_LINEAR, PACE_MILESTONES, PACE_NONE, policy_pace
+from .policy import (
+    RULE_PARAMS, Deadline, Param, Policy, Rule, Selection, boolean, choice, date, dates_by_level, declare_rule, integer,
+    list_of, milestones, money, percent, text,
 )
+from .requirements import (
+    SHARE_OF_UNION_PURCHASES, UNION_MODE_PARAMS, UNION_MODES, canteen_minimum, canteen_reserve_applies,
+    deadline_status, reserve_target, union_minimum, union_unstated,
+)
+
+GB_32100 = "GB 32100-2015 法人和其他组织统一社会信用代码编码规则（校验码）"
+FORMAT_CHECK = "无（号码格式校验，非文件要求）"
+NO_POLICY = "no-policy"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -32,13 +44,14 @@ class Context:
     today: dt.date
     rule: Rule
 
-    def finding(self, severity: Severity, message: str, *fields: str) -> Finding:
-        return Finding(self.rule.id, severity, message, self.rule.citation, fields)
+    def finding(self, severity: Severity, message: str, *fields: str, rule: Rule | None = None, citation: str | None = None) -> Finding:
+        """A finding of this rule (or of ``rule``: the layer that set a deadline), citing its notice
+        unless ``citation`` names another source (a standard)."""
+        rule = rule or self.rule
+        return Finding(self.rule.id, severity, message, rule.citation if citation is None else citation, fields)
 
-    @property
-    def policy_is_for_this_year(self) -> bool:
-        """Dates in a policy of another year say nothing about this year's deadlines."""
-        return self.policy.year == self.plan.year
+    def deadline(self, rule_id: str) -> Deadline | None:
+        return self.policy.deadline(rule_id, self.profile.level)
 
     @property
     def canteen_reserve_applies(self) -> bool:
@@ -50,12 +63,31 @@ RuleFunction = Callable[[Context], Iterable[Finding]]
 RULES: dict[str, RuleFunction] = {}
 
 
-def rule(rule_id: str):
+def rule(rule_id: str, doc: str = "", check=None, **params: Param):
+    """Register a rule function under ``rule_id`` with the parameters its policy table may set."""
+
     def register(function: RuleFunction) -> RuleFunction:
         RULES[rule_id] = function
+        declare_rule(rule_id, params, doc, check)
         return function
 
     return register
+
+
+def standing(finding: Finding, config: Rule) -> Finding:
+    """The policy's word on a finding's severity: hints for a rule no notice states, at most a
+    warning on an unchecked notice, the policy's own severity for a breach."""
+    if finding.citation != config.citation:
+        return finding  # the rule cites another source itself (a standard)
+    severity = finding.severity
+    if config.notice is None:
+        severity = min(severity, Severity.INFO)
+    else:
+        if config.severity is not None and severity >= Severity.WARNING:
+            severity = config.severity
+        if not config.notice.checked:
+            severity = min(severity, Severity.WARNING)
+    return finding if severity is finding.severity else dataclasses.replace(finding, severity=severity)
 
 
 def evaluate(
@@ -69,15 +101,35 @@ def evaluate(
     year_tally = purchases if isinstance(purchases, Tally) else make_tally(purchases, policy, plan.year, today)
     findings: list[Finding] = []
     for rule_id, config in policy.rules.items():
-        findings.extend(RULES[rule_id](Context(profile, plan, year_tally, policy, today, config)))
+        context = Context(profile, plan, year_tally, policy, today, config)
+        findings.extend(standing(f, config) for f in RULES[rule_id](context))
     findings.sort(key=lambda f: -f.severity)
     return findings
+
+
+def no_policy_findings(selection: Selection, profile: UnitProfile | None = None) -> list[Finding]:
+    """A year without a policy of its own: one error, no verdict borrowed from another year; with
+    ``profile``, the profile hints too (they rest on no notice, so they need none)."""
+    year = selection.year
+    hints: list[Finding] = []
+    if profile is not None:
+        hint_rule = Rule("profile-complete", {}, None)
+        context = Context(profile, AnnualPlan(year), make_tally((), None, year, dt.date(year, 1, 1)), None, dt.date(year, 1, 1), hint_rule)
+        hints = [standing(f, hint_rule) for f in _profile_complete(context)]
+    return [Finding(
+        NO_POLICY, Severity.ERROR,
+        f"没有适用于 {year} 年度的政策文件：{selection.reason}。本程序不借用其他年度或地区的政策，"
+        f"因此不显示 {year} 年度的填报截止日期、预留比例和达标结论。获取办法：财政部门发布 {year} 年度的通知后，"
+        "在“预留份额”页点“加载政策文件…”加载该年度的政策文件，或按《政策文件格式》（docs/policy-format.md）编写一个",
+        "无（本年度没有政策文件）", ("plan.policy_id",),
+    )] + sorted(hints, key=lambda f: -f.severity)
 
 
 # --- the unit's data -------------------------------------------------------------------------
 
 
-@rule("profile-complete")
+@rule("profile-complete", "单位信息：名称、主管预算单位、经办人、省份已填写；统一社会信用代码（GB 32100-2015）和电话格式正确。"
+      "填报需要这些信息，但通知并未逐项规定：除信用代码外均为提示。")
 def _profile_complete(c: Context) -> Iterator[Finding]:
     p = c.profile
     required = [
@@ -86,29 +138,30 @@ def _profile_complete(c: Context) -> Iterator[Finding]:
     ]
     for field, label in required:
         if not getattr(p, field).strip():
-            yield c.finding(Severity.ERROR, f"请填写{label}", f"profile.{field}")
-    for field, check in (("credit_code", parse_credit_code), ("phone", parse_phone)):
-        try:
-            check(getattr(p, field))
-        except InputError as exc:
-            yield c.finding(Severity.ERROR, exc.message, f"profile.{field}")
+            yield c.finding(Severity.INFO, f"请填写{label}（填报时需要）", f"profile.{field}")
+    try:
+        parse_credit_code(p.credit_code)
+    except InputError as exc:
+        yield c.finding(Severity.WARNING, exc.message, "profile.credit_code", citation=GB_32100)
+    try:
+        parse_phone(p.phone)
+    except InputError as exc:
+        yield c.finding(Severity.WARNING, exc.message, "profile.phone", citation=FORMAT_CHECK)
 
 
-@rule("policy-year")
+@rule("policy-year", "保留供旧文件使用：程序从不使用其他年度的政策，因此此规则不再产生结果。")
 def _policy_year(c: Context) -> Iterator[Finding]:
-    if c.policy.year != c.plan.year:
-        yield c.finding(
-            Severity.WARNING,
-            f"当前使用的是 {c.policy.year} 年度的政策（{c.policy.name}），与填报年度 {c.plan.year} 不符；"
-            "请加载本年度的政策文件",
-            "plan.policy_id",
-        )
+    return iter(())
 
 
 # --- canteen ---------------------------------------------------------------------------------
 
 
-@rule("canteen-ratio")
+@rule(
+    "canteen-ratio", "食堂预留金额不低于 年度食堂食材采购总额 × floor_ratio（向上取整到分）；低于 encouraged_ratio 时提示政策鼓励的比例。",
+    floor_ratio=Param(percent, True, doc="最低预留比例（百分数）"),
+    encouraged_ratio=Param(percent, doc="鼓励达到的比例（百分数，可省略）"),
+)
 def _canteen_ratio(c: Context) -> Iterator[Finding]:
     if not c.canteen_reserve_applies:
         return
@@ -116,6 +169,14 @@ def _canteen_ratio(c: Context) -> Iterator[Finding]:
     required = canteen_minimum(c.profile, plan, c.policy)
     if required is None:  # the rule is on and applies: only the total can be missing
         yield c.finding(Severity.ERROR, "请填写年度食堂食材采购总额", "plan.canteen_total")
+        return
+    if plan.canteen_total == 0:
+        yield c.finding(
+            Severity.WARNING,
+            f"年度食堂食材采购总额填的是 0 元，按 {pct(required.floor_ratio)} 计预留金额为 0 元；"
+            f"本单位为{c.profile.canteen_mode.value}，请核对该总额",
+            "plan.canteen_total",
+        )
         return
     if plan.reserve_amount is None:
         yield c.finding(Severity.ERROR, "请填写食堂食材预留金额或预留比例", "plan.reserve_amount", "plan.reserve_ratio")
@@ -144,7 +205,12 @@ def _canteen_ratio(c: Context) -> Iterator[Finding]:
     )
 
 
-@rule("canteen-not-below-last-year")
+@rule(
+    "canteen-not-below-last-year",
+    "hard：预留金额不得低于上年度（错误）；explain：金额或比例下降须填写下降说明（向本级财政部门说明）；"
+    "in-principle：“原则上不低于上年度”，下降时给出警告。",
+    mode=Param(choice("hard", "explain", "in-principle"), True, doc="hard、explain 或 in-principle"),
+)
 def _not_below_last_year(c: Context) -> Iterator[Finding]:
     plan = c.plan
     if not c.canteen_reserve_applies or plan.reserve_amount is None:
@@ -164,15 +230,23 @@ def _not_below_last_year(c: Context) -> Iterator[Finding]:
             yield c.finding(Severity.OK, f"预留金额不低于上年度（{m(plan.last_year_amount)} 元）", "plan.reserve_amount")
         return
     what = "；".join(drops)
-    if c.rule["mode"] == "hard":
+    mode = c.rule["mode"]
+    if mode == "hard":
         yield c.finding(Severity.ERROR, f"{what}：预留金额不得低于上年度数额", "plan.reserve_amount", "plan.last_year_amount")
+    elif mode == "in-principle":
+        yield c.finding(Severity.WARNING, f"{what}：政策要求原则上不低于上年度", "plan.reserve_amount", "plan.last_year_amount")
     elif not plan.drop_explanation.strip():
         yield c.finding(Severity.ERROR, f"{what}：须向本级财政部门作出说明，请填写下降说明", "plan.drop_explanation")
     else:
         yield c.finding(Severity.INFO, f"{what}；已填写下降说明，报送时一并提交本级财政部门", "plan.drop_explanation")
 
 
-@rule("canteen-outsourced")
+@rule(
+    "canteen-outsourced", "食堂外包单位：按开关检查外包合同约定、采购执行主体和为承包方（执行主体）开通交易账号。",
+    contract_must_state_policy=Param(boolean, default=False, doc="外包合同须约定落实政策、预留比例和采购执行主体"),
+    executing_purchaser_required=Param(boolean, default=False, doc="须确定具体采购执行主体"),
+    account_required=Param(boolean, default=True, doc="须为承包方（执行主体）开通交易账号"),
+)
 def _outsourced(c: Context) -> Iterator[Finding]:
     p = c.profile
     if p.canteen_mode is not CanteenMode.OUTSOURCED:
@@ -180,7 +254,7 @@ def _outsourced(c: Context) -> Iterator[Finding]:
     ok = True
     if not p.contractor_name.strip():
         ok = False
-        yield c.finding(Severity.ERROR, "食堂外包：请填写食堂承包方名称", "profile.contractor_name")
+        yield c.finding(Severity.INFO, "食堂外包：请填写食堂承包方名称", "profile.contractor_name")
     if c.rule["contract_must_state_policy"] and not p.contract_states_policy:
         ok = False
         yield c.finding(
@@ -201,7 +275,7 @@ def _outsourced(c: Context) -> Iterator[Finding]:
         yield c.finding(Severity.OK, "食堂外包：承包方、合同约定和交易账号均已落实", "profile.canteen_mode")
 
 
-@rule("canteen-shared")
+@rule("canteen-shared", "共用食堂：代表单位填报；其余单位注明代表单位（名称，信用代码按 GB 32100-2015 校验）。")
 def _shared(c: Context) -> Iterator[Finding]:
     p = c.profile
     if p.canteen_mode is not CanteenMode.SHARED:
@@ -210,12 +284,12 @@ def _shared(c: Context) -> Iterator[Finding]:
         yield c.finding(Severity.INFO, "共用食堂：本单位作为代表单位填报共用食堂的预留份额", "profile.is_representative")
         return
     if not p.representative_name.strip():
-        yield c.finding(Severity.ERROR, "共用食堂：请填写代表填报单位的名称", "profile.representative_name")
+        yield c.finding(Severity.WARNING, "共用食堂：请填写代表填报单位的名称（在系统中注明情况）", "profile.representative_name")
         return
     try:
         parse_credit_code(p.representative_code, label="代表单位统一社会信用代码")
     except InputError as exc:
-        yield c.finding(Severity.ERROR, "共用食堂：" + exc.message, "profile.representative_code")
+        yield c.finding(Severity.WARNING, "共用食堂：" + exc.message, "profile.representative_code", citation=GB_32100)
         return
     yield c.finding(
         Severity.OK,
@@ -224,22 +298,35 @@ def _shared(c: Context) -> Iterator[Finding]:
     )
 
 
-@rule("canteen-none")
+@rule(
+    "canteen-none", "无食堂：注明“无食堂”，不要求食堂预留；commitment_letter_levels 所列级次须报送无食堂承诺函；zero_filing：须零填报。",
+    commitment_letter_levels=Param(list_of(Level), default=(), doc="须报送无食堂承诺函的级次"),
+    letter_addressee=Param(text, default="", doc="承诺函报送的处室"),
+    letter_deadline=Param(date, in_year=True, doc="承诺函截止日期（省略：随填报，截止日期为填报截止日期）"),
+    zero_filing=Param(boolean, default=False, doc="无食堂单位须进行零填报"),
+)
 def _no_canteen(c: Context) -> Iterator[Finding]:
     p = c.profile
     if p.canteen_mode is not CanteenMode.NONE:
         return
-    yield c.finding(Severity.INFO, "无食堂：在系统中注明“无食堂”，对食堂部分预留份额不作要求", "profile.canteen_mode")
+    if c.rule["zero_filing"]:
+        yield c.finding(Severity.INFO, "无食堂：须进行零填报（在系统中注明“无食堂”，预留份额填 0）", "profile.canteen_mode")
+    else:
+        yield c.finding(Severity.INFO, "无食堂：在系统中注明“无食堂”，对食堂部分预留份额不作要求", "profile.canteen_mode")
     if p.level in c.rule["commitment_letter_levels"]:
         to = c.rule["letter_addressee"] or "本级财政部门"
         if c.plan.letter_sent:
             yield c.finding(Severity.OK, f"无食堂承诺函已报送{to}", "plan.letter_sent")
         else:
-            deadline = c.policy.filing_deadline
-            late = deadline is not None and c.today > deadline
+            due = c.rule["letter_deadline"]
+            if due is None:
+                filing = c.deadline("filing-deadline")
+                due = filing.date if filing else None
+            late = due is not None and c.today > due
+            when = f"（随填报报送，截止 {due:%Y-%m-%d}）" if due else ""
             yield c.finding(
                 Severity.ERROR if late else Severity.WARNING,
-                f"{p.level.value}无食堂单位须经主管部门确认盖章后向{to}报送《无食堂承诺函》；"
+                f"{p.level.value}无食堂单位须经主管部门确认盖章后向{to}报送《无食堂承诺函》{when}；"
                 "未报送或虚假承诺的，以未完成计入考评",
                 "plan.letter_sent",
             )
@@ -250,8 +337,32 @@ def _no_canteen(c: Context) -> Iterator[Finding]:
 # --- union -----------------------------------------------------------------------------------
 
 
-@rule("union-standard")
+def _union_check(params: dict):
+    for name in UNION_MODE_PARAMS[params["mode"]]:
+        if params[name] is None:
+            return name, f"模式 {params['mode']} 需要此项"
+    return None
+
+
+@rule(
+    "union-standard",
+    "工会预留金额达到标准：per-member（会员每人每年不低于 per_member 元）、welfare-share（年度福利总额的 welfare_share）、"
+    "per-member-or-welfare-share（两者满足其一）、per-member-and-welfare-share（两者都要满足）、"
+    "share-of-union-purchases（工会年度农副产品采购总额的 union_purchase_share）。",
+    check=_union_check,
+    mode=Param(choice(*UNION_MODES), True, doc="标准的计算方式"),
+    per_member=Param(money, doc="会员每人每年不低于（元）"),
+    welfare_share=Param(percent, doc="年度福利总额的比例"),
+    union_purchase_share=Param(percent, doc="工会年度农副产品采购总额的比例"),
+    no_funds_exempt=Param(boolean, default=True, doc="true：通知写明无独立工会经费的单位不作要求；false：通知未提及（只作提示，不下结论）"),
+)
 def _union_standard(c: Context) -> Iterator[Finding]:
+    if union_unstated(c.profile, c.policy):
+        yield c.finding(
+            Severity.INFO, "本单位无独立工会经费：政策文件未提及无独立工会经费的单位，本程序对工会部分不作判断（提示）",
+            "profile.has_union_funds", citation="提示（文件未提及，无文件依据）",
+        )
+        return
     required = union_minimum(c.profile, c.plan, c.policy)
     if required is None:  # the rule is on: only the exemption leaves no minimum
         yield c.finding(Severity.INFO, "无独立工会经费：在系统中注明“无独立工会经费”，对工会部分预留份额不作要求", "profile.has_union_funds")
@@ -275,10 +386,18 @@ def _union_standard(c: Context) -> Iterator[Finding]:
         yield c.finding(Severity.OK, f"工会预留金额 {m(reserve)} 元达到标准（{basis}，{m(minimum)} 元）", "plan.union_reserve")
 
 
-@rule("union-cap")
+@rule(
+    "union-cap", "工会预留金额和已计入的工会福利采购，按职工人数折合每人每年不超过 per_employee_max 元。",
+    per_employee_max=Param(money, True, doc="职工每人每年不超过（元）"),
+)
 def _union_cap(c: Context) -> Iterator[Finding]:
     employees, cap = c.profile.employees, c.rule["per_employee_max"]
-    if not employees or (not c.profile.has_union_funds and c.plan.union_reserve is None):
+    if not c.profile.has_union_funds and c.plan.union_reserve is None:
+        return
+    if not employees:
+        yield c.finding(
+            Severity.INFO, f"请填写职工人数，才能核对职工每人每年不超过 {m(cap)} 元的标准", "profile.employees",
+        )
         return
     ceiling = cap * employees  # compared exactly, in money, never on a rounded per-head figure
     for amount, what, field in (
@@ -298,20 +417,42 @@ def _union_cap(c: Context) -> Iterator[Finding]:
 # --- purchases -------------------------------------------------------------------------------
 
 
-@rule("what-counts")
+@rule(
+    "what-counts", "已完结的 832 平台订单中，purposes 所列用途计入年度采购总额；excluded 所列按政策不计入；"
+    "两者都未列的用途为“文件未提及”，只作提示、暂不计入。",
+    purposes=Param(list_of(Purpose), True, doc="通知写明计入的用途"),
+    excluded=Param(list_of(Purpose), doc="通知写明不计入的用途（省略：没有）"),
+)
 def _what_counts(c: Context) -> Iterator[Finding]:
     t = c.tally
     if not t.not_counted_by_reason:
         return
     parts = "；".join(f"{reason} {m(amount)} 元" for reason, amount in sorted(t.not_counted_by_reason.items()))
-    yield c.finding(Severity.INFO, f"本年度有 {m(t.not_counted_total)} 元采购不计入年度采购总额：{parts}", "purchases")
+    yield c.finding(Severity.INFO, f"本年度有 {m(t.not_counted_total)} 元采购未计入年度采购总额：{parts}", "purchases")
 
 
-@rule("purchase-progress")
+def _progress_check(params: dict):
+    if params["pace"] == PACE_LINEAR and (params["pace_start"] is None or params["finish_by"] is None):
+        return "pace_start", "pace = \"linear\" 需要 pace_start 和 finish_by"
+    if params["pace"] == PACE_MILESTONES and not params["milestones"]:
+        return "milestones", "pace = \"milestones\" 需要 milestones"
+    return None
+
+
+@rule(
+    "purchase-progress",
+    "已计入采购与（食堂 + 工会）预留份额的比较：finish_by 为完成目标日期（可省略）；pace 为 none（不判断进度）、"
+    "linear（从 pace_start 到 finish_by 均匀推进）或 milestones（到各日期完成的比例）。",
+    check=_progress_check,
+    finish_by=Param(date, in_year=True, doc="完成年度采购任务的日期（通知未规定则省略）"),
+    pace=Param(choice(PACE_NONE, PACE_LINEAR, PACE_MILESTONES), default=PACE_NONE, doc="进度要求"),
+    pace_start=Param(date, in_year=True, doc="linear：均匀推进的起始日期"),
+    milestones=Param(milestones, in_year=True, doc="milestones：[{ date = 日期, share = 百分数 }, …]"),
+)
 def _progress(c: Context) -> Iterator[Finding]:
     plan = c.plan
     target = reserve_target(c.profile, plan)
-    progress = pace(target, c.tally.counted_total, plan.year, c.policy.finish_by_in(plan.year), c.today)
+    progress = policy_pace(c.policy, target, c.tally.counted_total, plan.year, c.today)
     if progress is None:
         return
     done, finish, share = progress.done, progress.finish_by, pct(progress.share)
@@ -324,29 +465,44 @@ def _progress(c: Context) -> Iterator[Finding]:
             f"尚差 {m(progress.remaining)} 元",
             "purchases",
         )
-    elif progress.per_month is not None:
+    elif finish is None:
+        yield c.finding(
+            Severity.INFO, f"已计入采购 {m(done)} 元，完成预留份额 {m(target)} 元的 {share}（政策未规定完成日期）", "purchases",
+        )
+    else:
+        behind = ""
+        if progress.behind and progress.milestone is not None:
+            behind = f"，未达到 {progress.milestone.month}月{progress.milestone.day}日前完成 {pct(progress.expected_share)} 的进度要求"
+        elif progress.behind:
+            behind = f"，低于按时间均匀推进应达到的 {pct(progress.expected_share)}"
         yield c.finding(
             Severity.WARNING if progress.behind else Severity.INFO,
-            f"已计入采购 {m(done)} 元，完成预留份额 {m(target)} 元的 {share}"
-            + ("，进度落后" if progress.behind else "")
-            + f"；要在 {finish:%Y-%m-%d} 前完成，每月还需采购约 {m(progress.per_month)} 元",
+            f"已计入采购 {m(done)} 元，完成预留份额 {m(target)} 元的 {share}{behind}"
+            f"；要在 {finish:%Y-%m-%d} 前完成，每月还需采购约 {m(progress.per_month)} 元",
             "purchases",
         )
 
 
-@rule("pay-on-time")
+@rule(
+    "pay-on-time", "已完结订单自下单日起超过 max_unpaid_days 天仍未付款（合同另有约定的，最长 contract_max_days 天）。",
+    max_unpaid_days=Param(integer, True, doc="付款期限（天）"),
+    contract_max_days=Param(integer, doc="合同另有约定时的最长付款期限（天，可省略）"),
+)
 def _pay_on_time(c: Context) -> Iterator[Finding]:
     t = c.tally
     if t.overdue:
+        longest = c.rule["contract_max_days"]
+        term = f"（合同另有约定的，最长不超过 {longest} 天）" if longest else ""
         yield c.finding(
             Severity.WARNING,
-            f"{len(t.overdue)} 笔已完结订单超过 {c.rule['max_unpaid_days']} 天未付款，共 {m(t.overdue_total)} 元，"
-            f"最早一笔 {t.overdue[0].order_no or '（无订单号）'}（{t.overdue[0].date:%Y-%m-%d}）",
+            f"{len(t.overdue)} 笔已完结订单自下单日起超过 {c.rule['max_unpaid_days']} 天未付款{term}，共 {m(t.overdue_total)} 元，"
+            f"最早一笔 {t.overdue[0].order_no or '（无订单号）'}（{t.overdue[0].date:%Y-%m-%d}）；"
+            "采购记录没有交付日期，按下单日计算",
             "purchases",
         )
 
 
-@rule("performance-evaluation")
+@rule("performance-evaluation", "已完结订单尚未进行履约评价（提示）。")
 def _performance_evaluation(c: Context) -> Iterator[Finding]:
     if c.tally.unevaluated:
         yield c.finding(Severity.INFO, f"{c.tally.unevaluated} 笔已完结订单尚未在“832平台”进行履约评价", "purchases")
@@ -355,41 +511,98 @@ def _performance_evaluation(c: Context) -> Iterator[Finding]:
 # --- deadlines -------------------------------------------------------------------------------
 
 
-@rule("filing-deadline")
+def _deadline_check(params: dict):
+    if params["date"] is None and not params["by_level"]:
+        return "date", "缺少此项（或用 by_level 按级次写明日期）"
+    return None
+
+
+def _deadline_params(**extra: Param) -> dict[str, Param]:
+    return {
+        "date": Param(date, in_year=True, doc="截止日期（各级次通用）"),
+        "by_level": Param(dates_by_level, in_year=True, doc="按级次的截止日期，如 { \"县级\" = 2023-03-25 }"),
+        **extra,
+    }
+
+
+def _late(day: dt.date, deadline: dt.date) -> str:
+    return f"晚于截止日期 {deadline:%Y-%m-%d} {(day - deadline).days} 天"
+
+
+@rule(
+    "filing-deadline", "预留份额填报：草稿状态对照截止日期倒数或逾期；已填报的，按填报日期判断是否按期（逾期几天）。",
+    check=_deadline_check,
+    **_deadline_params(warn_days=Param(integer, default=14, doc="截止前多少天起提醒")),
+)
 def _filing_deadline(c: Context) -> Iterator[Finding]:
-    deadline, plan = c.rule["date"], c.plan
-    if plan.filing_status is FilingStatus.DRAFT and not c.policy_is_for_this_year:
+    due = c.deadline("filing-deadline")
+    if due is None:
+        return
+    deadline, plan = due.date, c.plan
+    if plan.filing_status is FilingStatus.DRAFT:
+        status = deadline_status(deadline, c.today)
+        if status.overdue:
+            yield c.finding(Severity.ERROR, f"已超过填报截止日期 {deadline:%Y-%m-%d}（{status.text}），请尽快填报", "plan.filing_status", rule=due.rule)
+        elif status.days <= c.rule["warn_days"]:
+            yield c.finding(Severity.WARNING, f"距填报截止日期 {deadline:%Y-%m-%d} {status.text}", "plan.filing_status", rule=due.rule)
+        else:
+            yield c.finding(Severity.INFO, f"填报截止日期 {deadline:%Y-%m-%d}，{status.text}", "plan.filing_status", rule=due.rule)
+        return
+    filed = plan.filed_on
+    if filed is None:
         yield c.finding(
-            Severity.INFO, f"{plan.year} 年度的填报截止日期以该年度的政策文件为准（当前政策为 {c.policy.year} 年度）",
-            "plan.filing_status",
+            Severity.WARNING, f"状态为“{plan.filing_status.value}”，但没有填报日期：请填写填报日期，以核对是否在 {deadline:%Y-%m-%d} 前填报",
+            "plan.filed_on", rule=due.rule,
         )
-        return
-    if plan.filing_status is not FilingStatus.DRAFT:
-        when = f"（{plan.filed_on:%Y-%m-%d}）" if plan.filed_on else ""
-        yield c.finding(Severity.OK, f"预留份额已填报{when}，状态：{plan.filing_status.value}", "plan.filing_status")
-        return
-    status = deadline_status(deadline, c.today)
-    if status.overdue:
-        yield c.finding(Severity.ERROR, f"已超过填报截止日期 {deadline:%Y-%m-%d}（{status.text}），请尽快填报", "plan.filing_status")
-    elif status.days <= c.rule["warn_days"]:
-        yield c.finding(Severity.WARNING, f"距填报截止日期 {deadline:%Y-%m-%d} {status.text}", "plan.filing_status")
+    elif filed > c.today:
+        yield c.finding(Severity.WARNING, f"填报日期 {filed:%Y-%m-%d} 晚于今天，请核对", "plan.filed_on", rule=due.rule)
+    elif filed > deadline:
+        yield c.finding(
+            Severity.WARNING, f"预留份额于 {filed:%Y-%m-%d} 填报，{_late(filed, deadline)}（逾期填报），状态：{plan.filing_status.value}",
+            "plan.filed_on", rule=due.rule,
+        )
     else:
-        yield c.finding(Severity.INFO, f"填报截止日期 {deadline:%Y-%m-%d}，{status.text}", "plan.filing_status")
+        yield c.finding(
+            Severity.OK, f"预留份额已于 {filed:%Y-%m-%d} 填报（截止日期 {deadline:%Y-%m-%d}），状态：{plan.filing_status.value}",
+            "plan.filing_status", rule=due.rule,
+        )
 
 
-@rule("confirmation-deadline")
-def _confirmation_deadline(c: Context) -> Iterator[Finding]:
-    deadline, status = c.rule["date"], c.plan.filing_status
-    if not c.policy_is_for_this_year and status is not FilingStatus.FINANCE_CONFIRMED:
+def _confirmation(c: Context, rule_id: str, reached: FilingStatus, field: str, who: str) -> Iterator[Finding]:
+    due = c.deadline(rule_id)
+    if due is None:
         return
-    if status is FilingStatus.FINANCE_CONFIRMED:
-        yield c.finding(Severity.OK, "财政部门已确认汇总", "plan.filing_status")
+    deadline, plan = due.date, c.plan
+    order = list(FilingStatus)
+    if order.index(plan.filing_status) >= order.index(reached):
+        day = getattr(plan, field)
+        if day is not None and day > deadline:
+            yield c.finding(Severity.WARNING, f"{who}于 {day:%Y-%m-%d} 确认，{_late(day, deadline)}", f"plan.{field}", rule=due.rule)
+        else:
+            when = f"（{day:%Y-%m-%d}）" if day else ""
+            yield c.finding(Severity.OK, f"{who}已确认{when}", "plan.filing_status", rule=due.rule)
     elif deadline_status(deadline, c.today).overdue:
         yield c.finding(
             Severity.WARNING,
-            f"财政部门确认汇总截止日期 {deadline:%Y-%m-%d} 已过，当前状态“{status.value}”：请跟进主管部门和财政部门确认",
-            "plan.filing_status",
+            f"{who}确认截止日期 {deadline:%Y-%m-%d} 已过，当前状态“{plan.filing_status.value}”：请跟进确认",
+            "plan.filing_status", rule=due.rule,
         )
+
+
+@rule(
+    "supervisor-deadline", "主管预算单位确认：截止日期已过仍未确认时提醒，确认晚于截止日期时说明晚了几天。",
+    check=_deadline_check, **_deadline_params(),
+)
+def _supervisor_deadline(c: Context) -> Iterator[Finding]:
+    yield from _confirmation(c, "supervisor-deadline", FilingStatus.SUPERVISOR_CONFIRMED, "supervisor_confirmed_on", "主管预算单位")
+
+
+@rule(
+    "confirmation-deadline", "财政部门确认汇总：截止日期已过仍未确认时提醒，确认晚于截止日期时说明晚了几天。",
+    check=_deadline_check, **_deadline_params(),
+)
+def _confirmation_deadline(c: Context) -> Iterator[Finding]:
+    yield from _confirmation(c, "confirmation-deadline", FilingStatus.FINANCE_CONFIRMED, "finance_confirmed_on", "财政部门")
 
 
 def check_registry() -> None:

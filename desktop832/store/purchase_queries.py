@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..domain.counting import (
-    Group, OverduePayment, Tally, counted_purposes, max_unpaid_days, overdue_days, payment_due, tally_groups,
+    Group, OverduePayment, Tally, counted_purposes, excluded_purposes, max_unpaid_days, overdue_days, payment_due, tally_groups,
     why_not_counted,
 )
 from ..domain.model import Channel, OrderState, Purchase, Purpose
@@ -83,6 +83,7 @@ class Judge:
         self.policy = policy
         self.today = today
         self.purposes = counted_purposes(policy)
+        self.excluded = excluded_purposes(policy)
         self.max_days = max_unpaid_days(policy)
         self._reasons: dict[tuple[str, str, str], str | None] = {}
 
@@ -98,7 +99,7 @@ class Judge:
         try:
             return self._reasons[key]
         except KeyError:
-            reason = why_not_counted(_CHANNEL[key[0]], _STATE[key[1]], _PURPOSE[key[2]], self.purposes)
+            reason = why_not_counted(_CHANNEL[key[0]], _STATE[key[1]], _PURPOSE[key[2]], self.purposes, self.excluded)
             self._reasons[key] = reason
             return reason
 
@@ -113,12 +114,12 @@ class Judge:
 
     def reason_codes(self) -> dict[str | None, int]:
         """0 for counted, then one code per reason in the order the clerk reads them sorted."""
-        reasons = {why_not_counted(c, s, p, self.purposes) for c, s, p in _COMBOS} - {None}
+        reasons = {why_not_counted(c, s, p, self.purposes, self.excluded) for c, s, p in _COMBOS} - {None}
         return {None: 0, **{reason: i for i, reason in enumerate(sorted(reasons), start=1)}}
 
     def reason_sql(self) -> str:
         codes = self.reason_codes()
-        return _reason_case(self.purposes, tuple(codes.items()))
+        return _reason_case(self.purposes, self.excluded, tuple(codes.items()))
 
     def overdue_sql(self) -> str | None:
         """A condition true for rows unpaid beyond the limit; uses the ``:unpaid_before`` parameter."""
@@ -143,11 +144,13 @@ def _case(columns: Sequence[tuple[str, type]], value: Callable[..., int], prefix
 
 
 @lru_cache(maxsize=16)
-def _reason_case(purposes: frozenset[Purpose], codes: tuple[tuple[str | None, int], ...]) -> str:
+def _reason_case(
+    purposes: frozenset[Purpose], excluded: frozenset[Purpose], codes: tuple[tuple[str | None, int], ...]
+) -> str:
     code = dict(codes)
     return _case(
         (("channel", Channel), ("state", OrderState), ("purpose", Purpose)),
-        lambda c, s, p: code[why_not_counted(c, s, p, purposes)],
+        lambda c, s, p: code[why_not_counted(c, s, p, purposes, excluded)],
     )
 
 

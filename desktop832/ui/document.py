@@ -19,7 +19,7 @@ from ..domain.counting import Tally
 from ..domain.findings import Finding
 from ..domain.model import AnnualPlan, UnitProfile, plan_for_year, sets_last_year
 from ..domain.overview import Overview, overview
-from ..domain.policy import Policy
+from ..domain.policy import Policy, Selection
 from .edit_commands import EditRecords
 
 SAVE_DELAY_MS = 600  # well inside the promised second, long enough to batch a burst of typing
@@ -42,6 +42,7 @@ class UnitDocument(QObject):
         self.plan: AnnualPlan = AnnualPlan(workspace.today.year)
         self.last_year_planned = False  # last year's figures come from last year's plan
         self.policy: Policy | None = None
+        self.selection: Selection | None = None  # why this policy (or none) governs the year
         self.tally: Tally | None = None
         self.findings: list[Finding] = []
         self._profile_dirty = self._plan_dirty = False
@@ -117,9 +118,10 @@ class UnitDocument(QObject):
     # --- rules --------------------------------------------------------------------------------
 
     def evaluate(self) -> None:
-        self.policy = self.workspace.policy_for(self.profile, self.plan)
-        if self.policy is None:
-            self.tally, self.findings = None, []
+        self.selection = self.workspace.selection(self.profile, self.plan)
+        self.policy = self.selection.policy
+        if self.policy is None:  # a year without its own policy: one error, nothing borrowed
+            self.tally, self.findings = None, rules.no_policy_findings(self.selection, self.profile)
             return
         self.tally = self.workspace.tally(self.plan.year, self.policy)
         self.findings = rules.evaluate(self.profile, self.plan, self.tally, self.policy, self.workspace.today)

@@ -437,8 +437,11 @@ class MainWindow(QMainWindow):
         if source == "load":
             self._fill_year_combo()
         self.policy_label.setText(
-            self.tr("适用政策：%s") % document.policy.name if document.policy else self.tr("无适用政策")
+            self.tr("适用政策：%s") % document.policy.name if document.policy
+            else self.tr("%d 年度没有适用的政策文件") % document.plan.year
         )
+        if document.selection is not None:
+            self.policy_label.setToolTip("\n".join(document.selection.lines))
         name = document.profile.name or self.tr("未命名单位")
         mark = self.tr("（只读）") if self.readonly else ""
         self.setWindowTitle(f"{name} — {Path(self.workspace.store.path).name}{mark}[*] — desktop832")
@@ -448,8 +451,9 @@ class MainWindow(QMainWindow):
         """The quota tab's choice of policy file: every one loaded, naming the one that applies."""
         document = self.document
         automatic = self.workspace.library.for_plan(document.profile, document.plan.with_(policy_id=""))
+        same_year = [p for p in self.workspace.library if p.year == document.plan.year]  # never another year's
         self.quota_tab.set_policies(
-            list(self.workspace.library), automatic.name if automatic else self.tr("无"), document.plan.policy_id
+            same_year, automatic.name if automatic else self.tr("无（本年度没有政策文件）"), document.plan.policy_id
         )
 
     def _refresh_purchase_tab(self) -> None:

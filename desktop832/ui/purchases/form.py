@@ -40,10 +40,14 @@ class PurchaseForm(FormWidget):
 class PurchaseDialog(QDialog):
     """``purchase`` None adds a purchase dated ``today`` (within ``year``); otherwise edits it."""
 
-    def __init__(self, year: int, purposes: frozenset[Purpose], today: dt.date, purchase: Purchase | None = None, parent=None):
+    def __init__(
+        self, year: int, purposes: frozenset[Purpose], today: dt.date, purchase: Purchase | None = None, parent=None,
+        excluded: frozenset[Purpose] | None = None,
+    ):
         super().__init__(parent)
         self.year = year
         self.purposes = purposes
+        self.excluded = excluded
         self.original = purchase
         self.result_purchase: Purchase | None = None
         self.setWindowTitle("修改采购记录" if purchase else "添加采购记录")
@@ -90,7 +94,7 @@ class PurchaseDialog(QDialog):
     def _show_counted(self) -> None:
         reason = why_not_counted(
             Channel(self.combo("channel").currentText()), OrderState(self.combo("state").currentText()),
-            Purpose(self.combo("purpose").currentText()), self.purposes,
+            Purpose(self.combo("purpose").currentText()), self.purposes, self.excluded,
         )
         self.form.counted_label.setText(reason or "计入年度采购总额")
         self.form.counted_label.setStyleSheet("color: #8d4e00;" if reason else "color: #1b5e20;")

@@ -31,7 +31,7 @@ from .. import file_dialogs
 from ...domain.model import OrderState, Purpose, mark_hand_edits
 from ...domain.money import format_money, format_percent
 from ...domain.requirements import reserve_target
-from ...domain.pace import pace
+from ...domain.pace import policy_pace
 from ...store import purchase_queries as q
 from . import fields as fields
 from ..forms import FormWidget
@@ -251,7 +251,7 @@ class PurchaseLogTab(FormWidget):
     def _open_form(self, purchase) -> None:
         from .form import PurchaseDialog
 
-        dialog = PurchaseDialog(self.year, self.judge.purposes, self.workspace.today, purchase, self)
+        dialog = PurchaseDialog(self.year, self.judge.purposes, self.workspace.today, purchase, self, self.judge.excluded)
         dialog.accepted.connect(lambda: self._form_done(purchase, dialog.result_purchase))
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         dialog.finished.connect(dialog.deleteLater)
@@ -338,8 +338,7 @@ class PurchaseLogTab(FormWidget):
             or "没有不计入的采购"
         )
         target = reserve_target(self.profile, self.plan) if self.plan is not None else None
-        finish_by = self.policy.finish_by_in(self.year) if self.policy else None
-        progress = pace(target, t.counted_total, self.year, finish_by, self.workspace.today) if target else None
+        progress = policy_pace(self.policy, target, t.counted_total, self.year, self.workspace.today) if target else None
         if progress is None:
             self.reserve_value_label.setText("尚未填写")
             self.remaining_value_label.setText("—")
@@ -363,7 +362,9 @@ class PurchaseLogTab(FormWidget):
         if p.late:
             return f"已过 {p.finish_by:%Y-%m-%d} 的完成目标，尚差 {format_money(p.remaining)} 元。", BAD
         need = f"要在 {p.finish_by:%Y-%m-%d} 前完成，还剩 {p.months_left} 个月，每月需采购约 {format_money(p.per_month)} 元"
-        return (f"进度落后：{need}。", BEHIND) if p.behind else (f"进度正常：{need}。", GOOD)
+        if p.behind:
+            return f"进度落后于政策规定的进度（应达到 {format_percent(p.expected_share)}）：{need}。", BEHIND
+        return f"{need}。", GOOD
 
     def _show_overdue(self, t) -> None:
         if self.judge.max_days is None:

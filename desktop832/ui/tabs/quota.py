@@ -74,12 +74,31 @@ class QuotaTab(FormWidget):
         required = plan.drops_below_last_year()
         self.drop_explanation_edit_label.setText("下降说明（必填）" if required else "下降说明")
         self.drop_explanation_edit.setEnabled(required or bool(plan.drop_explanation))
-        self.policy_description_label.setText(
-            f"{policy.description}\n文件依据：{policy.notice_numbers}" if policy else "没有适用于本年度的政策文件，请加载政策文件。"
-        )
-        for label, deadline in (
-            (self.deadline_label, policy.filing_deadline if policy else None),
-            (self.confirmation_deadline_label, policy.confirmation_deadline if policy else None),
-        ):
-            status = deadline_status(deadline, today)
-            label.setText("—" if status is None else f"{deadline:%Y-%m-%d}（{status.text}）")
+        self.policy_description_label.setText(policy_text(document))
+        level = document.profile.level
+        for label, rule_id in ((self.deadline_label, "filing-deadline"), (self.confirmation_deadline_label, "confirmation-deadline")):
+            due = policy.deadline(rule_id, level) if policy else None
+            status = deadline_status(due.date if due else None, today)
+            label.setText(
+                ("—（本年度没有政策文件）" if policy is None else "—（政策未规定）") if status is None
+                else f"{due.date:%Y-%m-%d}（{status.text}）"
+            )
+
+
+def policy_text(document) -> str:
+    """What governs the year and why: the policy's line, its notices, the reason it was chosen and
+    the files passed over; for a year without a policy, what to do about it."""
+    policy, selection = document.policy, document.selection
+    lines = []
+    if policy is None:
+        lines.append(f"{document.plan.year} 年度没有适用于本单位的政策文件：不显示其他年度的截止日期和比例。"
+                     "请点“加载政策文件…”加载该年度的政策文件。")
+    else:
+        lines.append(policy.description)
+        lines.append(f"文件依据：{policy.notice_numbers}")
+        unchecked = policy.unchecked_notices
+        if unchecked:
+            lines.append("未核对原文：" + "、".join(n.number for n in unchecked) + "（据其得出的结论最多为警告）")
+    if selection is not None:
+        lines.extend("选择：" + line if i == 0 else line for i, line in enumerate(selection.lines))
+    return "\n".join(lines)
