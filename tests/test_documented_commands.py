@@ -58,6 +58,7 @@ def demo(tmp_path_factory):
     # stack refuses the same unit and year twice: the second file is the unit's other year
     assert main(["--db", str(source), "export", "--year", "2023", "-o", str(folder / "b.xlsx")]) == 0
     write_orders_csv(folder / "orders.csv", "utf-8")
+    (folder / "mapping.json").write_text('{"columns": {"收货人": "不导入"}, "states": {"已签收待结算": "已完结"}}', "utf-8")
     # the commitment letter is refused for a unit with a canteen (the demo's is outsourced): its
     # documented lines run on the same unit made 无食堂, with its meal arrangement written in
     data = json.loads((folder / "demo.json").read_text("utf-8"))
@@ -86,7 +87,7 @@ def concrete(args: list[str], demo: Path, run: Path) -> list[str]:
         "Y": "2024", "FILE.json": str(demo / "demo.json"), "NEW": str(run / "new.sqlite"),
         "FILE.pdf": str(run / "letter.pdf"), "FILE.xlsx": str(demo / "a.xlsx"), "ALL.xlsx": str(run / "all.xlsx"),
         "FILE.toml": str(ROOT / "resources" / "policies" / "cn-2024.toml"), "DATE": "2024-03-01",
-        "用途": "食堂食材", "列名=字段": "实付金额=实付金额", "FILE": bare_file.get(command, ""),
+        "用途": "食堂食材", "列名=字段": "实付金额=实付金额", "MAPPING.json": str(demo / "mapping.json"), "FILE": bare_file.get(command, ""),
         "指纹": _paper_fingerprint(demo / "a.xlsx"),
     }
     out = []

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal as D
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop832.cli import main
 from desktop832.domain.findings import Severity
@@ -103,6 +104,23 @@ def test_the_window_shows_the_truth_about_2026(qtbot, make_window, unit_2026):
     assert quota.minimum_label.text() == ""
     offered = [quota.policy_combo.itemData(i) for i in range(quota.policy_combo.count())]
     assert offered == [""] and "无（本年度没有政策文件）" in quota.policy_combo.itemText(0)
+
+
+def test_switching_to_a_year_without_a_policy_leaves_nothing_of_the_other_year(qtbot, make_window, unit_2026):
+    from .gui_helpers import choose
+
+    window = make_window(unit_2026, today=TODAY)
+    choose(window.year_combo, "2025 年度")
+    overview = window.overview_tab
+    assert window.document.policy.id == "cn-2025" and "2025-03-31" in overview.filing_value.text()
+    choose(window.year_combo, "2026 年度")
+    assert window.document.policy is None
+    for label in (overview.filing_value, overview.canteen_value, overview.union_value, overview.progress_value):
+        assert "本年度没有政策文件" in label.text() and "2025" not in label.text()
+    assert overview.counts_value.text().startswith("错误 1 项")
+    assert "没有适用于 2026 年度" in overview.first_problem_label.text()
+    qtbot.mouseClick(overview.first_problem_button, Qt.MouseButton.LeftButton)
+    assert window.quota_tab.policy_combo.hasFocus()  # where a policy file is chosen or loaded
 
 
 def test_rules_md_is_what_the_code_says(policies):

@@ -187,3 +187,22 @@ def test_delete_many_and_restore(store):
     store.add_purchases(gone)
     assert store.purchases(2024) == [kept, *gone]
 
+
+
+def test_the_sql_tally_counts_unpaid_days_from_delivery(tmp_path, policies):
+    store = Store.open(tmp_path / "unit.sqlite")
+    try:
+        store.add_purchases([
+            Purchase(date=dt.date(2024, 3, 1), amount=D("100.00"), order_no="D1", delivered_on=dt.date(2024, 3, 10)),
+            Purchase(date=dt.date(2024, 3, 1), amount=D("200.00"), order_no="D2"),
+        ])
+        policy, today = policies["qinghai-2024"], dt.date(2024, 4, 5)  # 26 days after delivery, 35 after the order
+        sql = q.year_tally(store, 2024, policy, today)
+        assert sql.overdue == tally(store.purchases(2024), policy, 2024, today).overdue
+        assert [(o.order_no, o.days, o.from_order_date) for o in sql.overdue] == [("D2", 35, True)]
+        judge = q.Judge(policy, today)
+        rows = {r[q.ORDER_NO]: r for r in q.purchase_rows(store, q.purchase_ids(store, q.LogQuery(2024), judge)).values()}
+        assert judge.overdue_days(rows["D1"]) is None and judge.overdue_days(rows["D2"]) == 35
+        assert [r for r in q.purchase_ids(store, q.LogQuery(2024, overdue_only=True), judge)] == [rows["D2"][q.ID]]
+    finally:
+        store.close()

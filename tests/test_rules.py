@@ -610,8 +610,22 @@ def test_a_typed_canteen_total_of_zero_is_not_reported_as_missing(policies, prof
 
 def test_the_payment_rule_names_the_contract_term_and_the_date_it_counts_from(policies, profile, plan):
     [finding] = of(run(policies, profile, plan, [buy("100", order_no="A")], today=dt.date(2024, 4, 1)), "pay-on-time")
-    assert "合同另有约定的，最长不超过 60 天" in finding.message and "按下单日计算" in finding.message
+    assert "合同另有约定的，付款期限最长不超过 60 天" in finding.message and "1 笔没有收货日期，按下单日计算" in finding.message
     assert finding.citation.startswith("国务院令第728号 第八条") and finding.citation.endswith(UNCHECKED_MARK)
+
+
+def test_the_payment_term_runs_from_delivery(policies, profile, plan):
+    ordered = dt.date(2024, 3, 1)
+    # delivered 2024-03-10: 30 days later (2024-04-09) is still in time, the day after is not
+    late_delivery = buy("100", order_no="A", date=ordered, delivered_on=dt.date(2024, 3, 10))
+    assert not of(run(policies, profile, plan, [late_delivery], today=dt.date(2024, 4, 9)), "pay-on-time")
+    [finding] = of(run(policies, profile, plan, [late_delivery], today=dt.date(2024, 4, 10)), "pay-on-time")
+    assert "自收货之日起超过 30 天" in finding.message and "按下单日计算" not in finding.message
+    # beyond the longest contract term of 60 days
+    [beyond] = of(run(policies, profile, plan, [late_delivery], today=dt.date(2024, 5, 10)), "pay-on-time")
+    assert "其中 1 笔已超过合同另有约定时的最长期限 60 天" in beyond.message
+    # the SQL tally and the Python one agree on the delivery date
+    assert tally([late_delivery], policies["qinghai-2024"], 2024, dt.date(2024, 4, 10)).overdue[0].days == 31
 
 
 def test_not_below_last_year_in_principle_is_a_warning(policies, profile, plan):

@@ -60,3 +60,54 @@ def test_letter_from_the_menu_opens_the_preview(qtbot, make_window, monkeypatch)
     window.letter_action.trigger()
     [dialog] = opened
     dialog.deleteLater()
+
+
+def test_an_import_and_its_re_import_changes_are_one_undo_step_each(qtbot, make_window, tmp_path, monkeypatch, messages):
+    from desktop832.documents.order_fields import StateMeaning
+    from desktop832.domain.model import OrderState
+    from desktop832.ui.dialogs.import_orders import TABS
+
+    from .test_order_lists import order, xlsx
+
+    window = make_window()
+    store = window.workspace.store
+    first = xlsx(tmp_path / "march.xlsx", [order("832W1", "1000.00"), order("832W2", "10.00", "已验收待付款")])
+    later = xlsx(tmp_path / "april.xlsx", [order("832W1", "900.00"), order("832W2", "10.00", "已验收待付款"),
+                                           order("832W3", "5.00")])
+    chosen = {"path": first}
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(chosen["path"]), ""))
+    seen = {}
+
+    def run_dialog(dialog):
+        if dialog.preview.unmapped_states:
+            # the preview opens on the state page: the clerk picks what the unknown text means
+            assert dialog.preview_tabs.currentIndex() == TABS.index("states") and not dialog.next_button.isEnabled()
+            combo = dialog.state_combo("已验收待付款")
+            combo.setCurrentIndex(combo.findData(StateMeaning.OPEN))
+        seen["changes"] = dialog.changes_view.model().rowCount()
+        seen["change"] = dialog.changes_view.model().index(0, 3).data() if seen["changes"] else None
+        assert dialog.next_button.isEnabled()
+        dialog.next_button.click()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(import_dialog.ImportOrdersDialog, "exec", run_dialog)
+    window.import_action.trigger()
+    assert {p.order_no: p.state for p in store.purchases()} == {"832W1": OrderState.DONE, "832W2": OrderState.OPEN}
+    assert window.undo_action.isEnabled() and "导入平台订单" in window.undo_action.text()
+
+    chosen["path"] = later  # the state is remembered: no question this time
+    window.import_action.trigger()
+    assert seen == {"changes": 1, "change": "计入金额 1,000.00 → 900.00"}
+    amounts = {p.order_no: p.amount for p in store.purchases()}
+    assert amounts == {"832W1": Decimal("900.00"), "832W2": Decimal("10.00"), "832W3": Decimal("5.00")}
+
+    window.undo_action.trigger()  # the re-import: its new order and its change, together
+    assert {p.order_no: p.amount for p in store.purchases()} == {"832W1": Decimal("1000.00"), "832W2": Decimal("10.00")}
+    window.tabs.setCurrentIndex(TAB_PURCHASES)
+    assert window.purchase_tab.model.rowCount() == 2
+    window.undo_action.trigger()  # the first import
+    assert store.purchases() == [] and window.purchase_tab.model.rowCount() == 0
+    window.redo_action.trigger()
+    window.redo_action.trigger()
+    assert {p.order_no: p.amount for p in store.purchases()} == amounts
+    assert window.purchase_tab.model.rowCount() == 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..domain.policy import RULE_DOCS, RULE_PARAMS, Policy, kind_of
+from ..domain.policy import RULE_DOCS, RULE_PARAMS, RULE_TITLES, Policy, kind_of
 from ..domain.policy_files import discover
 from ..paths import shipped_policies_dir
 
@@ -48,7 +48,7 @@ def render(policies: dict[str, Policy]) -> str:
         "",
     ]
     for rule_id, params in RULE_PARAMS.items():
-        out += [f"## `{rule_id}`", "", RULE_DOCS.get(rule_id, ""), ""]
+        out += [f"## `{rule_id}` {RULE_TITLES.get(rule_id, '')}", "", RULE_DOCS.get(rule_id, ""), ""]
         if params:
             out += ["| parameter | type | required | default | in the policy's year | meaning |", "| --- | --- | --- | --- | --- | --- |"]
             for name, spec in params.items():

@@ -76,12 +76,16 @@ def max_unpaid_days(policy: Policy | None) -> int | None:
 
 
 def overdue_days(
-    channel: Channel, state: OrderState, date: dt.date, paid_on: dt.date | None, today: dt.date, max_days: int | None
+    channel: Channel, state: OrderState, date: dt.date, paid_on: dt.date | None, today: dt.date, max_days: int | None,
+    delivered_on: dt.date | None = None,
 ) -> int | None:
-    """Days an unpaid order has waited when that is beyond ``max_days``, else ``None``."""
+    """Days an unpaid order has waited when that is beyond ``max_days``, else ``None``.
+
+    The term runs from delivery (国务院令第728号 第八条: 自货物……交付之日起); an order without a
+    delivery date falls back to its order date (the rule says so)."""
     if max_days is None or paid_on is not None or not payment_due(channel, state):
         return None
-    days = (today - date).days
+    days = (today - (delivered_on or date)).days
     return days if days > max_days else None
 
 
@@ -92,6 +96,11 @@ class OverduePayment:
     date: dt.date
     amount: Decimal
     days: int
+    delivered_on: dt.date | None = None  # None: counted from the order date
+
+    @property
+    def from_order_date(self) -> bool:
+        return self.delivered_on is None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -175,8 +184,8 @@ def tally(purchases: Iterable[Purchase], policy: Policy | None, year: int, today
         entry[0] += 1
         entry[1] += p.amount
         entry[2] += not p.evaluated
-        days = overdue_days(p.channel, p.state, p.date, p.paid_on, today, max_days)
+        days = overdue_days(p.channel, p.state, p.date, p.paid_on, today, max_days, p.delivered_on)
         if days is not None:
-            overdue.append(OverduePayment(p.id, p.order_no, p.date, p.amount, days))
+            overdue.append(OverduePayment(p.id, p.order_no, p.date, p.amount, days, p.delivered_on))
     groups = (Group(*key, n, amount, not_evaluated) for key, (n, amount, not_evaluated) in sums.items())
     return tally_groups(groups, overdue, policy, year)

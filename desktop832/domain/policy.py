@@ -345,12 +345,15 @@ def kind_of(check: Check) -> str:
 RULE_PARAMS: dict[str, dict[str, Param]] = {}
 RULE_CHECKS: dict[str, Callable[[dict], tuple[str, str] | None]] = {}
 RULE_DOCS: dict[str, str] = {}
+RULE_TITLES: dict[str, str] = {}
 
 
-def declare_rule(rule_id: str, params: Mapping[str, Param], doc: str = "", check=None) -> None:
-    """Register ``rule_id``'s parameters; ``check(params)`` may return ``(name, problem)``."""
+def declare_rule(rule_id: str, params: Mapping[str, Param], doc: str = "", check=None, title: str = "") -> None:
+    """Register ``rule_id``'s parameters, what it checks (``doc``) and its short Chinese name
+    (``title``); ``check(params)`` may return ``(name, problem)``."""
     RULE_PARAMS[rule_id] = dict(params)
     RULE_DOCS[rule_id] = doc
+    RULE_TITLES[rule_id] = title or rule_id
     if check is not None:
         RULE_CHECKS[rule_id] = check
 

@@ -63,12 +63,21 @@ RuleFunction = Callable[[Context], Iterable[Finding]]
 RULES: dict[str, RuleFunction] = {}
 
 
+TITLES = {
+    "profile-complete": "单位信息完整", "policy-year": "政策年度", "canteen-ratio": "食堂预留比例",
+    "canteen-not-below-last-year": "不低于上年度", "canteen-outsourced": "食堂外包", "canteen-shared": "共用食堂",
+    "canteen-none": "无食堂", "union-standard": "工会标准", "union-cap": "职工人均上限", "what-counts": "计入范围",
+    "filing-deadline": "填报期限", "supervisor-deadline": "主管部门确认期限", "confirmation-deadline": "确认汇总期限",
+    "purchase-progress": "采购进度", "pay-on-time": "及时付款", "performance-evaluation": "履约评价",
+}
+
+
 def rule(rule_id: str, doc: str = "", check=None, **params: Param):
     """Register a rule function under ``rule_id`` with the parameters its policy table may set."""
 
     def register(function: RuleFunction) -> RuleFunction:
         RULES[rule_id] = function
-        declare_rule(rule_id, params, doc, check)
+        declare_rule(rule_id, params, doc, check, TITLES.get(rule_id, ""))
         return function
 
     return register
@@ -118,9 +127,9 @@ def no_policy_findings(selection: Selection, profile: UnitProfile | None = None)
         hints = [standing(f, hint_rule) for f in _profile_complete(context)]
     return [Finding(
         NO_POLICY, Severity.ERROR,
-        f"没有适用于 {year} 年度的政策文件：{selection.reason}。本程序不借用其他年度或地区的政策，"
-        f"因此不显示 {year} 年度的填报截止日期、预留比例和达标结论。获取办法：财政部门发布 {year} 年度的通知后，"
-        "在“预留份额”页点“加载政策文件…”加载该年度的政策文件，或按《政策文件格式》（docs/policy-format.md）编写一个",
+        f"{selection.reason}。本程序不借用其他年度或地区的政策，因此不显示 {year} 年度的填报截止日期、预留比例和达标结论。"
+        f"获取办法：财政部门发布 {year} 年度的通知后，在“预留份额”页点“加载政策文件…”加载该年度的政策文件，"
+        "或按“帮助 → 政策文件”所说明的格式编写一个",
         "无（本年度没有政策文件）", ("plan.policy_id",),
     )] + sorted(hints, key=lambda f: -f.severity)
 
@@ -484,22 +493,31 @@ def _progress(c: Context) -> Iterator[Finding]:
 
 
 @rule(
-    "pay-on-time", "已完结订单自下单日起超过 max_unpaid_days 天仍未付款（合同另有约定的，最长 contract_max_days 天）。",
-    max_unpaid_days=Param(integer, True, doc="付款期限（天）"),
+    "pay-on-time", "已完结订单自收货（交付）日起超过 max_unpaid_days 天仍未付款；没有收货日期的按下单日计算并说明。"
+    "合同另有约定的，付款期限最长 contract_max_days 天：超过它的另行指出。",
+    max_unpaid_days=Param(integer, True, doc="付款期限（天，自交付之日起）"),
     contract_max_days=Param(integer, doc="合同另有约定时的最长付款期限（天，可省略）"),
 )
 def _pay_on_time(c: Context) -> Iterator[Finding]:
     t = c.tally
-    if t.overdue:
-        longest = c.rule["contract_max_days"]
-        term = f"（合同另有约定的，最长不超过 {longest} 天）" if longest else ""
-        yield c.finding(
-            Severity.WARNING,
-            f"{len(t.overdue)} 笔已完结订单自下单日起超过 {c.rule['max_unpaid_days']} 天未付款{term}，共 {m(t.overdue_total)} 元，"
-            f"最早一笔 {t.overdue[0].order_no or '（无订单号）'}（{t.overdue[0].date:%Y-%m-%d}）；"
-            "采购记录没有交付日期，按下单日计算",
-            "purchases",
+    if not t.overdue:
+        return
+    limit, longest = c.rule["max_unpaid_days"], c.rule["contract_max_days"]
+    first = t.overdue[0]
+    parts = [
+        f"{len(t.overdue)} 笔已完结订单自收货之日起超过 {limit} 天未付款，共 {m(t.overdue_total)} 元，"
+        f"最早一笔 {first.order_no or '（无订单号）'}（{first.date:%Y-%m-%d} 下单）"
+    ]
+    if longest:
+        beyond = [o for o in t.overdue if o.days > longest]
+        parts.append(
+            f"其中 {len(beyond)} 笔已超过合同另有约定时的最长期限 {longest} 天" if beyond
+            else f"合同另有约定的，付款期限最长不超过 {longest} 天"
         )
+    guessed = sum(o.from_order_date for o in t.overdue)
+    if guessed:
+        parts.append(f"{guessed} 笔没有收货日期，按下单日计算")
+    yield c.finding(Severity.WARNING, "；".join(parts), "purchases")
 
 
 @rule("performance-evaluation", "已完结订单尚未进行履约评价（提示）。")

@@ -89,7 +89,8 @@ class Judge:
 
     @property
     def unpaid_before(self) -> str | None:
-        """ISO date: an unpaid order dated before this has waited longer than the limit."""
+        """ISO date: an unpaid order delivered (or, without a delivery date, ordered) before this has
+        waited longer than the limit."""
         if self.max_days is None:
             return None
         return (self.today - dt.timedelta(days=self.max_days)).isoformat()
@@ -106,8 +107,10 @@ class Judge:
     def overdue_days(self, row: Sequence) -> int | None:
         if self.max_days is None or row[PAID_ON] is not None:
             return None
+        delivered = dt.date.fromisoformat(row[DELIVERED_ON]) if row[DELIVERED_ON] else None
         return overdue_days(
-            _CHANNEL[row[CHANNEL]], _STATE[row[STATE]], dt.date.fromisoformat(row[DATE]), None, self.today, self.max_days
+            _CHANNEL[row[CHANNEL]], _STATE[row[STATE]], dt.date.fromisoformat(row[DATE]), None, self.today, self.max_days,
+            delivered,
         )
 
     # --- the same decisions as SQL expressions -------------------------------------------------
@@ -125,7 +128,7 @@ class Judge:
         """A condition true for rows unpaid beyond the limit; uses the ``:unpaid_before`` parameter."""
         if self.max_days is None:
             return None
-        return f"(paid_on IS NULL AND date < :unpaid_before AND {_payment_due_case()} = 1)"
+        return f"(paid_on IS NULL AND COALESCE(delivered_on, date) < :unpaid_before AND {_payment_due_case()} = 1)"
 
 
 def _literal(text: str) -> str:
@@ -303,15 +306,16 @@ def year_tally(store: Store, year: int, policy: Policy | None, today: dt.date) -
         overdue_sql = judge.overdue_sql()
         if overdue_sql is not None:
             unpaid = connection.execute(
-                "SELECT id, order_no, date, amount, channel, state FROM purchase "
+                "SELECT id, order_no, date, amount, channel, state, delivered_on FROM purchase "
                 f"WHERE {in_year} AND {overdue_sql} ORDER BY date, id",
                 {"year": year, "unpaid_before": judge.unpaid_before},
             )
-            for pid, order_no, date, fen, channel, state in unpaid:
+            for pid, order_no, date, fen, channel, state, delivered in unpaid:
                 date = dt.date.fromisoformat(date)
-                days = overdue_days(_CHANNEL[channel], _STATE[state], date, None, today, judge.max_days)
+                delivered = dt.date.fromisoformat(delivered) if delivered else None
+                days = overdue_days(_CHANNEL[channel], _STATE[state], date, None, today, judge.max_days, delivered)
                 if days is not None:  # always, by the query; the domain has the last word
-                    overdue.append(OverduePayment(pid, order_no, date, from_fen(fen), days))
+                    overdue.append(OverduePayment(pid, order_no, date, from_fen(fen), days, delivered))
     groups = []
     for key, n, fen, not_evaluated in rows:
         combo, month = divmod(key, 16)

@@ -9,34 +9,42 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTextBrowser, QVBoxLayout
 
 from ... import paths
+from ...domain.policy import RULE_TITLES
+from ...domain import rules as _rules  # noqa: F401  (registers every rule's name)
 from ..forms import load_form
 
-RULE_NAMES = {
-    "profile-complete": "单位信息完整", "policy-year": "政策年度", "canteen-ratio": "食堂预留比例",
-    "canteen-not-below-last-year": "不低于上年度", "canteen-outsourced": "食堂外包", "canteen-shared": "共用食堂",
-    "canteen-none": "无食堂", "union-standard": "工会标准", "union-cap": "职工人均上限", "what-counts": "计入范围",
-    "filing-deadline": "填报期限", "confirmation-deadline": "确认汇总期限", "purchase-progress": "采购进度",
-    "pay-on-time": "及时付款", "performance-evaluation": "履约评价",
-}
 FORM = "policy_dialog.ui"
 WIDGETS = {"policy_browser": QTextBrowser, "load_button": QPushButton, "folder_button": QPushButton, "button_box": QDialogButtonBox}
+
+
+HOW_TO = (
+    "<h3>没有本年度的政策文件时</h3><p>程序不借用其他年度或地区的政策。财政部门发布新年度的通知后，"
+    "点“加载政策文件…”加载相应的政策文件；也可以复制一个自带的文件（“打开政策文件夹”），改写 "
+    "<code>id</code>、<code>year</code>、适用范围（<code>province</code>、<code>city</code>、<code>levels</code>）、"
+    "日期和比例，每条规则写明依据的通知（<code>notice</code>）、条款（<code>clause</code>）和通知原文"
+    "（<code>quote</code>）；通知未规定的要求不要写成规则。未核对原文的通知写 <code>checked = false</code>，"
+    "据其得出的结论最多为警告。</p>"
+)
 
 
 def policy_html(library, current) -> str:
     parts = []
     for policy in library or []:
         mark = "（当前适用）" if current is not None and policy.id == current.id else ""
-        parts.append(f"<h3>{escape(policy.name)} {mark}</h3><p>{escape(policy.description)}</p><ul>")
+        parts.append(f"<h3>{escape(policy.name)} {mark}</h3><p>{escape(policy.description)}</p>")
+        layer = f"；在“{escape(policy.extends)}”之上，只改写本文件写明的规则" if policy.extends else ""
+        parts.append(f"<p>适用范围：{escape(policy.scope.text)}{layer}</p><ul>")
         for notice in policy.notices:
             date = f"（{notice.date:%Y-%m-%d}）" if notice.date else ""
-            parts.append(f"<li>{escape(notice.number)} {escape(notice.title)}{date}</li>")
+            checked = "" if notice.checked else f"<br><small>未核对原文：{escape(notice.source or '来源未说明')}</small>"
+            parts.append(f"<li>{escape(notice.number)} {escape(notice.title)}{date}{checked}</li>")
         parts.append("</ul><table cellspacing='4'>")
         for rule_id, rule in policy.rules.items():
-            parts.append(f"<tr><td>{RULE_NAMES.get(rule_id, rule_id)}</td><td>{escape(rule.citation)}</td></tr>")
+            parts.append(f"<tr><td>{escape(RULE_TITLES.get(rule_id, rule_id))}</td><td>{escape(rule.citation)}</td></tr>")
         parts.append(f"</table><p><small>{escape(str(policy.source))}</small></p>")
     for error in getattr(library, "errors", []):
         parts.append(f"<p style='color:#c62828'>无法使用：{escape(str(error))}</p>")
-    return "".join(parts) or "<p>没有找到政策文件。</p>"
+    return ("".join(parts) or "<p>没有找到政策文件。</p>") + HOW_TO
 
 
 class PolicyDialog(QDialog):

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from ...domain.findings import Severity
+from ...domain.overview import Status
 from ..forms import FormWidget
 
 COLOURS = {None: "#666666", Severity.OK: "#1b7f3b", Severity.INFO: "#1565c0", Severity.WARNING: "#b26a00", Severity.ERROR: "#c62828"}
@@ -37,7 +38,7 @@ class OverviewTab(FormWidget):
         view = document.overview()
         name = escape(document.profile.name or "（未填写单位名称）")
         if view is None:
-            self.headline_label.setText(f"<h2>{name}</h2>没有适用于 {document.year} 年度的政策文件，请在“预留份额”中加载政策文件。")
+            self._show_without_policy(document, name)
             return
         errors, warnings = view.errors, view.warnings
         verdict = (
@@ -62,3 +63,28 @@ class OverviewTab(FormWidget):
         else:
             self.first_problem_label.setText("没有需要处理的问题。")
         self.first_problem_button.setVisible(view.first_problem is not None)
+
+    def _show_without_policy(self, document, name: str) -> None:
+        """A year without its own policy: every line says so (nothing of another year's stays on
+        screen), and the one problem is the missing policy, leading to where one is loaded."""
+        year = document.year
+        self.headline_label.setText(
+            f"<h2>{name} · {year} 年度</h2>"
+            f'<span style="color:#c62828">没有适用于 {year} 年度的政策文件</span>，请在“预留份额”中加载政策文件。'
+        )
+        none = status_html(Status(None, "—（本年度没有政策文件，不作判断）"))
+        for label in (self.filing_value, self.canteen_value, self.union_value):
+            label.setText(none)
+        self.progress_bar.setValue(0)
+        self.progress_value.setText("—（本年度没有政策文件）")
+        errors = [f for f in document.findings if f.severity is Severity.ERROR]
+        warnings = [f for f in document.findings if f.severity is Severity.WARNING]
+        self.counts_value.setText(f"错误 {len(errors)} 项，警告 {len(warnings)} 项")
+        self._first = errors[0] if errors else None
+        if self._first is not None:
+            self.first_problem_label.setText(
+                f'<span style="color:{COLOURS[Severity.ERROR]}">{escape(self._first.message)}</span>'
+            )
+        else:
+            self.first_problem_label.setText("")
+        self.first_problem_button.setVisible(self._first is not None)
