@@ -62,3 +62,54 @@ def shipped_policies_dir() -> Path:
 
 def demo_data() -> Path:
     return resources_dir() / "demo" / "demo-unit.json"
+
+
+# --- private folders and files -------------------------------------------------------------------
+
+PRIVATE_DIR_MODE = 0o700  # the clerk's data, backups and log: no other local user may read them
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private_dir(folder: Path | str) -> Path:
+    """Create ``folder`` (and its parents) readable by its owner only, where the system has modes.
+
+    One of the app's own folders (data, backups, log) that exists already is made private too;
+    any other existing folder (one the clerk chose for a data file) is left as it is.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if os.name == "posix" and _is_own_folder(folder):
+        try:
+            if folder.stat().st_mode & 0o077:
+                os.chmod(folder, PRIVATE_DIR_MODE)
+        except OSError:
+            pass  # not ours to change (another owner): the files inside are still private
+    return folder
+
+
+def _is_own_folder(folder: Path) -> bool:
+    own = {os.path.abspath(p) for p in (data_dir(), backup_dir(), log_dir(), user_policies_dir())}
+    return os.path.abspath(folder) in own
+
+
+def make_private(path: Path | str) -> None:
+    """Make an existing file readable and writable by its owner only (by name: never opened)."""
+    if os.name != "posix":
+        return
+    try:
+        os.chmod(path, PRIVATE_FILE_MODE)
+    except OSError:
+        pass
+
+
+def create_private_file(path: Path | str) -> bool:
+    """Create ``path`` empty with owner-only permissions; ``False`` if it exists already.
+
+    Used for a new data file before SQLite first opens it: SQLite gives its ``-wal`` and
+    ``-shm`` the data file's permissions, so they are private too.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE_FILE_MODE))
+    except FileExistsError:
+        return False
+    return True

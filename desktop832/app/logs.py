@@ -40,8 +40,8 @@ def setup_logging(level: int = logging.INFO, *, log_path: Path | None = None) ->
     root = logging.getLogger()
     shutdown_logging()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        paths.make_private_dir(path.parent)
+        handler = _PrivateRotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=False
         )
     except OSError:
@@ -59,6 +59,15 @@ def setup_logging(level: int = logging.INFO, *, log_path: Path | None = None) ->
         _qt_version(),
     )
     return path
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file (the current one and each one rotation starts) readable by its owner only."""
+
+    def _open(self):
+        stream = super()._open()
+        paths.make_private(self.baseFilename)
+        return stream
 
 
 def shutdown_logging() -> None:

@@ -14,17 +14,21 @@ import sys
 from pathlib import Path
 
 from .. import __version__, paths
+from ..domain.errors import ClerkError
 from .registry import Command, commands
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-class CommandError(Exception):
-    """A failure to report in one Chinese line; ``code`` is the exit status."""
+class CommandError(ClerkError):
+    """A failure of a command to report in Chinese; ``code`` is the exit status."""
 
     def __init__(self, message: str, code: int = EXIT_USAGE):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, exit_code=code)
+
+    @property
+    def code(self) -> int:
+        return self.exit_code
 
 
 def year_argument(text: str) -> int:
@@ -322,9 +326,9 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_gui(args)
         return commands()[args.command].handler(args)
-    except CommandError as exc:
-        print(f"desktop832: {exc}", file=sys.stderr)
-        return exc.code
+    except ClerkError as exc:  # the one place: every error the clerk is told about, with its exit status
+        print(f"desktop832: {exc.message}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 

@@ -1,12 +1,10 @@
 """Problems with an exchanged file that the clerk can act on; each carries a Chinese message."""
 
 
-class ExchangeError(Exception):
-    """A file that cannot be read, written or used as it is; ``message`` is shown as it stands."""
+from ..domain.errors import ClerkError
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
-    def __str__(self) -> str:
-        return self.message
+class ExchangeError(ClerkError):
+    """A file that cannot be read, written or used as it is; ``message`` is shown as it stands.
+
+    Exit status 2 (a file that cannot be used) unless raised with another: a refused write is 1."""

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..domain import jsonformat, rules
+from ..domain.errors import EXIT_FAILED, ClerkError
 from ..domain.counting import counted_purposes, excluded_purposes, tally, why_not_counted
 from ..domain.findings import Finding, Severity
 from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
@@ -263,15 +264,10 @@ def _iso(date: dt.date | None) -> str | None:
     return date.isoformat() if date else None
 
 
-class ExportError(Exception):
+class ExportError(ClerkError):
     """Nothing to export yet (no plan, no policy); ``message`` is for the clerk."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    exit_code = EXIT_FAILED
 
 
 def exported_plan(plan: AnnualPlan, today: dt.date) -> AnnualPlan:

@@ -12,7 +12,7 @@ import enum
 from decimal import Decimal
 from typing import Any, Callable
 
-from .errors import InputError
+from .errors import ClerkError, InputError
 from .identifiers import parse_credit_code
 from .model import (
     AnnualPlan, CanteenMode, Channel, FilingStatus, Level, OrderState, Purchase, Purpose, ReserveBasis,
@@ -25,7 +25,7 @@ FORMAT = "desktop832"
 VERSION = 1
 
 
-class JsonFormatError(ValueError):
+class JsonFormatError(ClerkError, ValueError):
     def __init__(self, path: str, problem: str):
         self.path, self.problem = path, problem
         super().__init__(f"{path}：{problem}")

@@ -20,6 +20,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
+from .errors import ClerkError
 from .findings import Severity
 from .model import Level, UnitProfile
 
@@ -27,7 +28,7 @@ FORMAT_VERSION = 1
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
-class PolicyError(ValueError):
+class PolicyError(ClerkError, ValueError):
     """A policy file that cannot be used; ``str()`` is the Chinese message for the clerk."""
 
     def __init__(self, source: str, key: str, problem: str):

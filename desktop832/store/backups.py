@@ -31,6 +31,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from .. import paths
 from ..oserrors import write_failure_reason
 from . import schema
 from .errors import StoreError, translate
@@ -179,13 +180,14 @@ def make_backup(
     if not re.fullmatch(r"[a-z][a-z0-9-]*", reason):
         raise ValueError(f"bad backup reason: {reason!r}")
     try:
-        backup_dir.mkdir(parents=True, exist_ok=True)
+        paths.make_private_dir(backup_dir)
     except OSError as exc:
         raise _store_error(exc, "无法建立备份文件夹", backup_dir) from None
     # unique per call: the backup made on open runs on a worker while the clerk may ask for one
     partial = backup_dir / f".{source.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial"
     try:
         partial.unlink(missing_ok=True)
+        paths.create_private_file(partial)  # owner-only from the start, kept by the rename
         _copy_database(source, partial, connection)
         if skip_if_unchanged:
             newest = list_backups(backup_dir, source)
@@ -298,9 +300,11 @@ def keep_current(target: Path, backup_dir: Path, now: dt.datetime) -> Backup | N
     destination = _free_name(backup_dir, target, BEFORE_RESTORE, now)
     try:
         shutil.copyfile(target, destination)
+        paths.make_private(destination)
         wal = target.with_name(target.name + "-wal")
         if wal.exists():
             shutil.copyfile(wal, destination.with_name(destination.name + "-wal"))
+            paths.make_private(destination.with_name(destination.name + "-wal"))
         _fsync(destination)
     except OSError as exc:
         destination.unlink(missing_ok=True)
@@ -329,6 +333,7 @@ def restore(backup: Backup | Path, target: Path | str, backup_dir: Path | str, *
     moved: list[tuple[Path, Path]] = []
     try:
         incoming.unlink(missing_ok=True)
+        paths.create_private_file(incoming)
         _copy_database(path, incoming)
         for sidecar in sidecars:
             if sidecar.exists():

@@ -19,7 +19,7 @@ from sqlalchemy import Table, create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import protected_files
+from .. import paths, protected_files
 from ..domain.model import AnnualPlan, Purchase, UnitProfile
 from . import schema, tables
 from .errors import StoreError, translate
@@ -47,9 +47,13 @@ def _on_connect_readonly(dbapi_connection: sqlite3.Connection, _record) -> None:
     cursor.close()
 
 
-def _make_engine(path: Path, readonly: bool = False) -> Engine:
-    url = f"sqlite:///{schema.sqlite_uri(path, mode='ro')}&uri=true" if readonly else f"sqlite:///{path}"
-    engine = create_engine(url)
+def _make_engine(path: Path, readonly: bool = False, uri: str = "") -> Engine:
+    if readonly:
+        url = f"sqlite:///{uri or schema.sqlite_uri(path, mode='ro')}&uri=true"
+    else:
+        url = f"sqlite:///{path}"
+    # an error's text never carries the clerk's values (a failed save would log the whole row)
+    engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "connect", _on_connect_readonly if readonly else _on_connect)
     return engine
 
@@ -98,6 +102,7 @@ class Store:
         self.replaced = ""  # why this store stopped writing (Chinese), "" while it writes
         self._write_lock = threading.RLock()
         self.backup_dir: Path | None = None  # where _rescue keeps what the window had
+        self._source: schema.ReadingSource | None = None  # how a read-only store reads
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -125,16 +130,21 @@ class Store:
             )
         try:
             if state is not schema.FileState.CURRENT:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                paths.make_private_dir(path.parent)
+                if state is schema.FileState.NEW:
+                    paths.create_private_file(path)  # SQLite's -wal and -shm then get its mode
                 if state is schema.FileState.OLDER:
                     from . import backups  # same naming and folder as every other backup
 
                     backups.make_backup(path, backup_dir or path.parent, f"{backups.MIGRATION_PREFIX}-{version}")
                 engine = _make_engine(path)
                 migrate(engine, path)
+                source = None
             else:
-                engine = _make_engine(path, readonly)
+                source = schema.ReadingSource.for_file(path) if readonly else None
+                engine = _make_engine(path, readonly, source.uri if source else "")
             store = cls(path, engine, readonly)
+            store._source = source
             store.backup_dir = backup_dir
             if not readonly:
                 store._ensure_profile()
@@ -145,8 +155,15 @@ class Store:
                 raise known from None
             raise
 
+    @property
+    def reading_note(self) -> str:
+        """How a read-only store reads its file when not directly (Chinese), else ""."""
+        return self._source.note if self._source is not None else ""
+
     def close(self) -> None:
         self._engine.dispose()
+        if self._source is not None:
+            self._source.close()
 
     def __enter__(self) -> Store:
         return self

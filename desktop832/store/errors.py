@@ -6,13 +6,14 @@ Anything else raised while storing is a bug and goes through the crash path inst
 import errno
 import sqlite3
 
+from ..domain.errors import ClerkError
 
-class StoreError(Exception):
+
+class StoreError(ClerkError):
     """A data file problem with a Chinese message for the clerk; ``kind`` lets the UI offer help."""
 
     def __init__(self, message: str, kind: str = "other"):
         super().__init__(message)
-        self.message = message
         self.kind = kind  # foreign, newer, corrupt, readonly, full, locked, missing, io, other
 
     def __str__(self) -> str:

@@ -32,6 +32,74 @@ def sqlite_uri(path: Path | str, **params: str) -> str:
     return f"file:{text}" + (f"?{urlencode(params)}" if params else "")
 
 
+class ReadingSource:
+    """How to read a data file read-only, also where SQLite cannot work beside it.
+
+    A file in WAL mode needs its ``-shm`` to be read, and SQLite creates it beside the file: in a
+    read-only folder (a CD, a write-protected USB stick, a shared folder without write access)
+    it cannot, and fails with SQLITE_CANTOPEN, which is no damage at all. Then:
+
+    - without a ``-wal`` holding changes the file alone is the whole truth (no process can be
+      writing there: a writer needs to create ``-wal``): it is read as ``immutable``;
+    - with one, the file and its ``-wal`` are copied into a private temporary folder and the copy
+      is read, so the changes still waiting in the ``-wal`` are shown too.
+
+    ``note`` says which (Chinese, "" for a normal read); :meth:`close` removes the copy.
+    """
+
+    def __init__(self, uri: str, note: str = "", folder: Path | None = None):
+        self.uri, self.note, self.folder = uri, note, folder
+
+    @classmethod
+    def for_file(cls, path: Path) -> ReadingSource:
+        uri = sqlite_uri(path, mode="ro")
+        if not _cannot_open(uri):
+            return cls(uri)
+        wal = path.with_name(path.name + "-wal")
+        try:
+            pending = wal.stat().st_size > 0
+        except OSError:
+            pending = False
+        if not pending:
+            return cls(sqlite_uri(path, mode="ro", immutable="1"), READ_ONLY_FOLDER_NOTE)
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="desktop832-view-"))  # owner-only, as mkdtemp makes it
+        try:
+            # Python opens the file here, which SQLite in this process does not have open: it could not
+            copy = folder / path.name
+            shutil.copyfile(path, copy)
+            shutil.copyfile(wal, folder / wal.name)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            return cls(uri)  # the first error stands
+        return cls(sqlite_uri(copy, mode="ro"), READ_ONLY_FOLDER_COPY_NOTE, folder)
+
+    def close(self) -> None:
+        if self.folder is not None:
+            import shutil
+
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
+READ_ONLY_FOLDER_NOTE = "数据文件所在的文件夹是只读的，已直接读取文件的内容"
+READ_ONLY_FOLDER_COPY_NOTE = "数据文件所在的文件夹是只读的，已读取文件及其未合并修改的临时副本"
+
+
+def _cannot_open(uri: str) -> bool:
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return getattr(exc, "sqlite_errorcode", 0) & 0xFF == SQLITE_CANTOPEN
+    return False
+
+
 def inspect(path: Path) -> tuple[FileState, str | None]:
     """Classify ``path`` or raise :class:`StoreError` for a file desktop832 must not touch.
 
@@ -52,8 +120,9 @@ def inspect(path: Path) -> tuple[FileState, str | None]:
         raise StoreError(f"“{path.name}”不是普通文件（可能是管道或设备），不是数据文件，未作任何改动。", "foreign")
     if st.st_size == 0:
         return FileState.NEW, None
+    source = ReadingSource.for_file(path)
     try:
-        con = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
+        con = sqlite3.connect(source.uri, uri=True)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -70,6 +139,8 @@ def inspect(path: Path) -> tuple[FileState, str | None]:
         if code == SQLITE_CANTOPEN:
             raise StoreError(f"无法打开数据文件：{path}", "cantopen") from None
         raise StoreError(f"数据文件已损坏，无法读取：{path}。可以从备份恢复。", "corrupt") from None
+    finally:
+        source.close()
     if app_id != APPLICATION_ID:
         # an empty SQLite file (no mark, no tables) may become a data file when the clerk asks for
         # a new one; a file another program marked as its own is never touched, tables or not

@@ -23,11 +23,14 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from .. import paths
 from ..app import logs
+from ..domain.errors import ClerkError
 
 log = logging.getLogger("desktop832.crash")
 BURST_SECONDS = 10.0  # errors this soon after the dialog closed are only logged
 TITLE = "出现意外问题"
+CLERK_TITLE = "无法完成操作"  # a known problem (ClerkError): its own message, no crash report
 
 
 def dialog_text(log_path: Path | None) -> str:
@@ -58,6 +61,7 @@ class ExceptionHandler(QObject):
         self.suppressed = 0  # exceptions logged without a dialog (same burst)
         self._closed_at = float("-inf")
         self._pending = False
+        self._message: str | None = None  # a ClerkError's message, or None for a crash report
         self._previous: tuple | None = None
         # queued: the dialog opens when control is back in the event loop, in the GUI thread
         self._show_requested.connect(self._show, Qt.ConnectionType.QueuedConnection)
@@ -68,15 +72,21 @@ class ExceptionHandler(QObject):
         if issubclass(exc_type, KeyboardInterrupt):  # Ctrl+C in a terminal: quit as usual
             sys.__excepthook__(exc_type, exc, tb)
             return
-        self.count += 1
+        known = isinstance(exc, ClerkError)
+        if not known:
+            self.count += 1
         try:
-            log.error("Unhandled exception", exc_info=(exc_type, exc, tb))
+            if known:  # the window's one place for errors the clerk is told about
+                log.warning("%s: %s", exc_type.__name__, exc.message)
+            else:
+                log.error("Unhandled exception", exc_info=(exc_type, exc, tb))
         except Exception:  # noqa: BLE001 - the hook must not raise, whatever the log does
             pass
         if self._in_burst():
             self.suppressed += 1
             return
         self._pending = True
+        self._message = exc.message if known else None
         self._show_requested.emit()
 
     def thread_hook(self, args: threading.ExceptHookArgs) -> None:
@@ -101,12 +111,17 @@ class ExceptionHandler(QObject):
         parent = self.window()
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(TITLE)
-        box.setText(dialog_text(logs.current_log_file()))
         box.setTextFormat(Qt.TextFormat.PlainText)  # a path with < or & is shown as it is
-        box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
-        folder = box.addButton("打开日志文件夹", QMessageBox.ButtonRole.ActionRole)
-        folder.clicked.connect(self._open_log_folder)  # the box closes by itself after any button
+        if self._message is not None:
+            box.setWindowTitle(CLERK_TITLE)
+            box.setText(self._message)
+            box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+        else:
+            box.setWindowTitle(TITLE)
+            box.setText(dialog_text(logs.current_log_file()))
+            box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+            folder = box.addButton("打开日志文件夹", QMessageBox.ButtonRole.ActionRole)
+            folder.clicked.connect(self._open_log_folder)  # the box closes by itself after any button
         box.finished.connect(self._closed)
         self.box = box
         box.open()  # not exec(): no nested event loop inside an error path
@@ -149,8 +164,9 @@ def enable_faulthandler(path: Path | None = None) -> Path | None:
     global _crash_file
     path = Path(path) if path is not None else logs.crash_log_file()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.make_private_dir(path.parent)
         handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - must stay open until exit
+        paths.make_private(path)
         handle.write(f"--- desktop832 started {dt.datetime.now():%Y-%m-%d %H:%M:%S} ---\n")
         handle.flush()
     except OSError:

@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         if not path.exists():
             # a first start: the user data folder may not exist yet, and the lock goes beside the file
             with contextlib.suppress(OSError):  # an unusable folder is reported by the lock below
-                path.parent.mkdir(parents=True, exist_ok=True)
+                paths.make_private_dir(path.parent)
         mode, lock = choose_open_mode(self, path)
         if mode == "cancel":
             return False
@@ -378,7 +378,8 @@ class MainWindow(QMainWindow):
             self._save_state_changed(self.tr("已建立新的数据文件：%s") % path if first_start else self.tr("请先填写单位信息"), True)
         else:
             opened = self.tr("已以只读方式打开 %s：不能修改") if readonly else self.tr("已打开 %s")
-            self._save_state_changed(opened % path, True)
+            note = store.reading_note  # how a file in a read-only folder was read, in plain words
+            self._save_state_changed(opened % path + (f"（{note}）" if note else ""), True)
             self.tabs.setCurrentIndex(self.settings.value("window/tab", TAB_OVERVIEW, type=int))
         if not readonly and not temporary:
             # a rotating copy on every open, on a worker thread: the window stays responsive
