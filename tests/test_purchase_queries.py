@@ -172,7 +172,7 @@ def test_shown_total_and_rows_round_trip(store, policies):
 
 def test_reasons_follow_the_policy(policies):
     judge = q.Judge(policies["qinghai-2024"], TODAY)
-    row = lambda c, s, p: (1, "2024-01-01", "", "", "", p.value, c.value, s.value, 100, None, 0, "")  # noqa: E731
+    row = lambda c, s, p: (1, "2024-01-01", "", "", "", p.value, c.value, s.value, 100, None, 0, "", None, 0, "")  # noqa: E731
     assert judge.reason(row(Channel.PLATFORM, OrderState.OPEN, Purpose.CANTEEN)) == REASON_OPEN
     assert judge.reason(row(Channel.PLATFORM, OrderState.REFUNDED, Purpose.CANTEEN)) == REASON_REFUNDED
     assert "所属国有企业" in judge.reason(row(Channel.PLATFORM, OrderState.DONE, Purpose.STATE_ENTERPRISE))
@@ -204,5 +204,39 @@ def test_the_sql_tally_counts_unpaid_days_from_delivery(tmp_path, policies):
         rows = {r[q.ORDER_NO]: r for r in q.purchase_rows(store, q.purchase_ids(store, q.LogQuery(2024), judge)).values()}
         assert judge.overdue_days(rows["D1"]) is None and judge.overdue_days(rows["D2"]) == 35
         assert [r for r in q.purchase_ids(store, q.LogQuery(2024, overdue_only=True), judge)] == [rows["D2"][q.ID]]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("when", ["completed", "paid", "paid-and-accepted"])
+def test_counting_when_paid_or_paid_and_accepted_agrees_in_sql_and_python(tmp_path, policies, when):
+    base = policies["qinghai-2024"]
+    rule = base.rule("what-counts")
+    rule = dataclasses.replace(rule, params={**rule.params, "count_when": when})
+    policy = dataclasses.replace(base, rules={**base.rules, "what-counts": rule})
+    day = dt.date(2024, 3, 1)
+    purchases = [
+        Purchase(date=day, amount=D("1.00"), order_no="N"),  # neither paid nor delivered
+        Purchase(date=day, amount=D("10.00"), order_no="P", paid_on=day),  # paid, no delivery date
+        Purchase(date=day, amount=D("100.00"), order_no="PA", paid_on=day, delivered_on=day),  # paid and accepted
+    ]
+    store = Store.open(tmp_path / "unit.sqlite")
+    try:
+        store.add_purchases(purchases)
+        sql = q.year_tally(store, 2024, policy, TODAY)
+        assert sql == tally(store.purchases(2024), policy, 2024, TODAY)
+        expected = {"completed": D("111.00"), "paid": D("110.00"), "paid-and-accepted": D("100.00")}[when]
+        assert sql.counted_total == expected
+        judge = q.Judge(policy, TODAY)
+        rows = {r[q.ORDER_NO]: r for r in q.purchase_rows(store, q.purchase_ids(store, q.LogQuery(2024), judge)).values()}
+        reasons = {no: judge.reason(row) for no, row in rows.items()}
+        counted = {no for no, reason in reasons.items() if reason is None}
+        assert counted == {"completed": {"N", "P", "PA"}, "paid": {"P", "PA"}, "paid-and-accepted": {"PA"}}[when]
+        # the log's "counted only" filter is the same decision in SQL
+        shown = q.purchase_ids(store, q.LogQuery(2024, counted=True), judge)
+        assert {rows_no for rows_no, row in rows.items() if row[q.ID] in shown} == counted
+        if when == "paid-and-accepted":
+            assert reasons["P"] == "尚未验货验票（没有收货日期），不计入（政策按付款并验货验票计入）"
+            assert reasons["N"] == "尚未付款，不计入（政策按付款计入）"
     finally:
         store.close()

@@ -35,7 +35,7 @@ from ..documents.order_fields import Field, StateMeaning, state_key, state_meani
 from ..documents.order_mapping import ColumnMapping, Layout
 from ..documents.orders import ParsedOrder, ParsedOrders, RowError, SkippedRow, inspect_orders, read_orders
 from ..documents.progress import Progress, no_progress
-from ..domain.counting import why_not_counted
+from ..domain.counting import Counting, why_not_counted
 from ..domain.model import RECONCILED_FIELDS, Channel, OrderState, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO, format_money
 from ..domain.text import normalise
@@ -237,7 +237,7 @@ def build_preview(
     parsed: ParsedOrders,
     existing: Mapping[str, Purchase],
     default_purpose: Purpose,
-    counted_purposes: Callable[[int], frozenset[Purpose]],
+    counted_purposes: Callable[[int], "Counting | frozenset[Purpose]"],
     *,
     states: Mapping[str, StateMeaning] | None = None,
     profile: UnitProfile | None = None,
@@ -287,7 +287,11 @@ def build_preview(
         year = order.date.year
         if year not in purposes_by_year:
             purposes_by_year[year] = counted_purposes(year)
-        reason = why_not_counted(Channel.PLATFORM, purchase.state, purchase.purpose, purposes_by_year[year])
+        counting = purposes_by_year[year]
+        if isinstance(counting, Counting):  # the policy's whole rule: purposes, exclusions, when
+            reason = counting.reason(purchase)
+        else:
+            reason = why_not_counted(Channel.PLATFORM, purchase.state, purchase.purpose, counting)
         if reason is None:
             new.append((order, purchase))
         else:
@@ -348,14 +352,12 @@ def _missing(parsed: ParsedOrders, existing: Mapping[str, Purchase], seen: set[s
     )
 
 
-def counted_purposes_for(workspace) -> Callable[[int], frozenset[Purpose]]:
+def counted_purposes_for(workspace) -> Callable[[int], Counting]:
     """What each year's governing policy counts, for :func:`build_preview`."""
-    from ..domain.counting import counted_purposes
-
     profile = workspace.store.profile()
 
-    def lookup(year: int) -> frozenset[Purpose]:
-        return counted_purposes(workspace.policy_for(profile, workspace.plan(year)))
+    def lookup(year: int) -> Counting:
+        return Counting.of(workspace.policy_for(profile, workspace.plan(year)))
 
     return lookup
 

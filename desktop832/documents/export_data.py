@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..domain import jsonformat, rules
 from ..domain.errors import EXIT_FAILED, ClerkError
-from ..domain.counting import counted_purposes, excluded_purposes, tally, why_not_counted
+from ..domain.counting import Counting, tally
 from ..domain.findings import Finding, Severity
 from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO
@@ -94,6 +94,7 @@ HEAD_FIELDS = [
     DataField("policy.sha256", "政策文件校验值", "text"),
     DataField("policy.counted_purposes", "计入的采购用途", "text"),
     DataField("policy.excluded_purposes", "文件明确不计入的采购用途", "text"),
+    DataField("policy.count_when", "订单何时计入", "text"),
     DataField("export.finding_count", "检查结果条数", "int"),
 ]
 DATA_FIELDS = HEAD_FIELDS + _record_fields("profile", UnitProfile, PROFILE_LABELS) + _record_fields(
@@ -115,8 +116,7 @@ class PolicyInfo:
     filing_deadline: dt.date | None
     confirmation_deadline: dt.date | None
     sha256: str
-    counted_purposes: frozenset[Purpose] = frozenset(Purpose)  # what the policy counts toward the reserve
-    excluded_purposes: frozenset[Purpose] = frozenset()  # what its notice says does not count
+    counting: Counting = Counting(frozenset(Purpose), frozenset())  # which purchases count toward the reserve
 
     @classmethod
     def of(cls, policy: Policy, level: Level) -> PolicyInfo:
@@ -126,7 +126,7 @@ class PolicyInfo:
         return cls(
             policy.id, policy.name, policy.year, tuple(n.number for n in policy.notices),
             filing.date if filing else None, confirmation.date if confirmation else None, policy_file_digest(policy),
-            counted_purposes(policy), excluded_purposes(policy),
+            Counting.of(policy),
         )
 
 
@@ -160,11 +160,9 @@ class PurchaseSummary:
     total: Sums
 
 
-def summarise(
-    purchases: list[Purchase], purposes: frozenset[Purpose], excluded: frozenset[Purpose], year: int,
-) -> PurchaseSummary:
-    """Counted and not counted, by purpose and by month, decided by :func:`why_not_counted` from
-    the purposes the policy counts and those its notice excludes (as the export records them)."""
+def summarise(purchases: list[Purchase], counting: Counting, year: int) -> PurchaseSummary:
+    """Counted and not counted, by purpose and by month, decided by the policy's counting rule
+    (as the export records it, so verification decides the same without the policy file)."""
     by_purpose = {p: Sums() for p in Purpose}
     by_month = {m: Sums() for m in range(1, 13)}
     by_reason: dict[str, Sums] = defaultdict(Sums)
@@ -172,7 +170,7 @@ def summarise(
     for p in purchases:
         if p.date.year != year:
             continue
-        reason = why_not_counted(p.channel, p.state, p.purpose, purposes, excluded)
+        reason = counting.reason(p)
         rows = (by_purpose[p.purpose], by_month[p.date.month], total)
         for sums in rows:
             sums.count += 1
@@ -218,8 +216,9 @@ class ExportData:
                 "filing_deadline": _iso(self.policy.filing_deadline),
                 "confirmation_deadline": _iso(self.policy.confirmation_deadline),
                 "sha256": self.policy.sha256,
-                "counted_purposes": [p.value for p in Purpose if p in self.policy.counted_purposes],
-                "excluded_purposes": [p.value for p in Purpose if p in self.policy.excluded_purposes],
+                "counted_purposes": [p.value for p in Purpose if p in self.policy.counting.purposes],
+                "excluded_purposes": [p.value for p in Purpose if p in self.policy.counting.excluded],
+                "count_when": self.policy.counting.when,
             },
             "profile": doc["profile"],
             "plan": doc["plans"][0],
@@ -289,7 +288,7 @@ def evaluate(
     year_tally = tally(purchases, policy, plan.year, today)
     findings = rules.evaluate(profile, plan, year_tally, policy, today)
     info = info or PolicyInfo.of(policy, profile.level)
-    summary = summarise(purchases, info.counted_purposes, info.excluded_purposes, plan.year)
+    summary = summarise(purchases, info.counting, plan.year)
     return ExportData(profile, plan, info, purchases, today, findings, summary)
 
 

@@ -222,17 +222,17 @@ def write_detail(wb: Workbook, data: ExportData, lines: list[str], progress: Pro
     _page_setup(ws, spec, data.fingerprint)
     ws.auto_filter.ref = f"A1:{_letter(len(layout.DETAIL_COLUMNS) - 1)}{len(data.purchases) + 1}"
     ws.append([_styled(ws, C(h, style="head")) for h in layout.DETAIL_HEADERS])
-    date_cell, amount_cell, paid_cell = WriteOnlyCell(ws), WriteOnlyCell(ws), WriteOnlyCell(ws)
-    date_cell.number_format = paid_cell.number_format = "yyyy-mm-dd"
+    date_cell, amount_cell, paid_cell, delivered_cell = (WriteOnlyCell(ws) for _ in range(4))
+    date_cell.number_format = paid_cell.number_format = delivered_cell.number_format = "yyyy-mm-dd"
     amount_cell.number_format = "#,##0.00"
     total = len(data.purchases)
     progress(0, total)
     for i, (p, line) in enumerate(zip(data.purchases, lines), 1):
-        date_cell.value, amount_cell.value, paid_cell.value = p.date, p.amount, p.paid_on
+        date_cell.value, amount_cell.value, paid_cell.value, delivered_cell.value = p.date, p.amount, p.paid_on, p.delivered_on
         ws.append([
             date_cell, _text(ws, p.order_no), _text(ws, p.supplier), _text(ws, p.description), amount_cell,
             p.purpose.value, p.channel.value, p.state.value, paid_cell, "是" if p.evaluated else "否",
-            _text(ws, p.note), fp.digest(line),
+            _text(ws, p.note), delivered_cell, fp.digest(line),
         ])
         if i % STEP == 0:
             progress(i, total)

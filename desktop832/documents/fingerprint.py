@@ -6,7 +6,7 @@ The canonical text (documented in ``docs/export-format.md``) is UTF-8 and has:
   ``exported_on``, ``policy`` (id, name, year, notices, deadlines, sha256 of the policy file),
   ``profile`` and ``plan`` (their ``desktop832 dump`` JSON form) and ``purchase_count``;
 * then one line per purchase of the year, a JSON array ``[date, amount, order_no, supplier,
-  description, purpose, channel, state, paid_on, evaluated, note]``, the lines sorted so that
+  description, purpose, channel, state, paid_on, evaluated, note, delivered_on]``, the lines sorted so that
   re-sorting the detail sheet in Excel does not change the fingerprint.
 
 Everything is text in the form ``desktop832 dump`` writes (amounts ``"1234.50"``, dates ISO), so
@@ -36,6 +36,7 @@ def purchase_record(p: Purchase) -> list:
     return [
         p.date.isoformat(), f"{p.amount:.2f}", p.order_no, p.supplier, p.description, p.purpose.value,
         p.channel.value, p.state.value, p.paid_on.isoformat() if p.paid_on else None, p.evaluated, p.note,
+        p.delivered_on.isoformat() if p.delivered_on else None,
     ]
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..domain import jsonformat
 from ..domain.errors import InputError
+from ..domain.counting import COUNT_COMPLETED, Counting
 from ..domain.findings import Finding, Severity
 from ..domain.model import Channel, OrderState, Purchase, Purpose
 from ..domain.money import format_money, format_percent
@@ -282,6 +283,7 @@ def _head(values: dict, findings: list) -> dict:
             "confirmation_deadline": values["policy.confirmation_deadline"], "sha256": values["policy.sha256"],
             "counted_purposes": purposes.split(NOTICE_SEPARATOR) if purposes else [],
             "excluded_purposes": excluded.split(NOTICE_SEPARATOR) if excluded else [],
+            "count_when": values["policy.count_when"],
         },
         "profile": {}, "plan": {}, "findings": findings,
     }
@@ -355,6 +357,7 @@ def _purchase(row: tuple, col: dict[str, int]) -> Purchase:
         order_no=cell_text(get("订单编号")), supplier=cell_text(get("供应商")), description=cell_text(get("商品")),
         purpose=enum("用途", Purpose), channel=enum("渠道", Channel), state=enum("订单状态", OrderState),
         paid_on=checked(date_from_cell, "付款日期"), evaluated=evaluated == "是", note=cell_text(get("备注")),
+        delivered_on=checked(date_from_cell, "收货日期"),
     )
 
 
@@ -610,10 +613,10 @@ def _verify(path, wb, library, policy_file, as_of, progress) -> VerifyReport:
         head["policy"]["id"] or "", head["policy"]["name"] or "", head["policy"]["year"] or 0,
         tuple(head["policy"]["notices"]),
         *(dt.date.fromisoformat(d) if d else None for d in (head["policy"]["filing_deadline"], head["policy"]["confirmation_deadline"])),
-        head["policy"]["sha256"] or "", counted, excluded,
+        head["policy"]["sha256"] or "", Counting(counted, excluded, head["policy"]["count_when"] or COUNT_COMPLETED),
     )
     filed = [finding_from_record(r) for r in records]
-    data = ExportData(profile, plan, info, purchases, exported_on, filed, summarise(purchases, counted, excluded, plan.year), stored)
+    data = ExportData(profile, plan, info, purchases, exported_on, filed, summarise(purchases, info.counting, plan.year), stored)
     checked = _compare_derived(path, data, changes)
     policy = _find_policy(info, library, policy_file, notes)
     as_of = as_of or exported_on

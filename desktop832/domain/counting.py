@@ -20,6 +20,10 @@ REASON_CHANNEL = "非832平台采购，不计入"
 REASON_OPEN = "订单未完结，不计入"
 REASON_REFUNDED = "已退款，不计入"
 REASON_OTHER_YEAR = "不属于本年度"
+REASON_UNPAID = "尚未付款，不计入（政策按付款计入）"
+REASON_UNACCEPTED = "尚未验货验票（没有收货日期），不计入（政策按付款并验货验票计入）"
+COUNT_COMPLETED, COUNT_PAID, COUNT_PAID_AND_ACCEPTED = "completed", "paid", "paid-and-accepted"
+COUNT_WHEN = (COUNT_COMPLETED, COUNT_PAID, COUNT_PAID_AND_ACCEPTED)
 
 
 def reason_purpose(purpose: Purpose) -> str:
@@ -42,14 +46,42 @@ def excluded_purposes(policy: Policy | None) -> frozenset[Purpose]:
     return frozenset(rule["excluded"] or ()) if rule else frozenset()
 
 
+def count_when(policy: Policy | None) -> str:
+    """When an order counts under the policy: completed (已完结), paid, or paid and accepted."""
+    rule = policy.rule("what-counts") if policy else None
+    return rule["count_when"] if rule else COUNT_COMPLETED
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Counting:
+    """A policy's whole counting rule, for callers that judge one purchase at a time."""
+
+    purposes: frozenset[Purpose]
+    excluded: frozenset[Purpose]
+    when: str = "completed"
+
+    @classmethod
+    def of(cls, policy: Policy | None) -> Counting:
+        return cls(counted_purposes(policy), excluded_purposes(policy), count_when(policy))
+
+    def reason(self, purchase: Purchase) -> str | None:
+        return why_not_counted(
+            purchase.channel, purchase.state, purchase.purpose, self.purposes, self.excluded,
+            purchase.paid_on is not None, purchase.delivered_on is not None, self.when,
+        )
+
+
 def why_not_counted(
     channel: Channel, state: OrderState, purpose: Purpose, purposes: frozenset[Purpose],
-    excluded: frozenset[Purpose] | None = None,
+    excluded: frozenset[Purpose] | None = None, paid: bool = True, accepted: bool = True,
+    when: str = COUNT_COMPLETED,
 ) -> str | None:
     """``None`` when a purchase counts, else the reason the clerk reads beside it.
 
     ``excluded`` are the purposes the notice excludes; a purpose neither in ``purposes`` nor in
     ``excluded`` is one the notice does not mention (``None``: every unlisted purpose is excluded).
+    ``when`` (:func:`count_when`) adds, to a completed order, that it is paid (``paid``: a payment
+    date) and accepted (``accepted``: a delivery date, 验货验票).
     """
     if channel is not Channel.PLATFORM:
         return REASON_CHANNEL
@@ -57,6 +89,10 @@ def why_not_counted(
         return REASON_REFUNDED
     if state is not OrderState.DONE:
         return REASON_OPEN
+    if when in (COUNT_PAID, COUNT_PAID_AND_ACCEPTED) and not paid:
+        return REASON_UNPAID
+    if when == COUNT_PAID_AND_ACCEPTED and not accepted:
+        return REASON_UNACCEPTED
     if purpose not in purposes:
         if excluded is None or purpose in excluded:
             return reason_purpose(purpose)
@@ -135,6 +171,8 @@ class Group:
     count: int
     amount: Decimal
     not_evaluated: int
+    paid: bool = True  # every purchase of the group has a payment date
+    accepted: bool = True  # every purchase of the group has a delivery date
 
 
 def tally_groups(
@@ -144,14 +182,14 @@ def tally_groups(
 
     :func:`tally` feeds it from purchase values; the store feeds it from SQL for big logs.
     """
-    purposes, excluded = counted_purposes(policy), excluded_purposes(policy)
+    purposes, excluded, when = counted_purposes(policy), excluded_purposes(policy), count_when(policy)
     counted = defaultdict(lambda: ZERO)
     by_month = defaultdict(lambda: ZERO)
     not_counted = defaultdict(lambda: ZERO)
     count = unevaluated = 0
     for g in groups:
         count += g.count
-        reason = why_not_counted(g.channel, g.state, g.purpose, purposes, excluded)
+        reason = why_not_counted(g.channel, g.state, g.purpose, purposes, excluded, g.paid, g.accepted, when)
         if reason is None:
             counted[g.purpose] += g.amount
             by_month[g.month] += g.amount
@@ -180,12 +218,14 @@ def tally(purchases: Iterable[Purchase], policy: Policy | None, year: int, today
     for p in purchases:
         if p.date.year != year:
             continue
-        entry = sums[(p.channel, p.state, p.purpose, p.date.month)]
+        entry = sums[(p.channel, p.state, p.purpose, p.date.month, p.paid_on is not None, p.delivered_on is not None)]
         entry[0] += 1
         entry[1] += p.amount
         entry[2] += not p.evaluated
         days = overdue_days(p.channel, p.state, p.date, p.paid_on, today, max_days, p.delivered_on)
         if days is not None:
             overdue.append(OverduePayment(p.id, p.order_no, p.date, p.amount, days, p.delivered_on))
-    groups = (Group(*key, n, amount, not_evaluated) for key, (n, amount, not_evaluated) in sums.items())
+    groups = (
+        Group(*key[:4], n, amount, not_evaluated, *key[4:]) for key, (n, amount, not_evaluated) in sums.items()
+    )
     return tally_groups(groups, overdue, policy, year)

@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .counting import Tally, tally as make_tally
+from .counting import COUNT_COMPLETED, COUNT_WHEN, Tally, tally as make_tally
 from .errors import InputError
 from .findings import Finding, Severity
 from .identifiers import parse_credit_code, parse_phone
@@ -427,10 +427,12 @@ def _union_cap(c: Context) -> Iterator[Finding]:
 
 
 @rule(
-    "what-counts", "已完结的 832 平台订单中，purposes 所列用途计入年度采购总额；excluded 所列按政策不计入；"
+    "what-counts", "已完结（count_when 另有规定的，还须已付款或已付款并验货验票）的 832 平台订单中，purposes 所列用途计入年度采购总额；excluded 所列按政策不计入；"
     "两者都未列的用途为“文件未提及”，只作提示、暂不计入。",
     purposes=Param(list_of(Purpose), True, doc="通知写明计入的用途"),
     excluded=Param(list_of(Purpose), doc="通知写明不计入的用途（省略：没有）"),
+    count_when=Param(choice(*COUNT_WHEN), default=COUNT_COMPLETED,
+                     doc="completed：订单已完结即计入；paid：还须已付款；paid-and-accepted：还须已付款并验货验票（有收货日期）"),
 )
 def _what_counts(c: Context) -> Iterator[Finding]:
     t = c.tally

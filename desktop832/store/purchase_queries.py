@@ -21,7 +21,8 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..domain.counting import (
-    Group, OverduePayment, Tally, counted_purposes, excluded_purposes, max_unpaid_days, overdue_days, payment_due, tally_groups,
+    COUNT_COMPLETED,
+    Group, OverduePayment, Tally, count_when, counted_purposes, excluded_purposes, max_unpaid_days, overdue_days, payment_due, tally_groups,
     why_not_counted,
 )
 from ..domain.model import Channel, OrderState, Purchase, Purpose
@@ -43,6 +44,9 @@ COUNTED = "counted"  # the sort key of the "why not counted" column
 SORT_KEYS = frozenset(ROW_COLUMNS[1:]) | {COUNTED}
 _INDEXED_SORT = "date"  # ix_purchase_year_date yields ids in date order without touching the table
 _COMBOS = tuple(itertools.product(Channel, OrderState, Purpose))
+# (paid, accepted) as one integer 0..3: whether a payment date and a delivery date are set
+_FLAGS = ((False, False), (False, True), (True, False), (True, True))
+_FLAGS_SQL = "((paid_on IS NOT NULL) * 2 + (delivered_on IS NOT NULL AND delivered_on <> ''))"
 _ROW_SQL = "SELECT " + ", ".join(ROW_COLUMNS) + " FROM purchase WHERE id IN ({})"
 _CHUNK = 500  # ids per IN (...) list, far below SQLite's variable limit
 # raw text → enum by dictionary: calling the enum class costs ten times more, per row
@@ -84,6 +88,7 @@ class Judge:
         self.today = today
         self.purposes = counted_purposes(policy)
         self.excluded = excluded_purposes(policy)
+        self.when = count_when(policy)
         self.max_days = max_unpaid_days(policy)
         self._reasons: dict[tuple[str, str, str], str | None] = {}
 
@@ -96,11 +101,13 @@ class Judge:
         return (self.today - dt.timedelta(days=self.max_days)).isoformat()
 
     def reason(self, row: Sequence) -> str | None:
-        key = (row[CHANNEL], row[STATE], row[PURPOSE])
+        key = (row[CHANNEL], row[STATE], row[PURPOSE], row[PAID_ON] is not None, bool(row[DELIVERED_ON]))
         try:
             return self._reasons[key]
         except KeyError:
-            reason = why_not_counted(_CHANNEL[key[0]], _STATE[key[1]], _PURPOSE[key[2]], self.purposes, self.excluded)
+            reason = why_not_counted(
+                _CHANNEL[key[0]], _STATE[key[1]], _PURPOSE[key[2]], self.purposes, self.excluded, key[3], key[4], self.when,
+            )
             self._reasons[key] = reason
             return reason
 
@@ -117,12 +124,15 @@ class Judge:
 
     def reason_codes(self) -> dict[str | None, int]:
         """0 for counted, then one code per reason in the order the clerk reads them sorted."""
-        reasons = {why_not_counted(c, s, p, self.purposes, self.excluded) for c, s, p in _COMBOS} - {None}
+        reasons = {
+            why_not_counted(c, s, p, self.purposes, self.excluded, paid, accepted, self.when)
+            for c, s, p in _COMBOS for paid, accepted in _FLAGS
+        } - {None}
         return {None: 0, **{reason: i for i, reason in enumerate(sorted(reasons), start=1)}}
 
     def reason_sql(self) -> str:
         codes = self.reason_codes()
-        return _reason_case(self.purposes, self.excluded, tuple(codes.items()))
+        return _reason_case(self.purposes, self.excluded, self.when, tuple(codes.items()))
 
     def overdue_sql(self) -> str | None:
         """A condition true for rows unpaid beyond the limit; uses the ``:unpaid_before`` parameter."""
@@ -148,13 +158,19 @@ def _case(columns: Sequence[tuple[str, type]], value: Callable[..., int], prefix
 
 @lru_cache(maxsize=16)
 def _reason_case(
-    purposes: frozenset[Purpose], excluded: frozenset[Purpose], codes: tuple[tuple[str | None, int], ...]
+    purposes: frozenset[Purpose], excluded: frozenset[Purpose], when: str, codes: tuple[tuple[str | None, int], ...]
 ) -> str:
     code = dict(codes)
-    return _case(
-        (("channel", Channel), ("state", OrderState), ("purpose", Purpose)),
-        lambda c, s, p: code[why_not_counted(c, s, p, purposes, excluded)],
-    )
+    columns = (("channel", Channel), ("state", OrderState), ("purpose", Purpose))
+
+    def case(paid: bool, accepted: bool) -> str:
+        return _case(columns, lambda c, s, p: code[why_not_counted(c, s, p, purposes, excluded, paid, accepted, when)])
+
+    if when == COUNT_COMPLETED:  # payment and delivery dates decide nothing
+        return case(True, True)
+    return f"CASE {_FLAGS_SQL} " + "".join(
+        f"WHEN {i} THEN {case(paid, accepted)} " for i, (paid, accepted) in enumerate(_FLAGS)
+    ) + "END"
 
 
 @lru_cache(maxsize=1)
@@ -295,9 +311,9 @@ def year_tally(store: Store, year: int, policy: Policy | None, today: dt.date) -
     but summed by SQL: about 0.1 s for 100,000 purchases instead of seconds."""
     judge = Judge(policy, today)
     in_year = _year_condition(store, year)
-    # one integer key (combination * 16 + month) groups faster than two; months are 1..12
+    # one integer key ((combination * 4 + paid/delivered flags) * 16 + month) groups faster than several; months are 1..12
     sql = (
-        f"SELECT ({_combo_case()}) * 16 + CAST(substr(date, 6, 2) AS INTEGER) AS k, COUNT(*), SUM(amount), "
+        f"SELECT (({_combo_case()}) * 4 + {_FLAGS_SQL}) * 16 + CAST(substr(date, 6, 2) AS INTEGER) AS k, COUNT(*), SUM(amount), "
         f"SUM(evaluated = 0) FROM purchase WHERE {in_year} GROUP BY k"
     )
     overdue: list[OverduePayment] = []
@@ -318,6 +334,7 @@ def year_tally(store: Store, year: int, policy: Policy | None, today: dt.date) -
                     overdue.append(OverduePayment(pid, order_no, date, from_fen(fen), days, delivered))
     groups = []
     for key, n, fen, not_evaluated in rows:
-        combo, month = divmod(key, 16)
-        groups.append(Group(*_COMBOS[combo], month, n, from_fen(fen), not_evaluated))
+        combo_flags, month = divmod(key, 16)
+        combo, flags = divmod(combo_flags, 4)
+        groups.append(Group(*_COMBOS[combo], month, n, from_fen(fen), not_evaluated, *_FLAGS[flags]))
     return tally_groups(groups, overdue, policy, year)

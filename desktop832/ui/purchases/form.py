@@ -42,9 +42,10 @@ class PurchaseDialog(QDialog):
 
     def __init__(
         self, year: int, purposes: frozenset[Purpose], today: dt.date, purchase: Purchase | None = None, parent=None,
-        excluded: frozenset[Purpose] | None = None,
+        excluded: frozenset[Purpose] | None = None, when: str = "completed",
     ):
         super().__init__(parent)
+        self.when = when  # the policy's count_when: payment (and delivery) may decide counting
         self.year = year
         self.purposes = purposes
         self.excluded = excluded
@@ -67,6 +68,7 @@ class PurchaseDialog(QDialog):
             combo = self.combo(key)
             combo.addItems([member.value for member in enum_type])
             combo.currentIndexChanged.connect(self._show_counted)
+        self.form.paid_on_edit.textChanged.connect(self._show_counted)
         self.form.note_edit.setTabChangesFocus(True)
         self._fill(purchase or Purchase(date=today if today.year == year else dt.date(year, 1, 1), amount=ZERO))
         if purchase is None:
@@ -95,6 +97,8 @@ class PurchaseDialog(QDialog):
         reason = why_not_counted(
             Channel(self.combo("channel").currentText()), OrderState(self.combo("state").currentText()),
             Purpose(self.combo("purpose").currentText()), self.purposes, self.excluded,
+            paid=bool(self.form.paid_on_edit.text().strip()),
+            accepted=self.original is not None and self.original.delivered_on is not None, when=self.when,
         )
         self.form.counted_label.setText(reason or "计入年度采购总额")
         self.form.counted_label.setStyleSheet("color: #8d4e00;" if reason else "color: #1b5e20;")

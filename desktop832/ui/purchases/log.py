@@ -251,7 +251,9 @@ class PurchaseLogTab(FormWidget):
     def _open_form(self, purchase) -> None:
         from .form import PurchaseDialog
 
-        dialog = PurchaseDialog(self.year, self.judge.purposes, self.workspace.today, purchase, self, self.judge.excluded)
+        dialog = PurchaseDialog(
+            self.year, self.judge.purposes, self.workspace.today, purchase, self, self.judge.excluded, self.judge.when,
+        )
         dialog.accepted.connect(lambda: self._form_done(purchase, dialog.result_purchase))
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         dialog.finished.connect(dialog.deleteLater)
