@@ -488,9 +488,9 @@ def test_field(qtbot, window, case):
         else:
             from openpyxl import Workbook
 
-            from desktop832.documents.cells import text_cell
+            from desktop832.documents.cells import write_cell
 
-            cell = text_cell(Workbook(write_only=True).create_sheet(), case.value)
+            cell = write_cell(Workbook(write_only=True).create_sheet(), case.value)
             assert cell.data_type == "s" and cell.value == case.value  # exported as text, not a formula
     clear(qtbot, window, widget, key)
 

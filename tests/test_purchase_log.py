@@ -65,6 +65,7 @@ def tab(make_tab):
 
 def seed(workspace, *purchases):
     workspace.store.add_purchases(purchases)
+    workspace.purchases_changed()  # written past the log, as an import is: the cached tally goes
 
 
 def buy(amount, order_no, date=dt.date(2024, 5, 20), **kw):
@@ -626,3 +627,29 @@ def test_the_log_opens_for_a_year_no_policy_covers(qtbot, make_window, monkeypat
     window.tabs.setCurrentIndex(TAB_PURCHASES)
     assert isinstance(window.tabs.currentWidget(), PurchaseLogTab)
     assert window.tabs.currentWidget() is window.purchase_tab
+
+
+def test_the_exported_log_never_holds_a_live_formula(qtbot, tab, workspace, tmp_path):
+    """An imported 店铺名称 ``=HYPERLINK(…)`` is text in the export, as in the upward export."""
+    from openpyxl import load_workbook
+
+    hostile = '=HYPERLINK("http://x","点我")'
+    seed(workspace, dataclasses.replace(buy("10", "F1", description="+1+1", note="@SUM(A1)"), supplier=hostile))
+    tab.set_year(2025, tab.plan, tab.policy)
+    tab.set_year(2024, tab.plan, tab.policy)
+    assert tab.export_shown(tmp_path / "log.xlsx")
+    sheet = load_workbook(tmp_path / "log.xlsx").active
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in (hostile, "+1+1", "@SUM(A1)"):
+        assert cells[text].data_type == "s" and cells[text].quotePrefix, text
+
+
+def test_every_workbook_cell_comes_from_the_one_cell_writer():
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "desktop832"
+    makers = [
+        str(p.relative_to(package)) for p in package.rglob("*.py")
+        if "WriteOnlyCell(" in p.read_text("utf-8") and p.name != "cells.py"
+    ]
+    assert makers == []

@@ -70,11 +70,12 @@ class Workspace:
     def purchases_changed(self) -> None:
         self._tallies.clear()
 
-    def tally(self, year: int, policy: Policy) -> Tally:
-        """The year's tally, summed by SQL (a big log is never loaded as objects) and cached."""
+    def tally(self, year: int, policy: Policy | None) -> Tally:
+        """The year's tally, summed by SQL (a big log is never loaded as objects) and cached
+        until :meth:`purchases_changed`. Without a policy everything counts, with no limits."""
         from ..store.purchase_queries import year_tally
 
-        key = (year, policy.id, self.today)
+        key = (year, policy.id if policy is not None else None, self.today)
         if key not in self._tallies:
             self._tallies[key] = year_tally(self.store, year, policy, self.today)
         return self._tallies[key]

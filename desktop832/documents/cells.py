@@ -85,18 +85,26 @@ def date_from_cell(value, *, label: str = "日期", required: bool = False) -> d
     return parse_date(cell_text(value), required=required, label=label)
 
 
-def text_cell(ws, value: str, **style) -> WriteOnlyCell | str:
-    """``value`` for a write-only row: formula-like text becomes a string cell that stays text.
+def write_cell(ws, value=None, *, number_format: str | None = None, font=None) -> WriteOnlyCell:
+    """The one way a value becomes a cell of any workbook the app writes (the upward export, the
+    purchase log's table, the stacked summary).
 
-    ``quotePrefix`` is what Excel sets when a clerk types ``'=x``: the cell keeps showing text even
-    after it is edited.
+    openpyxl turns every string starting with ``=`` into a live formula, and Excel runs text
+    starting with ``+``, ``-`` or ``@`` as one once the cell is edited: such text (an imported
+    店铺名称 ``=HYPERLINK(…)``, a unit name) is made a string cell with ``quotePrefix``, which is
+    what Excel sets when a clerk types ``'=x``, so it shows and stays text. Nothing else in the
+    package makes a cell (a test holds every workbook writer to this).
     """
-    if not style and not value.startswith(FORMULA_PREFIXES):
-        return value
     cell = WriteOnlyCell(ws, value=value)
-    if value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
         cell.quotePrefix = True
-    for name, setting in style.items():
-        setattr(cell, name, setting)
+    if number_format is not None and value is not None:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
     return cell
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)

@@ -20,12 +20,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell  # the type only: cells come from cells.write_cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
-from .cells import FORMULA_PREFIXES, text_cell
+from .cells import is_formula_like, write_cell
 from .files import write_atomically
 from .progress import STEP, Progress, no_progress
 from . import export_layout as layout
@@ -93,10 +93,8 @@ def cell_value(spec: C):
 
 def _styled(ws, spec: C) -> WriteOnlyCell:
     value = cell_value(spec)
-    cell = WriteOnlyCell(ws, value=value)
-    formula_like = isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-    if formula_like:
-        cell.data_type = "s"  # text, never a formula
+    cell = write_cell(ws, value)  # formula-like text stays text
+    formula_like = is_formula_like(value)
     cell._style = copy(_style_array(ws, spec.style, spec.kind, formula_like))
     return cell
 
@@ -107,7 +105,7 @@ def _style_array(ws, style: str, kind: str, quote: bool = False, filler: bool = 
     cache = ws.parent.__dict__.setdefault("_desktop832_styles", {})
     key = (style, kind, quote, filler)
     if key not in cache:
-        cell = WriteOnlyCell(ws)
+        cell = write_cell(ws)
         font, fill, border, alignment = STYLES[style]
         if fill is not None:
             cell.fill = fill
@@ -129,7 +127,7 @@ def _style_array(ws, style: str, kind: str, quote: bool = False, filler: bool = 
 
 def _filler(ws, spec: C) -> WriteOnlyCell:
     """The covered cells of a merged range: empty, but bordered like the range."""
-    cell = WriteOnlyCell(ws)
+    cell = write_cell(ws)
     cell._style = copy(_style_array(ws, spec.style, "", filler=True))
     return cell
 
@@ -222,7 +220,7 @@ def write_detail(wb: Workbook, data: ExportData, lines: list[str], progress: Pro
     _page_setup(ws, spec, data.fingerprint)
     ws.auto_filter.ref = f"A1:{_letter(len(layout.DETAIL_COLUMNS) - 1)}{len(data.purchases) + 1}"
     ws.append([_styled(ws, C(h, style="head")) for h in layout.DETAIL_HEADERS])
-    date_cell, amount_cell, paid_cell, delivered_cell = (WriteOnlyCell(ws) for _ in range(4))
+    date_cell, amount_cell, paid_cell, delivered_cell = (write_cell(ws) for _ in range(4))
     date_cell.number_format = paid_cell.number_format = delivered_cell.number_format = "yyyy-mm-dd"
     amount_cell.number_format = "#,##0.00"
     total = len(data.purchases)
@@ -242,7 +240,7 @@ def write_detail(wb: Workbook, data: ExportData, lines: list[str], progress: Pro
 def _text(ws, value: str):
     if not value:
         return None
-    return text_cell(ws, value) if value[0] in "=+-@" else value
+    return write_cell(ws, value) if is_formula_like(value) else value
 
 
 def write_data_sheet(wb: Workbook, data: ExportData) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .. import protected_files
-from .cells import cell_text, text_cell
+from .cells import cell_text
 from .errors import ExchangeError
 from .files import write_atomically
 from . import export_layout as layout
@@ -185,8 +185,9 @@ def write_stack(paths: Iterable[Path | str], out: Path | str, *, skip_bad: bool 
     ``skip_bad``; then those files are left out and listed in the output's 合并的文件 sheet.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
+
+    from .cells import write_cell
 
     inputs = check_inputs(paths, out, library)
     if any(i.problem for i in inputs) and not skip_bad:
@@ -200,14 +201,11 @@ def write_stack(paths: Iterable[Path | str], out: Path | str, *, skip_bad: bool 
     wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
     def styled(ws, value, number_format=None, font=None, fill=None, alignment=None):
-        settings = {name: v for name, v in (("font", font), ("fill", fill), ("alignment", alignment)) if v is not None}
-        if number_format and value is not None:
-            settings["number_format"] = number_format
-        if isinstance(value, str):
-            return text_cell(ws, value, **settings)  # formula-like text stays text
-        cell = WriteOnlyCell(ws, value=value)
-        for name, setting in settings.items():
-            setattr(cell, name, setting)
+        cell = write_cell(ws, value, number_format=number_format, font=font)  # formula-like text stays text
+        if fill is not None:
+            cell.fill = fill
+        if alignment is not None:
+            cell.alignment = alignment
         return cell
 
     def write(tmp: Path) -> None:

@@ -292,8 +292,8 @@ class MainWindow(QMainWindow):
         if self._purchase_tab is None and self.tabs_built:
             from .purchases.log import PurchaseLogTab
 
-            tab = PurchaseLogTab(self.workspace, self.undo_stack)
-            tab.purchasesChanged.connect(lambda: self.document.purchases_changed())
+            # the one "purchases changed" path: the document drops the cached tally and re-checks
+            tab = PurchaseLogTab(self.workspace, self.undo_stack, purchases_changed=lambda: self.document.purchases_changed())
             self._purchase_tab = tab
             self._purchase_tab_stale = True
             self._replace_tab(TAB_PURCHASES, tab)

@@ -25,8 +25,9 @@ def export_xlsx(path: Path, store, ids: Sequence[int], keys: Sequence[str], judg
     file cannot be written (e.g. it is open in Excel, the disk is full).
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    from ...documents.cells import write_cell
     from openpyxl.utils import get_column_letter
 
     columns = [fields.COLUMNS[fields.column_index(key)] for key in keys]
@@ -35,15 +36,9 @@ def export_xlsx(path: Path, store, ids: Sequence[int], keys: Sequence[str], judg
     for i, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = column.width * 2 + 2
     sheet.freeze_panes = "A3"
-    title_cell = WriteOnlyCell(sheet, title)
-    title_cell.font = Font(bold=True, size=12)
-    sheet.append([title_cell])
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, column.title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([write_cell(sheet, title, font=Font(bold=True, size=12))])
+    bold = Font(bold=True)
+    sheet.append([write_cell(sheet, column.title, font=bold) for column in columns])
     count = 0
     for start in range(0, len(ids), _ROWS_PER_READ):
         chunk = ids[start:start + _ROWS_PER_READ]
@@ -53,13 +48,12 @@ def export_xlsx(path: Path, store, ids: Sequence[int], keys: Sequence[str], judg
             if raw is None:
                 continue
             reason, overdue = judge.reason(raw), judge.overdue_days(raw)
-            line = []
-            for column in columns:
-                cell = WriteOnlyCell(sheet, fields.export_value(column.key, raw, reason, overdue))
-                if column.key in _NUMBER_FORMATS:
-                    cell.number_format = _NUMBER_FORMATS[column.key]
-                line.append(cell)
-            sheet.append(line)
+            # one cell writer for every workbook: an imported 店铺名称 "=HYPERLINK(…)" stays text
+            sheet.append([
+                write_cell(sheet, fields.export_value(column.key, raw, reason, overdue),
+                           number_format=_NUMBER_FORMATS.get(column.key))
+                for column in columns
+            ])
             count += 1
     write_atomically(Path(path), book.save)
     return count

@@ -2,14 +2,17 @@
 
 Entry point for the main window::
 
-    tab = PurchaseLogTab(workspace, undo_stack)   # optional: parent, settings=QSettings(...)
+    tab = PurchaseLogTab(workspace, undo_stack, purchases_changed=document.purchases_changed)
+                                                  # optional: parent, settings=QSettings(...)
     tab.purchasesChanged.connect(...)             # after every add, edit, delete, undo and redo
     tab.set_year(year, plan, policy)              # the year, the plan's reserve or the policy changed
     tab.set_workspace(workspace)                  # another data file was opened (then set_year)
 
 ``set_year`` only refreshes the summary when just the plan changed, so calling it on every
-keystroke in the plan is cheap; a new year or policy reloads the table. The tab calls
-``workspace.purchases_changed()`` itself after each write, before ``purchasesChanged``.
+keystroke in the plan is cheap; a new year or policy reloads the table. After each write the tab
+calls ``purchases_changed`` (the one path: the window's document drops the workspace's cached
+tally and re-checks, which tallies the year once; without a document, the workspace's own), then
+shows the workspace's tally, which is that same one, cached.
 
 Edits go through the shared ``QUndoStack`` as commands (:mod:`.purchase_commands`). Column order,
 widths, visibility and the sort are remembered in QSettings under ``purchase_log/``.
@@ -58,9 +61,13 @@ class PurchaseLogTab(FormWidget):
     }
     purchasesChanged = Signal()
 
-    def __init__(self, workspace, undo_stack: QUndoStack, parent=None, *, settings: QSettings | None = None):
+    def __init__(
+        self, workspace, undo_stack: QUndoStack, parent=None, *, settings: QSettings | None = None,
+        purchases_changed=None,
+    ):
         super().__init__(parent)
         self.workspace = workspace
+        self._purchases_changed = purchases_changed  # () -> None; None: the workspace's own
         self.undo_stack = undo_stack
         self.settings = settings if settings is not None else QSettings()
         self.year: int | None = None
@@ -182,8 +189,9 @@ class PurchaseLogTab(FormWidget):
             self.year, self.policy = year, policy
             self.judge = q.Judge(policy, today)
             # SQLite sums the year while Python collects the ids: the two overlap on two cores
+            # (the workspace's tally is cached: the document's checks summed it already)
             with ThreadPoolExecutor(max_workers=1) as worker:
-                tally = worker.submit(q.year_tally, self.workspace.store, year, policy, today)
+                tally = worker.submit(self.workspace.tally, year, policy)
                 self.model.set_query(self._query(), self.judge)
                 self.tally = tally.result()
             self._scroll = None
@@ -278,11 +286,14 @@ class PurchaseLogTab(FormWidget):
 
     def _written(self, focus_id) -> None:
         """After any write (including undo and redo): totals, findings, the cursor."""
-        self.workspace.purchases_changed()
+        if self._purchases_changed is not None:
+            self._purchases_changed()  # the document re-checks: the year is tallied once, here
+        else:
+            self.workspace.purchases_changed()
         if self.year is None:  # a command undone between set_workspace and set_year
             self.purchasesChanged.emit()
             return
-        self.tally = q.year_tally(self.workspace.store, self.year, self.policy, self.workspace.today)
+        self.tally = self.workspace.tally(self.year, self.policy)  # that same tally, cached
         self._show_summary()
         self._show_count()
         if self._scroll is not None:  # the model was reloaded: stay where the clerk was
