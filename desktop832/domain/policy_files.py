@@ -199,7 +199,12 @@ def load_policy_file(path: Path) -> Policy:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise PolicyError(str(path), "", f"无法读取：{exc.strerror or exc}") from None
-    return parse_policy(data, source=Path(path).name)
+    try:
+        return parse_policy(data, source=Path(path).name)
+    except PolicyError:
+        raise
+    except Exception:  # noqa: BLE001  (a file the checks above missed: refused, never a traceback)
+        raise PolicyError(Path(path).name, "", "内容无法识别，不是有效的政策文件") from None
 
 
 def resolve(policies: Mapping[str, Policy]) -> tuple[dict[str, Policy], list[PolicyError]]:
