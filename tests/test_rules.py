@@ -644,3 +644,15 @@ def test_units_without_union_funds_under_a_notice_silent_on_them(policies, profi
     [finding] = of(run(policies, unit, plan, today=dt.date(2023, 3, 1), policy="henan-2023"), "union-standard")
     assert finding.severity is Severity.INFO and "政策文件未提及" in finding.message
     assert "豫财购" not in finding.citation and "不作要求" not in finding.message
+
+
+def test_a_per_employee_minimum(policies, profile, plan):
+    # e.g. "不低于每人每年500元": 120 employees × 500 = 60,000
+    policy = policies["qinghai-2024"]
+    rule = dataclasses.replace(policy.rule("union-cap"), params={"per_employee_max": None, "per_employee_min": D("500")})
+    floor = dataclasses.replace(policy, rules={**policy.rules, "union-cap": rule})
+    [low] = of(evaluate(profile, plan.with_(union_reserve=D("59999.99")), [], floor, dt.date(2024, 2, 1)), "union-cap")
+    assert low.severity is Severity.ERROR and "应不低于 60,000.00 元" in low.message
+    assert not of(evaluate(profile, plan.with_(union_reserve=D("60000.00")), [], floor, dt.date(2024, 2, 1)), "union-cap")
+    [ask] = of(evaluate(dataclasses.replace(profile, employees=None), plan, [], floor, dt.date(2024, 2, 1)), "union-cap")
+    assert ask.message == "请填写职工人数，才能核对职工每人每年不低于 500.00 元的标准"

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from desktop832.domain.model import CanteenMode
+from desktop832.domain.model import CanteenMode, Level
 from desktop832.domain.policy import select
 from desktop832.domain.rules import evaluate
 from desktop832.ui.tabs.quota import QuotaTab
@@ -60,6 +60,11 @@ def test_deadlines_use_the_overview_wording(quota, policies, profile, plan):
     assert quota.deadline_label.text() == "2024-02-20（已逾期 1 天）"
     assert quota.confirmation_deadline_label.text() == "—（政策未规定）"
     assert "未核对原文：财办库〔2023〕252号" in quota.policy_description_label.text()
+    # a provincial Henan unit: its supervising department confirms by 4月20日 (豫财购〔2023〕2号)
+    henan_unit = dataclasses.replace(profile, level=Level.PROVINCIAL, province="河南省", city="郑州市")
+    quota.refresh(document(policies["henan-2023"], henan_unit, dataclasses.replace(plan, year=2023), today=dt.date(2023, 4, 1)))
+    assert quota.deadline_label.text() == "2023-04-15（还有 14 天）"
+    assert quota.confirmation_deadline_label.text() == "2023-04-20（还有 19 天）（主管预算单位确认）"
 
 
 def test_union_minimum_text(union, policies, profile, plan):

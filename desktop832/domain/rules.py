@@ -395,18 +395,43 @@ def _union_standard(c: Context) -> Iterator[Finding]:
         yield c.finding(Severity.OK, f"工会预留金额 {m(reserve)} 元达到标准（{basis}，{m(minimum)} 元）", "plan.union_reserve")
 
 
+def _cap_check(params: dict):
+    if params["per_employee_max"] is None and params["per_employee_min"] is None:
+        return "per_employee_max", "缺少此项（或写 per_employee_min）"
+    return None
+
+
 @rule(
-    "union-cap", "工会预留金额和已计入的工会福利采购，按职工人数折合每人每年不超过 per_employee_max 元。",
-    per_employee_max=Param(money, True, doc="职工每人每年不超过（元）"),
+    "union-cap", "按职工人数折合：工会预留金额和已计入的工会福利采购每人每年不超过 per_employee_max 元；"
+    "工会预留金额每人每年不低于 per_employee_min 元。",
+    check=_cap_check,
+    per_employee_max=Param(money, doc="职工每人每年不超过（元）"),
+    per_employee_min=Param(money, doc="职工每人每年不低于（元）"),
 )
 def _union_cap(c: Context) -> Iterator[Finding]:
-    employees, cap = c.profile.employees, c.rule["per_employee_max"]
+    employees, cap, floor = c.profile.employees, c.rule["per_employee_max"], c.rule["per_employee_min"]
     if not c.profile.has_union_funds and c.plan.union_reserve is None:
         return
     if not employees:
-        yield c.finding(
-            Severity.INFO, f"请填写职工人数，才能核对职工每人每年不超过 {m(cap)} 元的标准", "profile.employees",
+        standard = "、".join(
+            text for text in (
+                f"每人每年不超过 {m(cap)} 元" if cap is not None else "",
+                f"每人每年不低于 {m(floor)} 元" if floor is not None else "",
+            ) if text
         )
+        yield c.finding(Severity.INFO, f"请填写职工人数，才能核对职工{standard}的标准", "profile.employees")
+        return
+    if floor is not None:
+        needed = floor * employees
+        reserve = c.plan.union_reserve
+        if reserve is None or reserve < needed:
+            have = "未填写" if reserve is None else f"{m(reserve)} 元"
+            yield c.finding(
+                Severity.ERROR,
+                f"工会预留金额{have}，低于职工每人每年 {m(floor)} 元的标准（职工 {employees} 人，应不低于 {m(needed)} 元）",
+                "plan.union_reserve",
+            )
+    if cap is None:
         return
     ceiling = cap * employees  # compared exactly, in money, never on a rounded per-head figure
     for amount, what, field in (

@@ -76,12 +76,19 @@ class QuotaTab(FormWidget):
         self.drop_explanation_edit.setEnabled(required or bool(plan.drop_explanation))
         self.policy_description_label.setText(policy_text(document))
         level = document.profile.level
-        for label, rule_id in ((self.deadline_label, "filing-deadline"), (self.confirmation_deadline_label, "confirmation-deadline")):
-            due = policy.deadline(rule_id, level) if policy else None
+        for label, rule_ids in (
+            (self.deadline_label, ("filing-deadline",)),
+            # a 省直 unit's filing is confirmed by its supervising department (豫财购〔2023〕2号), the
+            # others' by the finance department: show whichever date the policy sets for this level
+            (self.confirmation_deadline_label, ("confirmation-deadline", "supervisor-deadline")),
+        ):
+            found = [(rule_id, policy.deadline(rule_id, level)) for rule_id in rule_ids] if policy else []
+            rule_id, due = next(((r, d) for r, d in found if d is not None), (None, None))
             status = deadline_status(due.date if due else None, today)
+            who = "（主管预算单位确认）" if rule_id == "supervisor-deadline" else ""
             label.setText(
                 ("—（本年度没有政策文件）" if policy is None else "—（政策未规定）") if status is None
-                else f"{due.date:%Y-%m-%d}（{status.text}）"
+                else f"{due.date:%Y-%m-%d}（{status.text}）{who}"
             )
 
 
