@@ -55,7 +55,8 @@ def demo(tmp_path_factory):
     source = folder / "source.sqlite"
     shutil.copy(db, source)
     assert main(["--db", str(source), "export", "-o", str(folder / "a.xlsx")]) == 0
-    shutil.copy(folder / "a.xlsx", folder / "b.xlsx")
+    # stack refuses the same unit and year twice: the second file is the unit's other year
+    assert main(["--db", str(source), "export", "--year", "2023", "-o", str(folder / "b.xlsx")]) == 0
     write_orders_csv(folder / "orders.csv", "utf-8")
     (folder / "mapping.json").write_text('{"columns": {"收货人": "不导入"}, "states": {"已签收待结算": "已完结"}}', "utf-8")
     # the commitment letter is refused for a unit with a canteen (the demo's is outsourced): its
@@ -65,6 +66,14 @@ def demo(tmp_path_factory):
     (folder / "no-canteen.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     assert main(["load", str(folder / "no-canteen.json"), "--db", str(folder / "no-canteen.sqlite")]) == 0
     return folder
+
+
+def _paper_fingerprint(path: Path) -> str:
+    """The short fingerprint printed on the demo export's form, as a reviewer types it."""
+    from desktop832.documents import fingerprint as fp
+    from desktop832.documents.verify import verify_file
+
+    return fp.short(verify_file(path).computed_fingerprint).replace(" ", "")
 
 
 def concrete(args: list[str], demo: Path, run: Path) -> list[str]:
@@ -79,6 +88,7 @@ def concrete(args: list[str], demo: Path, run: Path) -> list[str]:
         "FILE.pdf": str(run / "letter.pdf"), "FILE.xlsx": str(demo / "a.xlsx"), "ALL.xlsx": str(run / "all.xlsx"),
         "FILE.toml": str(ROOT / "resources" / "policies" / "cn-2024.toml"), "DATE": "2024-03-01",
         "用途": "食堂食材", "列名=字段": "实付金额=实付金额", "MAPPING.json": str(demo / "mapping.json"), "FILE": bare_file.get(command, ""),
+        "指纹": _paper_fingerprint(demo / "a.xlsx"),
     }
     out = []
     for arg in args:

@@ -14,7 +14,6 @@ from desktop832.documents import export_layout as layout
 from desktop832.documents.export_data import ExportError
 from desktop832.app.exporting import export_year
 from desktop832.documents.export_xlsx import default_file_name
-from desktop832.documents.stack import stack, write_stack
 from desktop832.documents.verify import verify_file
 
 from .exchange_helpers import TODAY, sample_purchases, workspace
@@ -56,19 +55,24 @@ def test_workbook_sheets_and_print_setup(exported):
                              layout.DETAIL_SHEET, layout.DATA_SHEET]
     sheet = wb[layout.PRINT_SHEET]
     assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "portrait"
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.print_title_rows == "$1:$2" and sheet.freeze_panes == "A3"
-    assert "第 &P 页" in sheet.oddFooter.right.text and exported.fingerprint[:16] in sheet.oddFooter.left.text
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 1  # a usual unit: one page
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    assert sheet.print_area.endswith(f"$A$1:$D${sheet.max_row}")
+    assert wb[layout.DATA_SHEET].sheet_state == "hidden" and sheet.sheet_view.tabSelected
+    assert not any(wb[n].sheet_view.tabSelected for n in wb.sheetnames[1:])
+    assert "第 &P 页" in sheet.oddFooter.right.text and exported.short_fingerprint in sheet.oddFooter.left.text
     assert sheet.column_dimensions["A"].width == layout.PRINT_WIDTHS[0]
+    assert len(sheet._images) == 1  # the fingerprint's QR code
     cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value is not None}
     label = cells["食堂食材预留金额"]
     amount = sheet.cell(label.row, label.column + 1)
     assert amount.value == 150000 and amount.number_format == "#,##0.00"
     share = cells["完成预留份额"]  # text (it may pass 100%), but right-aligned like the figures
     assert sheet.cell(share.row, share.column + 1).alignment.horizontal == "right"
-    assert any(isinstance(v, str) and exported.fingerprint in v for v in cells)
+    assert sheet.cell(cells["合计（大写）"].row, cells["合计（大写）"].column + 1).value == "壹拾陆万伍仟元整"
+    assert f"数据指纹：{exported.short_fingerprint}" in cells and any(exported.fingerprint in str(v) for v in cells)
     assert any(isinstance(v, str) and "财办库〔2023〕252号" in v for v in cells)
+    assert "合计" in cells and sheet.row_dimensions[cells["年    月    日"].row].height >= layout.SEAL_POINTS
     summary = wb[layout.SUMMARY_SHEET]
     assert [c.value for c in summary[1]] == layout.SUMMARY_HEADERS
     assert summary["H2"].value == pytest.approx(0.15) and summary["H2"].number_format == "0.00%"
@@ -150,28 +154,6 @@ def test_formula_like_text_stays_text(tmp_path, profile, plan):
     report = verify_file(result.path, w.library)
     assert report.unchanged and report.unit == name
     w.close()
-
-
-def test_three_exports_stack_into_one_table(tmp_path, profile, plan):
-    files = []
-    for i, (name, amount) in enumerate((("甲单位", "150000"), ("乙单位", "160000.50"), ("丙单位", "170000"))):
-        w = workspace(tmp_path / f"{i}.sqlite", dataclasses.replace(profile, name=name),
-                      plan.with_reserve_amount(D(amount)), sample_purchases(3))
-        files.append(export_year(w, 2024, tmp_path / f"{i}.xlsx").path)
-        w.close()
-    headers, rows = stack(files)
-    assert headers == layout.SUMMARY_HEADERS
-    assert headers[:4] == ["年度", "单位名称", "统一社会信用代码", "主管预算单位"]
-    for column in ("食堂情况", "年度食堂食材采购总额（元）", "预留比例", "食堂预留金额（元）", "工会预留金额（元）",
-                   "上年度预留金额（元）", "下降说明", "经办人", "联系电话", "备注"):
-        assert column in headers
-    assert [r[1] for r in rows] == ["甲单位", "乙单位", "丙单位"]
-    reserve = headers.index("食堂预留金额（元）")
-    assert [D(str(r[reserve])) for r in rows] == [D("150000"), D("160000.5"), D("170000")]
-    out = write_stack(files, tmp_path / "all.xlsx")
-    assert out == 3
-    merged = list(load_workbook(tmp_path / "all.xlsx").active.iter_rows(values_only=True))
-    assert list(merged[0]) == headers and len(merged) == 4
 
 
 def test_cancelled_export_leaves_no_file_and_no_status(ws, tmp_path):

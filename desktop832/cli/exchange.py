@@ -13,7 +13,7 @@ from pathlib import Path
 from .registry import Command
 
 
-EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_RULE_ERRORS = 0, 1, 2, 3
 PURPOSES = ("食堂食材", "工会福利", "职工个人", "所属国有企业", "其他")  # the Purpose values, for --help
 
 
@@ -68,6 +68,8 @@ def _verify_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, help="收到的上报文件（.xlsx）")
     p.add_argument("--policy", type=Path, help="用这个政策文件复核（默认按文件所记政策编号在本机查找）")
     p.add_argument("--as-of", type=_date, help="按此日期复核规则（默认导出日期）")
+    p.add_argument("--fingerprint", metavar="指纹", help="盖章纸质表上印的数据指纹（至少前 16 位，空格不计），核对文件是否就是那份数据")
+    p.epilog = "退出状态：0 未被改动且复核无错误；1 导出后被改动（或与纸质表上的指纹不符）；2 文件无法读取或用法有误；3 未被改动，但复核发现错误"
 
 
 def cmd_verify(args) -> int:
@@ -76,12 +78,16 @@ def cmd_verify(args) -> int:
     from ..app.policies import PolicyLibrary
     from ..documents.errors import ExchangeError
 
+    from ..documents import fingerprint as fp
+
+    if args.fingerprint is not None and len(fp.normalise(args.fingerprint)) < fp.SHORT_DIGITS:
+        raise CommandError(f"--fingerprint 应至少有纸质表上印的 {fp.SHORT_DIGITS} 位（如 3F2A 9C01 77BE 4D10）：{args.fingerprint}")
     try:
-        report = verify_file(args.file, PolicyLibrary(), policy_file=args.policy, as_of=args.as_of)
+        report = verify_file(args.file, PolicyLibrary(), policy_file=args.policy, as_of=args.as_of, paper=args.fingerprint)
     except ExchangeError as exc:
         raise CommandError(exc.message, EXIT_UNREADABLE) from None
     print(report.text())
-    return EXIT_OK if report.unchanged else EXIT_PROBLEM
+    return report.exit_code  # 0 unchanged and no error, 1 changed, 3 unchanged but the rules find errors
 
 
 # --- import-orders ---------------------------------------------------------------------------------
@@ -200,19 +206,28 @@ def _print_details(preview, limit: int = 30) -> None:
 
 def _stack_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", type=Path, nargs="+", help="各单位的上报文件")
-    p.add_argument("-o", "--output", type=Path, required=True, help="合并后的 .xlsx")
+    p.add_argument("-o", "--output", type=Path, required=True, help="合并后的 .xlsx（不能是要合并的文件之一）")
+    p.add_argument("--skip-bad", action="store_true", help="跳过核验未通过或重复的文件（列在输出的“合并的文件”表中），合并其余的")
+    p.epilog = "每个文件先经核验：导出后被改动过的文件、同一单位同一年度的第二份文件会被拒绝（退出状态 1），除非指定 --skip-bad"
 
 
 def cmd_stack(args) -> int:
     from . import CommandError
-    from ..documents.stack import write_stack
+    from ..documents.stack import StackRefused, write_stack
     from ..documents.errors import ExchangeError
 
     try:
-        n = write_stack(args.files, args.output)
+        result = write_stack(args.files, args.output, skip_bad=args.skip_bad)
+    except StackRefused as exc:
+        raise CommandError(exc.message, EXIT_PROBLEM) from None
     except ExchangeError as exc:
         raise CommandError(exc.message, EXIT_UNREADABLE) from None
-    print(f"已合并 {len(args.files)} 个文件、{n} 行到 {args.output}")
+    taken = [i for i in result.inputs if i.taken]
+    print(f"已合并 {len(taken)} 个文件、{result.rows} 行到 {args.output}（另有合计行；“合并的文件”表列出每个文件及其数据指纹）")
+    for item in taken:
+        print(f"  ✔ {item.path.name}  {item.fingerprint}")
+    for item in result.skipped:
+        print(f"  ✘ 跳过 {item.path.name}：{item.problem}")
     return EXIT_OK
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ..domain import jsonformat, rules
 from ..domain.errors import EXIT_FAILED, ClerkError
-from ..domain.counting import count_when, counted_purposes, excluded_purposes, tally, why_not_counted
-from ..domain.findings import Finding
+from ..domain.counting import Counting, tally
+from ..domain.findings import Finding, Severity
 from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO
 from ..domain.policy import Policy
@@ -92,11 +92,16 @@ HEAD_FIELDS = [
     DataField("policy.filing_deadline", "填报截止日期", "date"),
     DataField("policy.confirmation_deadline", "确认汇总截止日期", "date"),
     DataField("policy.sha256", "政策文件校验值", "text"),
+    DataField("policy.counted_purposes", "计入的采购用途", "text"),
+    DataField("policy.excluded_purposes", "文件明确不计入的采购用途", "text"),
+    DataField("policy.count_when", "订单何时计入", "text"),
+    DataField("export.finding_count", "检查结果条数", "int"),
 ]
 DATA_FIELDS = HEAD_FIELDS + _record_fields("profile", UnitProfile, PROFILE_LABELS) + _record_fields(
     "plan", AnnualPlan, PLAN_LABELS
 )
 FINGERPRINT_KEY = "fingerprint"
+FINDING_KEY = "findings.{}"  # one row per finding in 校验数据, numbered from 1
 NOTICE_SEPARATOR = "、"
 
 
@@ -111,6 +116,7 @@ class PolicyInfo:
     filing_deadline: dt.date | None
     confirmation_deadline: dt.date | None
     sha256: str
+    counting: Counting = Counting(frozenset(Purpose), frozenset())  # which purchases count toward the reserve
 
     @classmethod
     def of(cls, policy: Policy, level: Level) -> PolicyInfo:
@@ -120,6 +126,7 @@ class PolicyInfo:
         return cls(
             policy.id, policy.name, policy.year, tuple(n.number for n in policy.notices),
             filing.date if filing else None, confirmation.date if confirmation else None, policy_file_digest(policy),
+            Counting.of(policy),
         )
 
 
@@ -153,9 +160,9 @@ class PurchaseSummary:
     total: Sums
 
 
-def summarise(purchases: list[Purchase], policy: Policy | None, year: int) -> PurchaseSummary:
-    """Counted and not counted, by purpose and by month, decided by :func:`why_not_counted`."""
-    purposes, excluded, when = counted_purposes(policy), excluded_purposes(policy), count_when(policy)
+def summarise(purchases: list[Purchase], counting: Counting, year: int) -> PurchaseSummary:
+    """Counted and not counted, by purpose and by month, decided by the policy's counting rule
+    (as the export records it, so verification decides the same without the policy file)."""
     by_purpose = {p: Sums() for p in Purpose}
     by_month = {m: Sums() for m in range(1, 13)}
     by_reason: dict[str, Sums] = defaultdict(Sums)
@@ -163,9 +170,7 @@ def summarise(purchases: list[Purchase], policy: Policy | None, year: int) -> Pu
     for p in purchases:
         if p.date.year != year:
             continue
-        reason = why_not_counted(
-            p.channel, p.state, p.purpose, purposes, excluded, p.paid_on is not None, p.delivered_on is not None, when,
-        )
+        reason = counting.reason(p)
         rows = (by_purpose[p.purpose], by_month[p.date.month], total)
         for sums in rows:
             sums.count += 1
@@ -189,8 +194,8 @@ class ExportData:
     policy: PolicyInfo
     purchases: list[Purchase]
     exported_on: dt.date
-    findings: list[Finding] | None  # None: the verifier has no copy of the policy
-    summary: PurchaseSummary | None  # likewise
+    findings: list[Finding]  # as the rules found them on export day: part of what was filed
+    summary: PurchaseSummary
     fingerprint: str = ""
 
     @property
@@ -211,9 +216,13 @@ class ExportData:
                 "filing_deadline": _iso(self.policy.filing_deadline),
                 "confirmation_deadline": _iso(self.policy.confirmation_deadline),
                 "sha256": self.policy.sha256,
+                "counted_purposes": [p.value for p in Purpose if p in self.policy.counting.purposes],
+                "excluded_purposes": [p.value for p in Purpose if p in self.policy.counting.excluded],
+                "count_when": self.policy.counting.when,
             },
             "profile": doc["profile"],
             "plan": doc["plans"][0],
+            "findings": [finding_record(f) for f in self.findings],
         }
 
     def field_values(self) -> dict[str, object]:
@@ -222,9 +231,10 @@ class ExportData:
         values: dict[str, object] = {
             "export.format": head["format"], "export.version": head["version"],
             "export.exported_on": head["exported_on"], "export.purchase_count": head["purchase_count"],
+            "export.finding_count": len(head["findings"]),
         }
         for name, value in head["policy"].items():
-            values[f"policy.{name}"] = NOTICE_SEPARATOR.join(value) if name == "notices" else value
+            values[f"policy.{name}"] = NOTICE_SEPARATOR.join(value) if isinstance(value, list) else value
         for scope in ("profile", "plan"):
             for name, value in head[scope].items():
                 values[f"{scope}.{name}"] = value
@@ -232,6 +242,21 @@ class ExportData:
 
     def compute_fingerprint(self) -> str:
         return fp.fingerprint(self.head(), (fp.purchase_line(p) for p in self.purchases))
+
+
+def finding_record(f: Finding) -> list:
+    """A finding as the export keeps it: ``[severity, message, citation]`` (see docs/export-format.md)."""
+    return [f.severity.key, f.message, f.citation]
+
+
+def finding_from_record(record) -> Finding:
+    """The inverse of :func:`finding_record`; raises ``ValueError`` on anything else."""
+    if not (isinstance(record, list) and len(record) == 3 and all(isinstance(x, str) for x in record)):
+        raise ValueError("检查结果应为 [严重程度, 内容, 依据]")
+    by_key = {s.key: s for s in Severity}
+    if record[0] not in by_key:
+        raise ValueError(f"未知的严重程度：{record[0]}")
+    return Finding("", by_key[record[0]], record[1], record[2])
 
 
 def _iso(date: dt.date | None) -> str | None:
@@ -262,8 +287,9 @@ def evaluate(
     """Findings and the purchase summary for these records, as of ``today``."""
     year_tally = tally(purchases, policy, plan.year, today)
     findings = rules.evaluate(profile, plan, year_tally, policy, today)
-    summary = summarise(purchases, policy, plan.year)
-    return ExportData(profile, plan, info or PolicyInfo.of(policy, profile.level), purchases, today, findings, summary)
+    info = info or PolicyInfo.of(policy, profile.level)
+    summary = summarise(purchases, info.counting, plan.year)
+    return ExportData(profile, plan, info, purchases, today, findings, summary)
 
 
 def canteen_situation(profile: UnitProfile) -> str:

@@ -30,7 +30,7 @@ from .files import write_atomically
 from .progress import STEP, Progress, no_progress
 from . import export_layout as layout
 from . import fingerprint as fp
-from .export_data import DATA_FIELDS, FINGERPRINT_KEY, ExportData
+from .export_data import DATA_FIELDS, FINDING_KEY, FINGERPRINT_KEY, ExportData
 from .export_layout import C, SheetSpec
 
 FILE_SUFFIX = "预留份额填报.xlsx"
@@ -47,7 +47,8 @@ _SEVERITY_COLOURS = {"error": "C00000", "warning": "C65911", "info": "2F5597", "
 # style name → (font, fill, border, alignment)
 STYLES = {
     "title": (Font(name=HEAD_FONT, size=16, bold=True), None, None, Alignment(horizontal="center", vertical="center")),
-    "subtitle": (Font(name=BODY_FONT, size=11), None, None, Alignment(vertical="center")),
+    "subtitle": (Font(name=BODY_FONT, size=11), None, None, Alignment(vertical="center", wrap_text=True)),
+    "subtitle_right": (Font(name=BODY_FONT, size=11), None, None, Alignment(horizontal="right", vertical="center", wrap_text=True)),
     "section": (Font(name=HEAD_FONT, size=12, bold=True), None, Border(bottom=_thin), Alignment(vertical="center")),
     "label": (Font(name=BODY_FONT, size=11), _LABEL_FILL, _BOX, _WRAP),
     "value": (Font(name=BODY_FONT, size=11), None, _BOX, _WRAP),
@@ -58,8 +59,10 @@ STYLES = {
     "total": (Font(name=BODY_FONT, size=11, bold=True), _LABEL_FILL, _BOX, _WRAP),
     "finding": (Font(name=BODY_FONT, size=10), None, _BOX, Alignment(vertical="top", wrap_text=True)),
     "sign": (Font(name=BODY_FONT, size=11), None, _BOX, Alignment(horizontal="right", vertical="bottom")),
-    "small": (Font(name=BODY_FONT, size=9, color="595959"), None, None, Alignment(vertical="center")),
+    "small": (Font(name=BODY_FONT, size=8.5, color="595959"), None, None, Alignment(vertical="center", wrap_text=True)),
     "plain": (Font(name=BODY_FONT, size=10), None, None, None),
+    "seal": (Font(name=BODY_FONT, size=11), None, _BOX, Alignment(horizontal="right", vertical="bottom")),
+    "fingerprint": (Font(name="Courier New", size=14, bold=True), None, None, Alignment(vertical="center")),
     "cell": (Font(name=BODY_FONT, size=10), None, _BOX, Alignment(vertical="center")),
 }
 for _key, _colour in _SEVERITY_COLOURS.items():
@@ -137,15 +140,15 @@ def _page_setup(ws, spec: SheetSpec, fingerprint: str) -> None:
     ws.page_setup.paperSize = 9  # A4
     ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.page_setup.fitToHeight = spec.pages_tall  # 0: as many pages down as needed
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.55, right=0.55, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.45, bottom=0.45, header=0.2, footer=0.2)
     ws.oddHeader.left.text = _escape_header("desktop832")
     ws.oddHeader.left.size = 8
     ws.oddHeader.right.text = _escape_header(spec.header)
     ws.oddHeader.right.size = 8
-    ws.oddFooter.left.text = _escape_header(f"数据指纹 {fingerprint[:16]}")
+    ws.oddFooter.left.text = _escape_header(f"数据指纹 {fp.short(fingerprint)}")
     ws.oddFooter.left.size = 8
     ws.oddFooter.right.text = "第 &P 页，共 &N 页"
     ws.oddFooter.right.size = 8
@@ -157,6 +160,8 @@ def _page_setup(ws, spec: SheetSpec, fingerprint: str) -> None:
 
 def write_sheet(wb: Workbook, spec: SheetSpec, fingerprint: str):
     ws = wb.create_sheet(spec.name)
+    # only the first sheet (the form) is selected: printing the selected sheet prints the form alone
+    ws.sheet_view.tabSelected = len(wb.worksheets) == 1
     for i, width in enumerate(spec.widths):
         ws.column_dimensions[_letter(i)].width = width
     for row, height in spec.heights.items():
@@ -164,6 +169,10 @@ def write_sheet(wb: Workbook, spec: SheetSpec, fingerprint: str):
     _page_setup(ws, spec, fingerprint)
     for row in spec.breaks:
         ws.row_breaks.append(Break(id=row))
+    if spec.print_area:
+        ws.print_area = spec.print_area
+    if spec.qr_row and fingerprint:
+        _add_qr(ws, fingerprint, f"{_letter(len(spec.widths) - 1)}{spec.qr_row}")
     for r, row in enumerate(spec.rows, 1):
         out = []
         col = 0
@@ -175,6 +184,19 @@ def write_sheet(wb: Workbook, spec: SheetSpec, fingerprint: str):
             col += cell.span
         ws.append(out)
     return ws
+
+
+QR_POINTS = 72.0  # about 25 mm square on paper
+
+
+def _add_qr(ws, fingerprint: str, anchor: str) -> None:
+    import io
+
+    from openpyxl.drawing.image import Image
+
+    image = Image(io.BytesIO(fp.qr_png(fingerprint)))
+    image.width = image.height = int(QR_POINTS * 96 / 72)  # openpyxl sizes images in pixels at 96 dpi
+    ws.add_image(image, anchor)
 
 
 def _letter(index: int) -> str:
@@ -198,17 +220,17 @@ def write_detail(wb: Workbook, data: ExportData, lines: list[str], progress: Pro
     _page_setup(ws, spec, data.fingerprint)
     ws.auto_filter.ref = f"A1:{_letter(len(layout.DETAIL_COLUMNS) - 1)}{len(data.purchases) + 1}"
     ws.append([_styled(ws, C(h, style="head")) for h in layout.DETAIL_HEADERS])
-    date_cell, amount_cell, paid_cell = write_cell(ws), write_cell(ws), write_cell(ws)
-    date_cell.number_format = paid_cell.number_format = "yyyy-mm-dd"
+    date_cell, amount_cell, paid_cell, delivered_cell = (write_cell(ws) for _ in range(4))
+    date_cell.number_format = paid_cell.number_format = delivered_cell.number_format = "yyyy-mm-dd"
     amount_cell.number_format = "#,##0.00"
     total = len(data.purchases)
     progress(0, total)
     for i, (p, line) in enumerate(zip(data.purchases, lines), 1):
-        date_cell.value, amount_cell.value, paid_cell.value = p.date, p.amount, p.paid_on
+        date_cell.value, amount_cell.value, paid_cell.value, delivered_cell.value = p.date, p.amount, p.paid_on, p.delivered_on
         ws.append([
             date_cell, _text(ws, p.order_no), _text(ws, p.supplier), _text(ws, p.description), amount_cell,
             p.purpose.value, p.channel.value, p.state.value, paid_cell, "是" if p.evaluated else "否",
-            _text(ws, p.note), fp.digest(line),
+            _text(ws, p.note), delivered_cell, fp.digest(line),
         ])
         if i % STEP == 0:
             progress(i, total)
@@ -225,6 +247,7 @@ def write_data_sheet(wb: Workbook, data: ExportData) -> None:
     spec = SheetSpec(layout.DATA_SHEET, layout.DATA_WIDTHS, [], freeze="A2", print_rows="1:1",
                      header="校验数据（请勿改动）")
     ws = wb.create_sheet(spec.name)
+    ws.sheet_state = "hidden"  # machine data: not printed with the workbook; 取消隐藏 shows it
     for i, width in enumerate(spec.widths):
         ws.column_dimensions[_letter(i)].width = width
     _page_setup(ws, spec, data.fingerprint)
@@ -236,6 +259,9 @@ def write_data_sheet(wb: Workbook, data: ExportData) -> None:
             field.label, _styled(ws, C(data_cell_value(field.kind, value), field.kind, "plain")), field.key,
             fp.field_digest(field.key, value),
         ])
+    for i, finding in enumerate(data.head()["findings"], 1):
+        key, text = FINDING_KEY.format(i), fp.canonical(finding)
+        ws.append([f"检查结果 {i}", _styled(ws, C(text, "text", "plain")), key, fp.field_digest(key, finding)])
     ws.append(["数据指纹（SHA-256）", data.fingerprint, FINGERPRINT_KEY, ""])
 
 
@@ -255,6 +281,25 @@ def data_cell_value(kind: str, value):
 # --- the whole export ---------------------------------------------------------------------------
 
 
+def write_derived_sheets(wb: Workbook, data: ExportData) -> None:
+    """The sheets built from the data (the form, the stackable row, the purchase summary): what
+    verification writes again from a received file's data and compares with the file's own."""
+    write_sheet(wb, layout.printable_sheet(data), data.fingerprint)
+    write_sheet(wb, layout.summary_sheet(data), data.fingerprint)
+    write_sheet(wb, layout.purchase_summary_sheet(data), data.fingerprint)
+
+
+def derived_workbook(data: ExportData) -> bytes:
+    """Only the derived sheets, as an .xlsx in memory (``data.fingerprint`` must be set)."""
+    import io
+
+    wb = Workbook(write_only=True)
+    write_derived_sheets(wb, data)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def write_workbook(path: Path, data: ExportData, progress: Progress | None = None) -> str:
     """Write ``data`` to ``path`` (atomically); returns the fingerprint."""
     progress = progress or no_progress
@@ -267,9 +312,7 @@ def write_workbook(path: Path, data: ExportData, progress: Progress | None = Non
         wb.properties.title = f"{data.year}年度预留份额填报（{data.profile.name}）"
         wb.properties.keywords = data.fingerprint
         try:
-            write_sheet(wb, layout.printable_sheet(data), data.fingerprint)
-            write_sheet(wb, layout.summary_sheet(data), data.fingerprint)
-            write_sheet(wb, layout.purchase_summary_sheet(data), data.fingerprint)
+            write_derived_sheets(wb, data)
             write_detail(wb, data, lines, progress)
             write_data_sheet(wb, data)
             wb.save(tmp)

@@ -6,7 +6,7 @@ The canonical text (documented in ``docs/export-format.md``) is UTF-8 and has:
   ``exported_on``, ``policy`` (id, name, year, notices, deadlines, sha256 of the policy file),
   ``profile`` and ``plan`` (their ``desktop832 dump`` JSON form) and ``purchase_count``;
 * then one line per purchase of the year, a JSON array ``[date, amount, order_no, supplier,
-  description, purpose, channel, state, paid_on, evaluated, note]``, the lines sorted so that
+  description, purpose, channel, state, paid_on, evaluated, note, delivered_on]``, the lines sorted so that
   re-sorting the detail sheet in Excel does not change the fingerprint.
 
 Everything is text in the form ``desktop832 dump`` writes (amounts ``"1234.50"``, dates ISO), so
@@ -22,7 +22,7 @@ from typing import Iterable
 from ..domain.model import Purchase
 
 FORMAT = "desktop832-export"
-VERSION = 1
+VERSION = 2  # 2: findings and the counted purposes are part of the data (the form is rebuilt from the file alone)
 DIGEST_LENGTH = 12  # per-row check codes: enough to tell a changed row, short enough to print
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
@@ -36,6 +36,7 @@ def purchase_record(p: Purchase) -> list:
     return [
         p.date.isoformat(), f"{p.amount:.2f}", p.order_no, p.supplier, p.description, p.purpose.value,
         p.channel.value, p.state.value, p.paid_on.isoformat() if p.paid_on else None, p.evaluated, p.note,
+        p.delivered_on.isoformat() if p.delivered_on else None,
     ]
 
 
@@ -60,6 +61,31 @@ def fingerprint(head: dict, purchase_lines: Iterable[str]) -> str:
     return h.hexdigest()
 
 
+SHORT_DIGITS = 16  # what is printed large and typed back: 64 bits, four groups of four
+
+
 def short(fp: str) -> str:
-    """How the fingerprint is read aloud or copied by hand: groups of four."""
-    return " ".join(fp[i : i + 4] for i in range(0, 16, 4)) + " …"
+    """How the fingerprint is printed large, read aloud or typed back: ``3f2a 9c01 77be 4d10``."""
+    return " ".join(fp[i : i + 4] for i in range(0, SHORT_DIGITS, 4)).upper()
+
+
+def normalise(typed: str) -> str:
+    """A fingerprint as someone typed it from paper: spaces, dashes and case do not matter."""
+    return "".join(c for c in typed.lower() if c not in " -\u3000\t")
+
+
+def matches_paper(fingerprint: str, typed: str) -> bool:
+    """Whether the number on the paper (its first 16 digits or more) is this fingerprint's."""
+    digits = normalise(typed)
+    return len(digits) >= SHORT_DIGITS and fingerprint.lower().startswith(digits)
+
+
+def qr_png(fingerprint: str, scale: int = 4) -> bytes:
+    """The full fingerprint as a QR code (PNG), for a phone or a scanner to read off the paper."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(fingerprint, error="m", micro=False).save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()
