@@ -149,7 +149,12 @@ def parse_policy(data: bytes | str, source: str = "<policy>") -> Policy:
         for name, spec in schema.items():
             value = need(raw, name, spec.check, f"{path}.{name}", spec.default, required=spec.required)
             if spec.in_year and value is not None:
-                days = value.values() if isinstance(value, dict) else [d for d, _ in value] if isinstance(value, tuple) else [value]
+                if isinstance(value, dict):
+                    days = list(value.values())
+                elif isinstance(value, tuple):
+                    days = [d[0] if isinstance(d, tuple) else d for d in value]
+                else:
+                    days = [value]
                 for day in days:
                     if day.year != year:
                         raise PolicyError(source, f"{path}.{name}", f"日期 {day:%Y-%m-%d} 不在本政策的年度 {year} 年内")
