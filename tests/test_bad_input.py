@@ -169,6 +169,18 @@ def without_version(path: Path) -> None:
     con.close()
 
 
+def text_amount(path: Path) -> None:
+    """A purchase whose amount another program stored as text (SQLite keeps whatever it is given)."""
+    from desktop832.domain.model import Purchase
+
+    with Store.open(path) as store:
+        store.add_purchase(Purchase(dt.date(2024, 3, 1), D("12.50"), order_no="T1"))
+    con = sqlite3.connect(path)
+    con.execute("UPDATE purchase SET amount = 'abc'")
+    con.commit()
+    con.close()
+
+
 def newer(path: Path) -> None:
     Store.open(path).close()
     con = sqlite3.connect(path)
@@ -322,6 +334,8 @@ CATALOGUE: list[Bad] = [
         "“单位.sqlite”是 desktop832 数据文件，但缺少数据格式的版本记录（文件不完整或已损坏），未作任何改动。"),
     Bad("file-is-a-fifo", "data-file", "单位.sqlite", lambda p: os.mkfifo(p),
         "“单位.sqlite”不是普通文件（可能是管道或设备），不是数据文件，未作任何改动。"),
+    Bad("file-text-amount", "data-file", "单位.sqlite", text_amount,
+        "数据文件“单位.sqlite”中有 1 条记录的金额或比例不是数字（文件可能被其他程序改动过），无法使用；文件未作任何改动。"),
     # --- outputs that would replace the data file or an input (``{db}`` is the data file) ---------
     Bad("dump-over-the-data-file", "output", "dump", "{db}", "不能写到“unit.sqlite”：那是数据文件（unit.sqlite）"),
     Bad("dump-over-the-wal", "output", "dump", "{db}-wal", "不能写到“unit.sqlite-wal”：那是数据文件的附属文件（unit.sqlite）"),
@@ -337,6 +351,8 @@ CATALOGUE: list[Bad] = [
         "“unit.sqlite”是空文件，还不是 desktop832 数据文件；未作任何改动。"),
     Bad("check-other-programs-empty-sqlite", "reading-command", "check", foreign_marked_empty,
         "“unit.sqlite”是其他程序的 SQLite 数据库，不是 desktop832 数据文件，未作任何改动。"),
+    Bad("dump-text-amount", "reading-command", "dump", text_amount, "中有 1 条记录的金额或比例不是数字"),
+    Bad("check-text-amount", "reading-command", "check", text_amount, "中有 1 条记录的金额或比例不是数字"),
     Bad("dump-unmarked-empty-sqlite", "reading-command", "dump",
         lambda p: sqlite3.connect(p).execute("PRAGMA user_version = 7").connection.close(),
         "“unit.sqlite”是空文件，还不是 desktop832 数据文件；未作任何改动。"),

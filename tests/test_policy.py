@@ -150,6 +150,7 @@ def test_a_citation_carries_clause_and_quote(policies):
         (lambda s: s.replace("floor_ratio = 15", "floor_ratio = -inf"), "rules.canteen-ratio.floor_ratio", "nan 或 inf"),
         (lambda s: s + "[rules.filing-deadline]\ndate = 2023-12-31\nnotice = \"n\"\n", "rules.filing-deadline.date", "不在本政策的年度 2024 年内"),
         (lambda s: s + "[rules.filing-deadline]\nnotice = \"n\"\n", "rules.filing-deadline.date", "缺少此项"),
+        (lambda s: s + "[rules.filing-deadline]\ndate = 2024-02-20\nholidays = [2025-01-01]\nnotice = \"n\"\n", "rules.filing-deadline.holidays", "不在本政策的年度 2024 年内"),
         (lambda s: s + "[rules.confirmation-deadline]\nby_level = { \"乡级\" = 2024-01-01 }\nnotice = \"n\"\n", "rules.confirmation-deadline.by_level", "级次"),
         (lambda s: s + "[rules.purchase-progress]\npace = \"linear\"\nnotice = \"n\"\n", "rules.purchase-progress.pace_start", "linear"),
         (lambda s: s + "[rules.purchase-progress]\npace = \"milestones\"\nnotice = \"n\"\n", "rules.purchase-progress.milestones", "milestones"),

@@ -656,3 +656,15 @@ def test_a_per_employee_minimum(policies, profile, plan):
     assert not of(evaluate(profile, plan.with_(union_reserve=D("60000.00")), [], floor, dt.date(2024, 2, 1)), "union-cap")
     [ask] = of(evaluate(dataclasses.replace(profile, employees=None), plan, [], floor, dt.date(2024, 2, 1)), "union-cap")
     assert ask.message == "请填写职工人数，才能核对职工每人每年不低于 500.00 元的标准"
+
+
+def test_a_deadline_on_a_public_holiday_is_said_so(policies, profile, plan):
+    policy = policies["qinghai-2024"]
+    rule = policy.rule("filing-deadline")
+    rule = dataclasses.replace(rule, params={**rule.params, "holidays": (dt.date(2024, 2, 20),)})
+    holiday = dataclasses.replace(policy, rules={**policy.rules, "filing-deadline": rule},
+                                  own_rules={**policy.own_rules, "filing-deadline": rule})
+    [finding] = of(evaluate(profile, plan, [], holiday, dt.date(2024, 2, 10)), "filing-deadline")
+    assert "还有 10 天" in finding.message and "2024-02-20 为法定节假日，天数按日历日计算" in finding.message
+    [plain] = of(run(policies, profile, plan, today=dt.date(2024, 2, 10)), "filing-deadline")
+    assert "节假日" not in plain.message

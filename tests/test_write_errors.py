@@ -264,3 +264,43 @@ def test_a_backup_refused_by_the_system_says_why_in_chinese(ws, tmp_path, monkey
     assert "备份失败，数据文件未受影响" in info.value.message and NO_PERMISSION in info.value.message
     assert "Permission denied" not in info.value.message
     assert list(folder.iterdir()) == []
+
+
+def test_temporary_files_left_by_a_killed_export_are_removed_by_the_next(tmp_path):
+    """A kill between creating the hidden temporary file and renaming it left it behind (0 bytes)."""
+    import time
+
+    from desktop832.documents.files import STALE_AFTER_S, write_atomically
+
+    stale = tmp_path / ".填报.1a2b3c4d.tmp.xlsx"
+    fresh = tmp_path / ".填报.5e6f7a8b.tmp.xlsx"  # another write going on right now: left alone
+    other = tmp_path / ".别的.1a2b3c4d.tmp.xlsx"
+    for leftover in (stale, fresh, other):
+        leftover.write_bytes(b"")
+    old = time.time() - STALE_AFTER_S - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    write_atomically(tmp_path / "填报.xlsx", lambda tmp: tmp.write_bytes(b"PK"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["填报.xlsx", fresh.name, other.name])
+
+
+def test_a_full_disk_during_a_backup_does_not_claim_an_edit_was_lost(tmp_path, monkeypatch):
+    import sqlite3 as sqlite
+
+    from desktop832.store import backups
+    from desktop832.store.database import Store
+    from desktop832.store.errors import StoreError
+
+    db = tmp_path / "unit.sqlite"
+    Store.open(db).close()
+
+    def full(source, target, connection=None):
+        error = sqlite.OperationalError("database or disk is full")
+        error.sqlite_errorcode = 13  # SQLITE_FULL
+        raise error
+
+    monkeypatch.setattr(backups, "_copy_database", full)
+    with pytest.raises(StoreError) as info:
+        backups.make_backup(db, tmp_path / "backups")
+    assert info.value.message == "磁盘已满，备份失败，数据文件未受影响。请清理磁盘空间后再试。"
+    assert "刚才的修改" not in info.value.message

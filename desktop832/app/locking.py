@@ -52,9 +52,21 @@ def acquire(path: Path | str) -> LockResult:
         return LockResult(True, "", lock, path=Path(path))
     if lock.error() == QLockFile.LockError.LockFailedError:
         return LockResult(False, describe_holder(lock), None, "held", Path(path))
-    return LockResult(
-        False, f"无法在数据文件所在的文件夹建立锁文件（{key}），该文件夹可能是只读的", None, "error", Path(path)
-    )
+    return LockResult(False, f"无法在数据文件所在的文件夹建立锁文件（{key}）：{_why_no_lock(lock, Path(key))}", None, "error", Path(path))
+
+
+def _why_no_lock(lock: QLockFile, key: Path) -> str:
+    """Say what is true: a full disk is no read-only folder (the message used to guess that)."""
+    import shutil
+
+    if lock.error() == QLockFile.LockError.PermissionError:
+        return "该文件夹不允许写入（只读）"
+    try:
+        if shutil.disk_usage(key.parent).free < 64 * 1024:
+            return "磁盘已满，请清理磁盘空间后再试"
+    except OSError:
+        return "文件夹不存在或无法访问（U 盘或网络磁盘是否已断开？）"
+    return "系统拒绝建立该文件"
 
 
 def write_problem(path: Path | str) -> str:

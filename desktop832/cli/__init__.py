@@ -266,12 +266,21 @@ def _load(args) -> int:
 
     if args.db.exists() and args.db.stat().st_size > 0:
         raise CommandError(f"数据文件已存在，为避免覆盖，请指定一个新文件：{args.db}")
+    from .. import protected_files
+
     try:
-        doc = json.loads(args.file.read_text("utf-8-sig"))
+        protected_files.refuse_reading(args.file)
+        text = args.file.read_text("utf-8-sig")
+    except protected_files.ProtectedFileError as exc:
+        raise CommandError(exc.message) from None
     except OSError as exc:
-        raise CommandError(f"无法读取 {args.file}：{exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CommandError(f"{args.file} 不是有效的 JSON：{exc}") from None
+        raise CommandError(f"无法读取 {args.file}：{_read_failure_reason(exc)}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{args.file} 不是有效的 JSON：不是 UTF-8 编码的文本") from None
+    try:
+        doc = jsonformat.parse_text(text)
+    except jsonformat.JsonFormatError as exc:
+        raise CommandError(f"{args.file} 不是有效的 JSON，未写入任何数据：{exc.problem}") from None
     try:
         profile, plans, purchases = jsonformat.load(doc)
     except jsonformat.JsonFormatError as exc:
@@ -292,6 +301,16 @@ def _load(args) -> int:
             leftover.unlink(missing_ok=True)
     print(f"已建立 {args.db}：{len(plans)} 个年度，{len(purchases)} 笔采购")
     return EXIT_OK
+
+
+def _read_failure_reason(exc: OSError) -> str:
+    """Why a file could not be read, in Chinese (the system's text is English)."""
+    import errno
+
+    return {
+        errno.ENOENT: "文件不存在", errno.EISDIR: "这是文件夹，不是文件", errno.EACCES: "没有读取权限",
+        errno.EPERM: "没有读取权限", errno.EIO: "读取磁盘时出错",
+    }.get(exc.errno, "无法读取该文件")
 
 
 def write_text_atomically(path: Path, text: str) -> None:

@@ -35,6 +35,7 @@ def write_atomically(path: Path, write: Callable[[Path], None], *, inputs: tuple
         protected_files.refuse_writing(path, inputs=tuple(inputs))
     except protected_files.ProtectedFileError as exc:
         raise ExchangeError(exc.message) from None
+    _remove_stale_temporaries(path)
     try:
         tmp = _new_temporary(path)
     except OSError as exc:
@@ -48,6 +49,27 @@ def write_atomically(path: Path, write: Callable[[Path], None], *, inputs: tuple
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+STALE_AFTER_S = 600  # no write of ours takes this long: an older temporary was left by a kill
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of earlier writes of ``path`` that a kill or power cut left behind (empty or
+    half-written, hidden by their leading dot): removed before the next write of the same file."""
+    import glob
+    import time
+
+    limit = time.time() - STALE_AFTER_S
+    pattern = f".{glob.escape(path.stem)}.*.tmp{glob.escape(path.suffix)}"
+    try:
+        candidates = list(path.parent.glob(pattern))
+    except OSError:
+        return
+    for candidate in candidates:
+        with contextlib.suppress(OSError):
+            if candidate.is_file() and candidate.stat().st_mtime < limit:
+                candidate.unlink()
 
 
 def _new_temporary(path: Path) -> Path:

@@ -31,6 +31,77 @@ class JsonFormatError(ClerkError, ValueError):
         super().__init__(f"{path}：{problem}")
 
 
+MAX_DEPTH = 50  # far deeper than the format nests (4): deeper is no data file of ours
+MAX_NUMBER_DIGITS = 30
+
+
+def parse_text(text: str) -> Any:
+    """JSON text to plain values, refusing what ``json.loads`` would crash on or quietly accept.
+
+    Refused with a Chinese :class:`JsonFormatError`: syntax errors (with line and column), a key
+    given twice in one object (``json`` keeps the last one: a second ``"purchases": []`` would
+    silently drop every purchase), nesting deeper than the format has (100 000 ``[`` exhaust the
+    parser's recursion), numbers of absurd length (Python refuses to convert them), ``NaN`` and
+    ``Infinity`` (not JSON), and text holding a lone UTF-16 surrogate (no valid character; SQLite
+    cannot store it).
+    """
+    import json
+
+    def pairs(items):
+        seen = {}
+        for key, value in items:
+            if key in seen:
+                raise JsonFormatError("$", f"键“{_printable(key)}”在同一处出现了两次（后一个会覆盖前一个），请删去重复的一个")
+            seen[key] = value
+        return seen
+
+    def number(text_: str):
+        if len(text_.lstrip("-").split(".")[0].split("e")[0].split("E")[0]) > MAX_NUMBER_DIGITS:
+            raise JsonFormatError("$", f"数字过长（超过 {MAX_NUMBER_DIGITS} 位）")
+        return text_
+
+    def constant(name: str):
+        raise JsonFormatError("$", f"“{name}”不是有效的 JSON 数值")
+
+    try:
+        doc = json.loads(
+            text, object_pairs_hook=pairs, parse_int=lambda t: int(number(t)),
+            parse_float=lambda t: float(number(t)), parse_constant=constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise JsonFormatError("$", f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近格式不对") from None
+    except RecursionError:
+        raise JsonFormatError("$", "嵌套层数过多，不是 desktop832 导出的数据") from None
+    _check_plain(doc)
+    return doc
+
+
+def _check_plain(doc: Any) -> None:
+    """Depth and characters, walked without recursion (the document may be deep)."""
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise JsonFormatError("$", "嵌套层数过多，不是 desktop832 导出的数据")
+        if isinstance(value, str):
+            _check_characters(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _check_characters(key)
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def _check_characters(text: str) -> None:
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise JsonFormatError("$", "含有无效的字符（孤立的 UTF-16 代理项），文件可能已损坏")
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if not ("\ud800" <= ch <= "\udfff") else "?" for ch in text)[:40]
+
+
 def _to_json(obj) -> dict:
     out = {}
     for f in dataclasses.fields(obj):

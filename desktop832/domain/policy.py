@@ -314,6 +314,13 @@ def dates_by_level(value: Any) -> dict[Level, dt.date]:
     return result
 
 
+def dates(value: Any) -> tuple[dt.date, ...]:
+    """``[2026-02-16, 2026-02-17]``."""
+    if not isinstance(value, list):
+        raise ValueError("应为日期列表，如 [2026-02-16, 2026-02-17]")
+    return tuple(sorted(date(v) for v in value))
+
+
 def milestones(value: Any) -> tuple[tuple[dt.date, Decimal], ...]:
     """``[{ date = 2025-06-30, share = 50 }, ...]``: by each date, this percent of the target."""
     if not isinstance(value, list) or not value:
@@ -332,7 +339,7 @@ def milestones(value: Any) -> tuple[tuple[dt.date, Decimal], ...]:
 KINDS = {
     percent: "百分数（15 表示 15%）", money: "金额（元，整数或带引号的小数）", integer: "非负整数", boolean: "true 或 false",
     date: "日期（如 2024-02-20，不加引号）", text: "文字", dates_by_level: "表：级次 = 日期",
-    milestones: "列表：{ date = 日期, share = 百分数 }",
+    milestones: "列表：{ date = 日期, share = 百分数 }", dates: "日期列表",
 }
 
 

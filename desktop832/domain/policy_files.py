@@ -149,7 +149,12 @@ def parse_policy(data: bytes | str, source: str = "<policy>") -> Policy:
         for name, spec in schema.items():
             value = need(raw, name, spec.check, f"{path}.{name}", spec.default, required=spec.required)
             if spec.in_year and value is not None:
-                days = value.values() if isinstance(value, dict) else [d for d, _ in value] if isinstance(value, tuple) else [value]
+                if isinstance(value, dict):
+                    days = list(value.values())
+                elif isinstance(value, tuple):
+                    days = [d[0] if isinstance(d, tuple) else d for d in value]
+                else:
+                    days = [value]
                 for day in days:
                     if day.year != year:
                         raise PolicyError(source, f"{path}.{name}", f"日期 {day:%Y-%m-%d} 不在本政策的年度 {year} 年内")
@@ -199,7 +204,12 @@ def load_policy_file(path: Path) -> Policy:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise PolicyError(str(path), "", f"无法读取：{exc.strerror or exc}") from None
-    return parse_policy(data, source=Path(path).name)
+    try:
+        return parse_policy(data, source=Path(path).name)
+    except PolicyError:
+        raise
+    except Exception:  # noqa: BLE001  (a file the checks above missed: refused, never a traceback)
+        raise PolicyError(Path(path).name, "", "内容无法识别，不是有效的政策文件") from None
 
 
 def resolve(policies: Mapping[str, Policy]) -> tuple[dict[str, Policy], list[PolicyError]]:

@@ -22,7 +22,8 @@ from .model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpo
 from .money import format_money as m, format_percent as pct, round_up_to_fen
 from .pace import PACE_LINEAR, PACE_MILESTONES, PACE_NONE, policy_pace
 from .policy import (
-    RULE_PARAMS, Deadline, Param, Policy, Rule, Selection, boolean, choice, date, dates_by_level, declare_rule, integer,
+    RULE_PARAMS, Deadline, Param, Policy, Rule, Selection, boolean, choice, date, dates, dates_by_level, declare_rule,
+    integer,
     list_of, milestones, money, percent, text,
 )
 from .requirements import (
@@ -566,8 +567,16 @@ def _deadline_params(**extra: Param) -> dict[str, Param]:
     return {
         "date": Param(date, in_year=True, doc="截止日期（各级次通用）"),
         "by_level": Param(dates_by_level, in_year=True, doc="按级次的截止日期，如 { \"县级\" = 2023-03-25 }"),
+        "holidays": Param(dates, in_year=True, doc="本年度的法定节假日（据国务院办公厅放假通知）：截止日落在其中时加以说明"),
         **extra,
     }
+
+
+def _holiday(due: Deadline) -> str:
+    """A deadline on a public holiday the policy lists: said, not counted around silently."""
+    if due.date in (due.rule.params.get("holidays") or ()):
+        return f"（{due.date:%Y-%m-%d} 为法定节假日，天数按日历日计算；请按通知或财政部门的安排办理）"
+    return ""
 
 
 def _late(day: dt.date, deadline: dt.date) -> str:
@@ -587,11 +596,11 @@ def _filing_deadline(c: Context) -> Iterator[Finding]:
     if plan.filing_status is FilingStatus.DRAFT:
         status = deadline_status(deadline, c.today)
         if status.overdue:
-            yield c.finding(Severity.ERROR, f"已超过填报截止日期 {deadline:%Y-%m-%d}（{status.text}），请尽快填报", "plan.filing_status", rule=due.rule)
+            yield c.finding(Severity.ERROR, f"已超过填报截止日期 {deadline:%Y-%m-%d}（{status.text}），请尽快填报" + _holiday(due), "plan.filing_status", rule=due.rule)
         elif status.days <= c.rule["warn_days"]:
-            yield c.finding(Severity.WARNING, f"距填报截止日期 {deadline:%Y-%m-%d} {status.text}", "plan.filing_status", rule=due.rule)
+            yield c.finding(Severity.WARNING, f"距填报截止日期 {deadline:%Y-%m-%d} {status.text}" + _holiday(due), "plan.filing_status", rule=due.rule)
         else:
-            yield c.finding(Severity.INFO, f"填报截止日期 {deadline:%Y-%m-%d}，{status.text}", "plan.filing_status", rule=due.rule)
+            yield c.finding(Severity.INFO, f"填报截止日期 {deadline:%Y-%m-%d}，{status.text}" + _holiday(due), "plan.filing_status", rule=due.rule)
         return
     filed = plan.filed_on
     if filed is None:

@@ -155,7 +155,8 @@ def _fsync(path: Path) -> None:
 def _store_error(exc: BaseException, what: str, path: Path) -> StoreError:
     known = translate(exc, path)
     if known is not None and known.kind == "full":
-        return known
+        # the data file itself is untouched: only the copy could not be finished
+        return StoreError(f"磁盘已满，{what}。请清理磁盘空间后再试。", "full")
     detail = write_failure_reason(exc) if isinstance(exc, OSError) else str(exc)
     return StoreError(f"{what}：{path}（{detail}）", known.kind if known else "other")
 

@@ -131,6 +131,7 @@ class Store:
             store = cls(path, engine, readonly)
             store._source = source
             store.backup_dir = backup_dir
+            store._check_stored_types()
             if not readonly:
                 store._ensure_profile()
             return store
@@ -297,6 +298,29 @@ class Store:
             if known:
                 raise known from None
             raise
+
+    def _check_stored_types(self) -> None:
+        """Refuse a file whose money columns hold anything but integer fen.
+
+        SQLite stores whatever it is given: a file edited with another program may hold ``'abc'``
+        as an amount, which crashed ``dump`` and ``export`` and counted as 0 in ``check``'s sums.
+        One scan per table at opening (milliseconds for 100 000 purchases)."""
+        from .types import Money, Percent
+
+        with self.reader() as c:
+            for table in tables.metadata.sorted_tables:
+                numeric = [col.name for col in table.columns if isinstance(col.type, (Money, Percent))]
+                if not numeric:
+                    continue
+                test = " OR ".join(f'("{n}" IS NOT NULL AND typeof("{n}") != \'integer\')' for n in numeric)
+                bad = c.exec_driver_sql(f'SELECT count(*) FROM "{table.name}" WHERE {test}').scalar()
+                if bad:
+                    self.close()
+                    raise StoreError(
+                        f"数据文件“{self.path.name}”中有 {bad} 条记录的金额或比例不是数字（文件可能被其他程序改动过），"
+                        "无法使用；文件未作任何改动。可以从备份恢复。",
+                        "corrupt",
+                    )
 
     def _ensure_profile(self) -> None:
         # read first: a file that is already set up is never written to (it may be read-only)
