@@ -36,6 +36,12 @@ class Workspace:
 
         return cls(Store.open(path, readonly=readonly, create=create, backup_dir=paths.backup_dir()), **kwargs)
 
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def close(self) -> None:
         self.store.close()
         if self.lock is not None:

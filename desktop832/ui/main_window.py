@@ -310,7 +310,6 @@ class MainWindow(QMainWindow):
         # What needs no SQLAlchemy comes first: at start-up a worker is still importing it
         # (app.preload_store_libraries), and this work fills that wait instead of following it.
         self._build_first_view(TAB_PROFILE if first_start else self.settings.value("window/tab", TAB_OVERVIEW, type=int))
-        from ..app import locking
         from ..app.policies import PolicyLibrary
         from ..store.errors import StoreError
         from .dialogs.backup import explain_open_failure, start_open_backup
@@ -343,10 +342,11 @@ class MainWindow(QMainWindow):
                 lock.release()
             return explain_open_failure(self, path, exc, reopen=self.open_database)
         if self.workspace is not None:
-            self.workspace.close()
-        if previous is not None and previous != path:
-            locking.release(previous)
-        workspace = Workspace(store, library, today=self.today)
+            if previous == path:
+                self.workspace.lock = None  # the same file again: its lock passes to the new workspace
+            self.workspace.close()  # releases the lock it owns (another file's)
+        # the workspace owns the lock from here and releases it in close(), as the CLI's does
+        workspace = Workspace(store, library, today=self.today, lock=None if readonly else lock)
         self.workspace = workspace
         self.readonly = readonly
         self.undo_stack.clear()
@@ -614,12 +614,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         if self.workspace is not None:
-            from ..app import locking
             from .dialogs.backup import wait_for_open_backups
 
-            path = Path(self.workspace.store.path)
-            self.workspace.close()
+            self.workspace.close()  # and with it the file's lock
             self.workspace = None
-            locking.release(path)
             wait_for_open_backups(10)
         event.accept()
