@@ -202,6 +202,7 @@ def test_delete_then_undo_and_redo(qtbot, tab, workspace):
     assert column(tab, "order_no") == ["D1", "D3"]
     assert tab.counted_value_label.text() == "400.00 元"
     assert tab.stack.undoText() == "删除采购记录 D2"
+    assert tab.message_label.text() == "已删除采购记录 D2；按 Ctrl+Z（编辑 → 撤销）可恢复。"
 
     with qtbot.waitSignal(tab.purchasesChanged):
         tab.stack.undo()
@@ -555,6 +556,7 @@ def test_delete_then_ctrl_z_and_redo_from_the_edit_menu(qtbot, make_window, tmp_
     assert column(tab, "order_no") == ["D1", "D3"]
     assert "已计入采购 400.00 元" in progress_message(window)
     assert window.undo_action.text() == "撤销 删除采购记录 D2"
+    assert tab.message_label.text() == "已删除采购记录 D2；按 Ctrl+Z（编辑 → 撤销）可恢复。"
 
     assert tab.table.hasFocus()
     with qtbot.waitSignal(tab.purchasesChanged):

@@ -282,7 +282,10 @@ class PurchaseLogTab(FormWidget):
     def delete_selected(self) -> None:
         purchases = [p for p in (self.model.purchase(row) for row in self.selected_rows()) if p is not None]
         if purchases and not self.workspace.store.readonly:
-            self.undo_stack.push(DeletePurchases(self.model, purchases))
+            command = DeletePurchases(self.model, purchases)
+            self.undo_stack.push(command)
+            # said after the push: the write's own refresh clears the message line
+            self.show_info(f"已{command.text()}；按 Ctrl+Z（编辑 → 撤销）可恢复。")
 
     def _written(self, focus_id) -> None:
         """After any write (including undo and redo): totals, findings, the cursor."""
