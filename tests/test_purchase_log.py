@@ -207,6 +207,7 @@ def test_delete_then_undo_and_redo(qtbot, tab, workspace):
     with qtbot.waitSignal(tab.purchasesChanged):
         tab.stack.undo()
     assert column(tab, "order_no") == ["D1", "D2", "D3"]
+    assert "已删除" not in tab.message_label.text()  # the record is back: the message goes
     assert workspace.store.purchase(original["D2"].id) == original["D2"]  # same id, same values
     assert tab.table.currentIndex().row() == row_of(tab, "D2")
     assert tab.counted_value_label.text() == "600.00 元"

@@ -284,8 +284,10 @@ class PurchaseLogTab(FormWidget):
         if purchases and not self.workspace.store.readonly:
             command = DeletePurchases(self.model, purchases)
             self.undo_stack.push(command)
-            # said after the push: the write's own refresh clears the message line
-            self.show_info(f"已{command.text()}；按 Ctrl+Z（编辑 → 撤销）可恢复。")
+            # said after the push: the write's own refresh clears the message line; the key is
+            # the platform's undo key, the one the window's 撤销 action is bound to
+            undo_key = QKeySequence(QKeySequence.StandardKey.Undo).toString(QKeySequence.SequenceFormat.NativeText)
+            self.show_info(f"已{command.text()}；按 {undo_key}（编辑 → 撤销）可恢复。")
 
     def _written(self, focus_id) -> None:
         """After any write (including undo and redo): totals, findings, the cursor."""
