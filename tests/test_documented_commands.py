@@ -86,7 +86,7 @@ def concrete(args: list[str], demo: Path, run: Path) -> list[str]:
     values = {
         "Y": "2024", "FILE.json": str(demo / "demo.json"), "NEW": str(run / "new.sqlite"),
         "FILE.pdf": str(run / "letter.pdf"), "FILE.xlsx": str(demo / "a.xlsx"), "ALL.xlsx": str(run / "all.xlsx"),
-        "FILE.toml": str(ROOT / "resources" / "policies" / "cn-2024.toml"), "DATE": "2024-03-01",
+        "FILE.toml": str(ROOT / "resources" / "policies" / "cn-2024.toml"), "ID": "cn-2025", "DATE": "2024-03-01",
         "用途": "食堂食材", "列名=字段": "实付金额=实付金额", "MAPPING.json": str(demo / "mapping.json"), "FILE": bare_file.get(command, ""),
         "指纹": _paper_fingerprint(demo / "a.xlsx"),
     }

@@ -149,3 +149,29 @@ def test_quotes_not_in_the_given_notice_text_are_named(policies):
 ])
 def test_notice_numbers_are_written_with_hexagonal_brackets(number, ok):
     assert (editing.check_notice_number(number) == "") is ok
+
+
+def test_the_policies_command_lists_shows_and_checks(tmp_path, capsys):
+    from desktop832.cli import main
+
+    library = PolicyLibrary()
+    editing.save_draft(library, _draft_2027(library))
+    assert main(["policies"]) == 0
+    listed = capsys.readouterr().out
+    assert "cn-2027" in listed and "本机自建" in listed and "cn-2025" in listed and "程序自带" in listed
+    assert main(["policies", "--show", "cn-2027"]) == 0
+    shown = capsys.readouterr().out
+    assert "全国 2027 年度（本机自建，财办库〔2026〕300号）" in shown and "填报截止 2027年3月31日" in shown
+    assert [line for line in shown.splitlines() if "比例不低于" in line] == ["  食堂预留比例：比例不低于 10%；鼓励达到 15%"]
+    assert main(["policies", "--show", "nope"]) == 2
+    assert "没有 id 为“nope”的政策" in capsys.readouterr().err
+    sent = tmp_path / "sent.toml"
+    editing.export(library, "cn-2027", sent)
+    editing.remove(library, "cn-2027")
+    assert main(["policies", "--check", str(sent)]) == 0
+    checked = capsys.readouterr().out
+    assert "适用于 2027 年度，全国 · 省级、市级、县级单位" in checked and "2027 年度目前没有其他政策文件" in checked
+    assert not paths.user_policies_dir().joinpath("cn-2027.toml").exists()  # --check copies nothing
+    sent.write_text(sent.read_text("utf-8").replace("2027-03-31", "2026-03-31"), "utf-8")
+    assert main(["policies", "--check", str(sent)]) == 2
+    assert "“rules.filing-deadline.date”日期 2026-03-31 不在本政策的年度 2027 年内" in capsys.readouterr().err

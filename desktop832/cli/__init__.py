@@ -211,17 +211,77 @@ def cmd_check(args) -> int:
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
+def _policies_arguments(p: argparse.ArgumentParser) -> None:
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--show", metavar="ID", help="用文件的说法逐条列出一个政策")
+    which.add_argument("--check", metavar="FILE", type=Path, help="检查一个政策文件，说明它适用于哪一年度、哪些单位")
+
+
 def cmd_policies(args) -> int:
     from ..app.policies import PolicyLibrary
+    from ..app.policy_editing import is_user_made
 
     library = PolicyLibrary()
+    if args.show:
+        return _show_policy(library, args.show)
+    if args.check:
+        return _check_policy_file(library, args.check)
     for policy in library:
-        print(f"{policy.id:<18} {policy.year}  {policy.region:<6} {policy.name}")
+        made = "本机自建" if is_user_made(library, policy) else "程序自带"
+        print(f"{policy.id:<18} {policy.year}  {policy.region:<6} {policy.name}（{made}）")
         print(f"{'':<18} 适用范围：{policy.scope.text}" + (f"；在“{policy.extends}”之上" if policy.extends else ""))
         print(f"{'':<18} 文件依据：{policy.notice_numbers}")
         print(f"{'':<18} {policy.source}")
     for error in library.errors:
         print(f"无法使用：{error}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _show_policy(library, policy_id: str) -> int:
+    from ..app.policy_editing import label
+    from ..app.policy_words import describe
+
+    policy = library.get(policy_id)
+    if policy is None:
+        known = "、".join(p.id for p in library)
+        raise CommandError(f"没有 id 为“{policy_id}”的政策（已有：{known}）")
+    lines = describe(policy)
+    lines[0] = f"{label(library, policy)}（{policy.id}）"
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _check_policy_file(library, path: Path) -> int:
+    """Validate a file with the loader and say whom and which year it would govern; nothing is
+    copied (加载政策文件 in the window, or the clerk's folder, does that)."""
+    from .. import protected_files
+    from ..domain.policy import PolicyError
+    from ..domain.policy_files import load_policy_file, resolve
+
+    try:
+        protected_files.refuse_reading(path)
+    except protected_files.ProtectedFileError as exc:
+        raise CommandError(exc.message) from None
+    policy = load_policy_file(path)  # a PolicyError is reported as it stands
+    others = {p.id: p for p in library.policies.values() if p.id != policy.id}
+    joined, errors = resolve({**others, policy.id: policy})
+    if errors and policy.id not in joined:
+        raise next(e for e in errors if isinstance(e, PolicyError))
+    policy = joined[policy.id]
+    print(f"{Path(path).name}：可以使用")
+    print(f"  {policy.name}（{policy.id}）")
+    print(f"  适用于 {policy.year} 年度，{policy.scope.text}" + (f"；在“{policy.extends}”之上" if policy.extends else ""))
+    print(f"  文件依据：{policy.notice_numbers}；规则 {len(policy.rules)} 条")
+    taken = library.get(policy.id)
+    if taken is not None and Path(taken.source).resolve() == Path(path).resolve():
+        print("  这就是已在使用的政策文件")
+    elif taken is not None:
+        print(f"  注意：已有 id 为“{policy.id}”的政策（{taken.source}），加载前须改用另一个 id 或先删除原有的")
+    same_year = [p for p in library if p.year == policy.year and p.id != policy.id]
+    for other in same_year:
+        print(f"  同一年度已有：{other.name}（{other.id}，{other.scope.text}）；对一个单位，适用范围更具体的一个适用")
+    if not same_year:
+        print(f"  {policy.year} 年度目前没有其他政策文件：加载后，适用范围内的单位该年度按它检查")
     return EXIT_OK
 
 
@@ -326,7 +386,7 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 COMMANDS = [
     Command("check", "检查某年度的数据，列出发现的问题", _check_arguments, cmd_check),
-    Command("policies", "列出可用的政策文件", _no_arguments, cmd_policies),
+    Command("policies", "列出可用的政策文件，或逐条显示、检查一个", _policies_arguments, cmd_policies),
     Command("dump", "把整个数据文件写成 JSON", _dump_arguments, cmd_dump),
     Command("load", "由 JSON 文件建立新的数据文件（需配合 --db）", _load_arguments, cmd_load),
 ]
