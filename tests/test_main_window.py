@@ -318,3 +318,21 @@ def test_purchase_log_summary_follows_the_canteen_mode_and_undo(qtbot, make_wind
     assert shown_reserve() == "150,000.00 元"
     window.undo_action.trigger()
     assert shown_reserve() == "尚未填写"
+
+
+def test_the_year_selector_offers_every_year_to_next_year_with_the_gaps(qtbot, make_window):
+    import datetime as dt
+
+    window = make_window()  # today 2024-02-01, a new file
+    offered = [window.year_combo.itemText(i) for i in range(window.year_combo.count())]
+    assert offered == ["2024 年度", "新建 2025 年度…"]
+    type_ascii(qtbot, window.quota_tab.canteen_total_edit, "1000000")  # the 2024 plan is kept
+    window.close()
+    window = make_window(today=dt.date(2026, 12, 2))  # the clerk skipped 2025 and 2026
+    combo = window.year_combo
+    offered = [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
+    assert offered == [(2024, "2024 年度"), (2025, "新建 2025 年度…"), (2026, "新建 2026 年度…"), (2027, "新建 2027 年度…")]
+    choose(combo, "新建 2025 年度…")  # a skipped year in between can be entered
+    assert window.document.year == 2025 and window.document.years() == [2024, 2025]
+    assert window.quota_tab.canteen_total_edit.text() == "1,000,000.00"  # from last year's figures
+    assert combo.itemText(combo.findData(2025)) == "2025 年度" and combo.itemText(combo.findData(2026)) == "新建 2026 年度…"

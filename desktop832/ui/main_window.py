@@ -27,7 +27,6 @@ TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION, TAB_PURCHASES = range(5)
 FORM_TABS = (TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION)
 FORM_TABS_AFTER_MS = 50  # the form tabs not on screen are built this long after a file opens
 TAB_TITLES = ("概览", "单位信息", "预留份额", "工会预算", "采购记录")
-NEW_YEAR = -1  # year combo item data for "start next year"
 
 
 class MainWindow(QMainWindow):
@@ -476,23 +475,23 @@ class MainWindow(QMainWindow):
             self.setWindowModified(self.document.dirty)
 
     def _fill_year_combo(self) -> None:
+        """Every year from the file's first plan to next year, those in between without a plan
+        too (a clerk who skipped a year can still enter it); a year without a plan says so."""
         combo = self.year_combo
         combo.blockSignals(True)
         combo.clear()
-        years = sorted(set(self.document.years()) | {self.document.year})
-        for year in years:
-            combo.addItem(self.tr("%d 年度") % year, year)
-        combo.addItem(self.tr("新建 %d 年度…") % (years[-1] + 1), NEW_YEAR)
+        stored = set(self.document.years()) | {self.document.year}
+        last = max(max(stored), self.workspace.today.year) + 1
+        for year in range(min(stored), last + 1):
+            text = self.tr("%d 年度") % year if year in stored else self.tr("新建 %d 年度…") % year
+            combo.addItem(text, year)
         combo.setCurrentIndex(combo.findData(self.document.year))
         combo.blockSignals(False)
 
     def _year_chosen(self, index: int) -> None:
         year = self.year_combo.itemData(index)
-        if year == NEW_YEAR:
-            year = max(self.document.years() + [self.document.year]) + 1
-            self.document.load_year(year, create=True)
-        elif year != self.document.year:
-            self.document.load_year(year)
+        if year != self.document.year:
+            self.document.load_year(year, create=year not in self.document.years())
         self.settings.setValue("document/year", year)
 
     # --- findings navigation ------------------------------------------------------------------
