@@ -79,7 +79,7 @@ def test_duplicate_remove_and_the_years_that_use_a_policy(profile):
     library = PolicyLibrary()
     editing.save_draft(library, _draft_2027(library))
     copy = editing.duplicate(library, "cn-2027", "cn-2027-b")
-    assert copy.name == "全国 2027 年度（副本）" and Path(copy.source).exists()
+    assert copy.name == "全国 2027 年度（本机自建，财办库〔2026〕300号）（副本）" and Path(copy.source).exists()
     plans = [AnnualPlan(year=2027, policy_id="cn-2027-b"), AnnualPlan(year=2025)]
     assert editing.years_using(library, "cn-2027-b", profile, plans) == [2027]
     assert editing.years_using(library, "cn-2027", profile, plans) == []

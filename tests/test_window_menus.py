@@ -73,13 +73,14 @@ def press(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier):
 # --- the menus ----------------------------------------------------------------------------------
 
 
-def test_menu_bar_has_file_edit_and_help_with_the_clerks_commands(make_window):
+def test_menu_bar_has_file_edit_policy_and_help_with_the_clerks_commands(make_window):
     window = make_window()
     found = menus(window)
-    assert list(found) == ["文件", "编辑", "帮助"]
+    assert list(found) == ["文件", "编辑", "政策", "帮助"]
     expected = {
         "文件": ["新建数据文件", "打开数据文件", "备份与恢复", "导出上报文件", "核验上报文件", "打印承诺函", "退出"],
         "编辑": ["撤销", "重做"],
+        "政策": ["新建年度政策", "编辑政策", "复制政策", "删除政策", "导入政策文件", "导出政策文件"],
         "帮助": ["政策文件", "关于"],
     }
     for menu, wanted in expected.items():

@@ -43,7 +43,7 @@ def is_user_made(library: PolicyLibrary, policy: Policy) -> bool:
 
 def label(library: PolicyLibrary, policy: Policy) -> str:
     """The policy's name, and for one the clerk made, that it is theirs and its notice number."""
-    if not is_user_made(library, policy):
+    if not is_user_made(library, policy) or USER_MADE in policy.name:
         return policy.name
     number = policy.notices[0].number if policy.notices else ""
     return f"{policy.name}（{USER_MADE}" + (f"，{number}" if number else "") + "）"
@@ -87,6 +87,10 @@ def save_draft(library: PolicyLibrary, doc: dict[str, Any], *, replacing: str = 
 
     Never over a shipped file or a shipped id; an id another of the clerk's files has is refused
     unless that file is the one being edited (``replacing``)."""
+    doc = dict(doc)
+    if USER_MADE not in str(doc.get("name", "")):  # named so wherever the policy is named
+        number = (doc.get("notice") or [{}])[0].get("number", "")
+        doc["name"] = f"{doc.get('name', '')}（{USER_MADE}" + (f"，{number}" if number else "") + "）"
     policy = check_draft(doc)
     name = f"{policy.id}.toml"
     if policy.id in library.shipped_ids():
@@ -184,6 +188,10 @@ def changes(before: Policy, after: Policy) -> list[Change]:
         if a.citation != b.citation:
             out.append(Change(f"{title} 依据", a.citation, b.citation))
     return out
+
+
+def quote_in_text(quote: str, notice_text: str) -> bool:
+    return _normal(quote) in _normal(notice_text)
 
 
 def _normal(text: str) -> str:

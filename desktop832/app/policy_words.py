@@ -13,7 +13,7 @@ from typing import Any
 
 from ..domain.policy import RULE_PARAMS, RULE_TITLES, Policy, Rule
 
-_CHOICES = {
+CHOICES = {
     ("canteen-not-below-last-year", "mode"): {
         "hard": "预留金额不得低于上年度", "explain": "低于上年度须说明原因", "in-principle": "原则上不低于上年度",
     },
@@ -79,7 +79,7 @@ def value_words(rule_id: str, name: str, value: Any) -> str:
     if isinstance(value, int):
         return f"{value}天" if name in _DAYS else str(value)
     if isinstance(value, str):
-        return _CHOICES.get((rule_id, name), {}).get(value, value)
+        return CHOICES.get((rule_id, name), {}).get(value, value)
     if isinstance(value, dict):
         return "、".join(f"{getattr(k, 'value', k)} {day_words(v)}" for k, v in value.items())
     if isinstance(value, tuple):

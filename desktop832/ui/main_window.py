@@ -103,8 +103,19 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts(list({key.toString(): key for key in redo_keys}.values()))
         self.policies_action = self._action(self.tr("政策文件…"), self.show_policies, K.HelpContents, fallback="F1")
         self.about_action = self._action(self.tr("关于 desktop832"), self.about)
+        self.new_policy_action = self._action(self.tr("新建年度政策…"), self.new_policy)
+        self.edit_policy_action = self._action(self.tr("编辑政策…"), self.edit_policy)
+        self.duplicate_policy_action = self._action(self.tr("复制政策…"), self.duplicate_policy)
+        self.remove_policy_action = self._action(self.tr("删除政策…"), self.remove_policy)
+        self.import_policy_action = self._action(self.tr("导入政策文件…"), self.load_policy_file)
+        self.export_policy_action = self._action(self.tr("导出政策文件…"), self.export_policy)
+        self.policy_actions = [
+            self.new_policy_action, self.edit_policy_action, self.duplicate_policy_action, self.remove_policy_action,
+            self.import_policy_action, self.export_policy_action,
+        ]
         self.document_actions = [  # need an open data file; verifying an export does not
             self.save_action, self.backup_action, self.export_action, self.import_action, self.letter_action,
+            *self.policy_actions,
         ]
         for action in self.document_actions:
             action.setEnabled(False)
@@ -122,6 +133,13 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu(self.tr("编辑(&E)"))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        policy_menu = bar.addMenu(self.tr("政策(&P)"))
+        policy_menu.setObjectName("policy_menu")
+        for action in self.policy_actions[:4]:
+            policy_menu.addAction(action)
+        policy_menu.addSeparator()
+        for action in self.policy_actions[4:]:
+            policy_menu.addAction(action)
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.policies_action)
         help_menu.addAction(self.about_action)
@@ -563,18 +581,132 @@ class MainWindow(QMainWindow):
             self._refresh_purchase_tab()
 
     def load_policy_file(self) -> None:
+        from ..app.policy_editing import import_file
         from ..domain.policy import PolicyError
 
-        path, _ = file_dialogs.get_open_file_name(self, self.tr("加载政策文件"), "", self.tr("政策文件 (*.toml)"))
+        path, _ = file_dialogs.get_open_file_name(self, self.tr("导入政策文件"), "", self.tr("政策文件 (*.toml)"))
         if not path:
             return
         try:
-            policy = self.workspace.library.add_file(Path(path))
+            policy = import_file(self.workspace.library, Path(path))
         except PolicyError as exc:
             QMessageBox.warning(self, self.tr("政策文件有误"), str(exc))
             return
         self.document.policies_changed()
-        self.statusBar().showMessage(self.tr("已加载政策文件：%s") % policy.name, 5000)
+        self.statusBar().showMessage(self.tr("已导入政策文件：%s") % policy.name, 5000)
+
+    # --- the clerk's own policies ---------------------------------------------------------------
+
+    def governing_latest_year(self):
+        """The policy that governs the unit's latest year (the base a new year starts from)."""
+        store, library = self.workspace.store, self.workspace.library
+        years = store.years()
+        for year in reversed(years):
+            policy = library.for_plan(self.document.profile, store.plan(year))
+            if policy is not None:
+                return policy
+        return next(iter(library), None)
+
+    def new_policy(self, base=None, *, editing_id: str = "") -> None:
+        from .dialogs.new_policy import NewPolicyDialog
+
+        library = self.workspace.library
+        base = base or self.governing_latest_year()
+        if base is None:
+            return
+        year = base.year if editing_id else max(self.document.years() + [self.document.year, base.year]) + 1
+        dialog = NewPolicyDialog(library, base, self, year=year, editing_id=editing_id)
+        self.policy_dialog = dialog  # tests and screenshots reach the open dialog here
+        dialog.finished.connect(lambda result: self._policy_saved(dialog.saved) if result else None)
+        dialog.open()
+
+    def _policy_saved(self, policy) -> None:
+        """Show the new policy's year at once, judged by it."""
+        if policy is None:
+            return
+        self.document.policies_changed()
+        if self.document.year != policy.year:
+            self.document.load_year(policy.year, create=policy.year not in self.document.years())
+        self.document.edit("plan.policy_id", policy.id)
+        self._fill_year_combo()
+        self.statusBar().showMessage(self.tr("已保存政策：%s，%d 年度按它检查") % (policy.name, policy.year), 8000)
+
+    def _choose_policy(self, title: str, user_only: bool):
+        from PySide6.QtWidgets import QInputDialog
+
+        from ..app.policy_editing import is_user_made, label
+
+        library = self.workspace.library
+        policies = [p for p in library if not user_only or is_user_made(library, p)]
+        if not policies:
+            QMessageBox.information(self, title, self.tr("还没有本机自建或导入的政策"))
+            return None
+        names = [f"{label(library, p)}（{p.id}）" for p in policies]
+        name, ok = QInputDialog.getItem(self, title, self.tr("政策："), names, 0, False)
+        return policies[names.index(name)] if ok else None
+
+    def edit_policy(self) -> None:
+        policy = self._choose_policy(self.tr("编辑政策"), user_only=True)
+        if policy is not None:
+            self.new_policy(policy, editing_id=policy.id)
+
+    def duplicate_policy(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from ..app.policy_editing import duplicate
+        from ..domain.policy import PolicyError
+
+        policy = self._choose_policy(self.tr("复制政策"), user_only=False)
+        if policy is None:
+            return
+        new_id, ok = QInputDialog.getText(self, self.tr("复制政策"), self.tr("新政策的 id："), text=f"{policy.id}-copy")
+        if not ok:
+            return
+        try:
+            copy = duplicate(self.workspace.library, policy.id, new_id.strip())
+        except PolicyError as exc:
+            QMessageBox.warning(self, self.tr("无法复制"), str(exc))
+            return
+        self.document.policies_changed()
+        self.statusBar().showMessage(self.tr("已复制为：%s") % copy.name, 5000)
+
+    def remove_policy(self) -> None:
+        from ..app.policy_editing import remove, years_using
+        from ..domain.policy import PolicyError
+
+        policy = self._choose_policy(self.tr("删除政策"), user_only=True)
+        if policy is None:
+            return
+        store = self.workspace.store
+        years = years_using(self.workspace.library, policy.id, self.document.profile, [store.plan(y) for y in store.years()])
+        using = (self.tr("本数据文件的 %s 年度按它检查；删除后这些年度改按其他适用的政策，或没有政策。")
+                 % "、".join(map(str, years))) if years else self.tr("本数据文件没有年度按它检查。")
+        answer = QMessageBox.question(self, self.tr("删除政策"), self.tr("删除“%s”？\n%s") % (policy.name, using))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            remove(self.workspace.library, policy.id)
+        except PolicyError as exc:
+            QMessageBox.warning(self, self.tr("无法删除"), str(exc))
+            return
+        self.document.policies_changed()
+
+    def export_policy(self) -> None:
+        from ..app.policy_editing import export
+        from ..domain.policy import PolicyError
+
+        policy = self._choose_policy(self.tr("导出政策文件"), user_only=False)
+        if policy is None:
+            return
+        path, _ = file_dialogs.get_save_file_name(self, self.tr("导出政策文件"), f"{policy.id}.toml", self.tr("政策文件 (*.toml)"))
+        if not path:
+            return
+        try:
+            export(self.workspace.library, policy.id, Path(path))
+        except PolicyError as exc:
+            QMessageBox.warning(self, self.tr("无法导出"), str(exc))
+            return
+        self.statusBar().showMessage(self.tr("已导出：%s") % path, 5000)
 
     def show_policies(self) -> None:
         from .dialogs.policy import PolicyDialog
