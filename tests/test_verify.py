@@ -206,3 +206,26 @@ def test_a_file_only_opened_and_saved_in_libreoffice_still_verifies(exported, ws
     cell.font = Font(color="FFFFFF")
     wb.save(saved)
     assert not verify_file(saved, ws.library).unchanged
+
+
+def test_an_export_made_under_the_previous_field_list_still_verifies(exported, ws, monkeypatch):
+    """Once a field is added (a new export version with a longer list), a file exported before
+    is read by its own version's list: nothing reported missing, the fingerprint still agrees."""
+    from desktop832.documents import export_data
+    from desktop832.domain import fields as catalogue
+
+    previous = max(export_data.RECORD_FIELDS)
+    county = catalogue.Field("profile.county", "所在区县", catalogue.Kind.TEXT, 40)
+    monkeypatch.setitem(catalogue.FIELDS, county.key, county)
+    monkeypatch.setitem(export_data.RECORD_FIELDS, previous + 1, export_data.RECORD_FIELDS[previous] + (county.key,))
+    monkeypatch.setattr(fp, "VERSION", previous + 1)
+    assert "profile.county" in [f.key for f in export_data.data_fields(previous + 1)]
+    report = verify_file(exported.path, ws.library)
+    assert report.unchanged and report.exit_code == 0, report.text()
+    assert report.stored_fingerprint == report.computed_fingerprint
+
+
+def test_an_export_of_a_version_never_made_is_refused_by_name(exported, ws):
+    _edit_data(exported.path, "export.version", 1)
+    with pytest.raises(ExchangeError, match="格式版本是 1，本程序只核验版本 2 的文件"):
+        verify_file(exported.path, ws.library)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 import hashlib
-import typing
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from ..domain import fields as catalogue
 from ..domain import jsonformat, rules
 from ..domain.errors import EXIT_FAILED, ClerkError
+from ..domain.fields import Kind
 from ..domain.counting import Counting, tally
 from ..domain.findings import Finding, Severity
 from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
@@ -26,44 +26,6 @@ from ..domain.policy import Policy
 from ..domain.requirements import canteen_reserve_applies, reserve_target
 from . import fingerprint as fp
 
-PROFILE_LABELS = {
-    "name": "单位全称", "credit_code": "统一社会信用代码", "level": "单位级次", "directly_affiliated": "直属单位",
-    "province": "所在省份", "city": "所在城市", "supervising_department": "主管预算单位", "contact_name": "经办人",
-    "phone": "联系电话", "canteen_mode": "食堂情况", "contractor_name": "食堂承包方",
-    "contract_states_policy": "外包合同已约定政策要求", "executing_purchaser": "采购执行主体",
-    "purchaser_account_open": "采购执行主体已开通交易账号", "representative_name": "代表填报单位",
-    "representative_code": "代表单位统一社会信用代码", "is_representative": "本单位为代表填报单位",
-    "meal_arrangement": "职工就餐方式", "has_union_funds": "有独立工会经费", "union_members": "工会会员人数",
-    "employees": "职工人数", "person_in_charge": "单位负责人",
-}
-PLAN_LABELS = {
-    "year": "年度", "policy_id": "选定的政策", "canteen_total": "年度食堂食材采购总额", "reserve_ratio": "预留比例",
-    "reserve_amount": "食堂食材预留金额", "reserve_basis": "填报依据（ratio 按比例，amount 按金额）",
-    "last_year_amount": "上年度预留金额", "last_year_ratio": "上年度预留比例", "drop_explanation": "下降说明",
-    "welfare_total": "工会年度福利总额", "union_farm_total": "工会年度采购农副产品总额",
-    "union_reserve": "工会预留金额", "filing_status": "填报状态", "filed_on": "填报日期",
-    "supervisor_confirmed_on": "主管部门确认日期", "finance_confirmed_on": "财政部门确认日期",
-    "letter_sent": "无食堂承诺函已报送", "note": "备注",
-}
-
-
-def _kind(name: str, hint) -> str:
-    """How a field is written to and read from a cell."""
-    args = [a for a in typing.get_args(hint) if a is not type(None)] or [hint]
-    base = args[0]
-    if base is bool:
-        return "bool"
-    if base is int:
-        return "int"
-    if base is Decimal:
-        return "percent" if name.endswith("ratio") else "money"
-    if base is dt.date:
-        return "date"
-    if isinstance(base, type) and issubclass(base, enum.Enum):
-        return "enum"
-    return "text"
-
-
 @dataclasses.dataclass(frozen=True)
 class DataField:
     key: str  # "profile.name", "plan.reserve_amount", "export.exported_on", ...
@@ -71,16 +33,7 @@ class DataField:
     kind: str  # text, enum, money, percent, date, bool, int
 
 
-def _record_fields(scope: str, cls, labels: dict[str, str]) -> list[DataField]:
-    hints = typing.get_type_hints(cls)
-    return [
-        DataField(f"{scope}.{f.name}", labels.get(f.name, f.name), _kind(f.name, hints[f.name]))
-        for f in dataclasses.fields(cls)
-        if f.name != "id"
-    ]
-
-
-HEAD_FIELDS = [
+HEAD_FIELDS = (
     DataField("export.format", "文件格式", "text"),
     DataField("export.version", "格式版本", "int"),
     DataField("export.exported_on", "导出日期", "date"),
@@ -96,10 +49,46 @@ HEAD_FIELDS = [
     DataField("policy.excluded_purposes", "文件明确不计入的采购用途", "text"),
     DataField("policy.count_when", "订单何时计入", "text"),
     DataField("export.finding_count", "检查结果条数", "int"),
-]
-DATA_FIELDS = HEAD_FIELDS + _record_fields("profile", UnitProfile, PROFILE_LABELS) + _record_fields(
-    "plan", AnnualPlan, PLAN_LABELS
 )
+
+# The unit's and the plan's fields each export format version holds, in the order its 校验数据
+# sheet lists them: the fingerprint covers exactly these, and verification reads a file by the
+# list of the version the file states. A published list never changes: a new field of the
+# profile or plan is a new version (a new entry here and ``fingerprint.VERSION``), so files
+# exported before it still verify by their own list.
+RECORD_FIELDS: dict[int, tuple[str, ...]] = {
+    2: (
+        "profile.name", "profile.credit_code", "profile.level", "profile.directly_affiliated", "profile.province",
+        "profile.city", "profile.supervising_department", "profile.contact_name", "profile.phone",
+        "profile.canteen_mode", "profile.contractor_name", "profile.contract_states_policy",
+        "profile.executing_purchaser", "profile.purchaser_account_open", "profile.representative_name",
+        "profile.representative_code", "profile.is_representative", "profile.meal_arrangement",
+        "profile.has_union_funds", "profile.union_members", "profile.employees", "profile.person_in_charge",
+        "plan.year", "plan.policy_id", "plan.canteen_total", "plan.reserve_ratio", "plan.reserve_amount",
+        "plan.reserve_basis", "plan.last_year_amount", "plan.last_year_ratio", "plan.drop_explanation",
+        "plan.welfare_total", "plan.union_farm_total", "plan.union_reserve", "plan.filing_status", "plan.filed_on",
+        "plan.supervisor_confirmed_on", "plan.finance_confirmed_on", "plan.letter_sent", "plan.note",
+    ),
+}
+# how each kind of catalogue field is written to and read from a cell
+_CELL_KINDS = {
+    Kind.TEXT: "text", Kind.CHOICE: "enum", Kind.MONEY: "money", Kind.RATIO: "percent", Kind.DATE: "date",
+    Kind.FLAG: "bool", Kind.COUNT: "int", Kind.YEAR: "int",
+}
+
+
+def data_fields(version: int = fp.VERSION) -> tuple[DataField, ...]:
+    """Every row of the 校验数据 sheet of ``version`` (``KeyError`` for a version never made)."""
+    records = tuple(
+        DataField(key, catalogue.label(key), _CELL_KINDS[catalogue.field(key).kind]) for key in RECORD_FIELDS[version]
+    )
+    return HEAD_FIELDS + records
+
+
+def record_names(version: int, record: str) -> tuple[str, ...]:
+    """The names of ``record``'s ("profile", "plan") fields the export of ``version`` holds."""
+    return tuple(key.partition(".")[2] for key in RECORD_FIELDS[version] if key.startswith(record + "."))
+
 FINGERPRINT_KEY = "fingerprint"
 FINDING_KEY = "findings.{}"  # one row per finding in 校验数据, numbered from 1
 NOTICE_SEPARATOR = "、"
@@ -197,6 +186,7 @@ class ExportData:
     findings: list[Finding]  # as the rules found them on export day: part of what was filed
     summary: PurchaseSummary
     fingerprint: str = ""
+    version: int = fp.VERSION  # the export format version, which decides its field list
 
     @property
     def year(self) -> int:
@@ -205,9 +195,10 @@ class ExportData:
     def head(self) -> dict:
         """The first line of the canonical text (see :mod:`.fingerprint`)."""
         doc = jsonformat.dump(self.profile, [self.plan], [])
+        profile, plan = doc["profile"], doc["plans"][0]
         return {
             "format": fp.FORMAT,
-            "version": fp.VERSION,
+            "version": self.version,
             "exported_on": self.exported_on.isoformat(),
             "purchase_count": len(self.purchases),
             "policy": {
@@ -220,8 +211,8 @@ class ExportData:
                 "excluded_purposes": [p.value for p in Purpose if p in self.policy.counting.excluded],
                 "count_when": self.policy.counting.when,
             },
-            "profile": doc["profile"],
-            "plan": doc["plans"][0],
+            "profile": {name: profile[name] for name in record_names(self.version, "profile")},
+            "plan": {name: plan[name] for name in record_names(self.version, "plan")},
             "findings": [finding_record(f) for f in self.findings],
         }
 

@@ -17,7 +17,7 @@ from ..domain.model import CanteenMode, Purpose
 from ..domain.money import ZERO, format_money, format_percent, to_capital
 from . import fingerprint as fp
 from .export_data import (
-    NOTICE_SEPARATOR, PLAN_LABELS, PROFILE_LABELS, ExportData, canteen_situation, summary_note, total_reserve,
+    NOTICE_SEPARATOR, ExportData, canteen_situation, summary_note, total_reserve,
 )
 from ..domain.requirements import canteen_reserve_applies
 
@@ -377,11 +377,6 @@ DETAIL_HEADERS = [c[0] for c in DETAIL_COLUMNS]
 
 DATA_HEADERS = ["项目", "内容", "字段", "校验码"]
 DATA_WIDTHS = [30, 44, 30, 14]
-
-
-def field_label(key: str) -> str:
-    scope, _, name = key.partition(".")
-    return {"profile": PROFILE_LABELS, "plan": PLAN_LABELS}.get(scope, {}).get(name, name)
 
 
 def short_fingerprint(data: ExportData) -> str:

@@ -30,7 +30,7 @@ from .files import write_atomically
 from .progress import STEP, Progress, no_progress
 from . import export_layout as layout
 from . import fingerprint as fp
-from .export_data import DATA_FIELDS, FINDING_KEY, FINGERPRINT_KEY, ExportData
+from .export_data import FINDING_KEY, FINGERPRINT_KEY, ExportData, data_fields
 from .export_layout import C, SheetSpec
 
 FILE_SUFFIX = "预留份额填报.xlsx"
@@ -253,7 +253,7 @@ def write_data_sheet(wb: Workbook, data: ExportData) -> None:
     _page_setup(ws, spec, data.fingerprint)
     ws.append([_styled(ws, C(h, style="head")) for h in layout.DATA_HEADERS])
     values = data.field_values()
-    for field in DATA_FIELDS:
+    for field in data_fields(data.version):
         value = values[field.key]
         ws.append([
             field.label, _styled(ws, C(data_cell_value(field.kind, value), field.kind, "plain")), field.key,

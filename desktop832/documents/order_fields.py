@@ -33,7 +33,24 @@ class Field(enum.Enum):
 
     @property
     def label(self) -> str:
+        """The platform's name for the column: what the mapping page offers, and how a remembered
+        mapping is stored in the data file (so it never changes with the catalogue's labels)."""
         return self.value
+
+    @property
+    def key(self) -> str | None:
+        """The catalogue field (:mod:`desktop832.domain.fields`) the column feeds, if it feeds one."""
+        return _CATALOGUE_KEYS.get(self)
+
+
+_CATALOGUE_KEYS = {
+    Field.ORDER_NO: "purchase.order_no", Field.DATE: "purchase.date", Field.SUPPLIER: "purchase.supplier",
+    Field.DESCRIPTION: "purchase.description", Field.AMOUNT: "purchase.amount", Field.STATE: "purchase.state",
+    Field.PAID_ON: "purchase.paid_on", Field.PURPOSE: "purchase.purpose", Field.NOTE: "purchase.note",
+    Field.DELIVERED_ON: "purchase.delivered_on", Field.REFUND: "purchase.refunded",
+    # the unit columns check the list belongs to this unit: they feed no purchase field
+    Field.UNIT: "profile.name", Field.UNIT_CODE: "profile.credit_code",
+}
 
 
 REQUIRED = (Field.ORDER_NO, Field.DATE, Field.AMOUNT, Field.STATE)

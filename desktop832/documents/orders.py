@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..domain.errors import InputError
+from ..domain.fields import max_length
 from ..domain.model import Purpose
 from ..domain.money import FEN, ZERO
 from ..domain.text import normalise
@@ -38,10 +39,11 @@ from .order_mapping import ColumnMapping, Layout
 from .progress import STEP, Progress, no_progress
 from .spreadsheets import open_table
 
-MAX_ORDER_NO = 100
-MAX_SUPPLIER = 200
-MAX_DESCRIPTION = 500
-MAX_NOTE = 2000
+MAX_ORDER_NO = max_length(Field.ORDER_NO.key)
+MAX_SUPPLIER = max_length(Field.SUPPLIER.key)
+MAX_DESCRIPTION = max_length(Field.DESCRIPTION.key)
+MAX_NOTE = max_length(Field.NOTE.key)
+MAX_UNIT = max_length(Field.UNIT.key)
 _ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_./-]*$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
 
@@ -376,7 +378,7 @@ def _state(value, label: str) -> str:
 
 
 def _unit(value, label: str) -> str:
-    return _plain(value, label, MAX_SUPPLIER)
+    return _plain(value, label, MAX_UNIT)
 
 
 def _purpose(value, label: str) -> Purpose | None:

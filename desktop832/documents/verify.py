@@ -37,7 +37,7 @@ from .progress import STEP, Progress, no_progress
 from . import export_layout as layout
 from . import fingerprint as fp
 from .export_data import (
-    DATA_FIELDS, FINDING_KEY, FINGERPRINT_KEY, NOTICE_SEPARATOR, ExportData, PolicyInfo, evaluate, finding_from_record,
+    FINDING_KEY, FINGERPRINT_KEY, HEAD_FIELDS, NOTICE_SEPARATOR, RECORD_FIELDS, ExportData, data_fields, PolicyInfo, evaluate, finding_from_record,
     summarise,
 )
 from .export_layout import SheetSpec
@@ -206,19 +206,33 @@ def canonical_from_cell(kind: str, raw, label: str):
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _read_data_sheet(rows: list[tuple], changes: list[Change]) -> tuple[dict, list, str]:
-    """The fields, the findings (as records) and the stored fingerprint of 校验数据."""
+def _data_rows(rows: list[tuple]) -> dict[str, tuple[int, object, str]]:
+    """The rows of 校验数据 by field key: (row number, value cell, check code)."""
     found: dict[str, tuple[int, object, str]] = {}
     for r, row in enumerate(rows[1:], 2):
         row = tuple(row) + (None,) * 4
         key = cell_text(row[2])
         if key:
             found[key] = (r, row[1], cell_text(row[3]))
+    return found
+
+
+def _stated(found: dict, key: str):
+    """A head field's value as the file states it, before any check (``None`` if unreadable)."""
+    field = next(f for f in HEAD_FIELDS if f.key == key)
+    try:
+        return canonical_from_cell(field.kind, found[key][1], field.label) if key in found else None
+    except InputError:
+        return None
+
+
+def _read_data_sheet(found: dict, version: int, changes: list[Change]) -> tuple[dict, list, str]:
+    """The fields of ``version``'s list, the findings (as records) and the stored fingerprint of 校验数据."""
     stored = cell_text(found.get(FINGERPRINT_KEY, (0, "", ""))[1])
     if not stored:
         changes.append(Change(layout.DATA_SHEET, "数据指纹", "文件中没有数据指纹（“数据指纹”一行被删除或清空）"))
     values: dict[str, object] = {}
-    for field in DATA_FIELDS:
+    for field in data_fields(version):
         if field.key not in found:
             changes.append(Change(layout.DATA_SHEET, field.label, "该项被删除"))
             values[field.key] = None
@@ -581,14 +595,18 @@ def _verify(path, wb, library, policy_file, as_of, progress) -> VerifyReport:
         if wb.properties.creator == "desktop832" or layout.PRINT_SHEET in wb.sheetnames:
             raise ExchangeError(MISSING_SHEET.format(name=path.name, sheet=layout.DATA_SHEET))
         raise ExchangeError(f"“{path.name}”不是 desktop832 导出的上报文件（没有“{layout.DATA_SHEET}”工作表）")
-    values, records, stored = _read_data_sheet(_rows(wb, layout.DATA_SHEET, path), changes)
-    if values.get("export.format") != fp.FORMAT:
+    found = _data_rows(_rows(wb, layout.DATA_SHEET, path))
+    if _stated(found, "export.format") != fp.FORMAT:
         raise ExchangeError(f"“{path.name}”不是 desktop832 导出的上报文件（校验数据中的文件格式不对）")
-    version = values.get("export.version")
-    if isinstance(version, int) and version > fp.VERSION:
-        raise ExchangeError(f"“{path.name}”的格式版本是 {version}，比本程序能核验的版本 {fp.VERSION} 新：请升级 desktop832 后再核验")
-    if version != fp.VERSION:
-        raise ExchangeError(f"“{path.name}”的格式版本是 {version}，本程序只核验版本 {fp.VERSION} 的文件")
+    # the file is read by the field list of the version it states, not by this program's newest
+    version = _stated(found, "export.version")
+    newest = max(RECORD_FIELDS)
+    if isinstance(version, int) and version > newest:
+        raise ExchangeError(f"“{path.name}”的格式版本是 {version}，比本程序能核验的版本 {newest} 新：请升级 desktop832 后再核验")
+    if version not in RECORD_FIELDS:
+        known = "、".join(str(v) for v in sorted(RECORD_FIELDS))
+        raise ExchangeError(f"“{path.name}”的格式版本是 {version}，本程序只核验版本 {known} 的文件")
+    values, records, stored = _read_data_sheet(found, version, changes)
     for name in DERIVED_SHEETS:
         if name not in wb.sheetnames:
             changes.append(Change(name, "", "该工作表被删除或改名"))
@@ -616,7 +634,8 @@ def _verify(path, wb, library, policy_file, as_of, progress) -> VerifyReport:
         head["policy"]["sha256"] or "", Counting(counted, excluded, head["policy"]["count_when"] or COUNT_COMPLETED),
     )
     filed = [finding_from_record(r) for r in records]
-    data = ExportData(profile, plan, info, purchases, exported_on, filed, summarise(purchases, info.counting, plan.year), stored)
+    data = ExportData(profile, plan, info, purchases, exported_on, filed, summarise(purchases, info.counting, plan.year), stored,
+                      version)
     checked = _compare_derived(path, data, changes)
     policy = _find_policy(info, library, policy_file, notes)
     as_of = as_of or exported_on

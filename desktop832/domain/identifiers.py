@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .errors import InputError
+from .fields import max_length
 from .text import normalise
 
 # GB 32100-2015 §4: the code uses digits and upper-case letters except I, O, Z, S, V.
@@ -77,7 +78,7 @@ def parse_phone(text: str | None, *, required: bool = True, label: str = "联系
     raise InputError(f"{label}格式不正确：{(text or '').strip()}（手机号或带区号的固定电话）")
 
 
-MAX_ORDER_NO_LENGTH = 100  # the data file's column width
+MAX_ORDER_NO_LENGTH = max_length("purchase.order_no")
 _ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_./-]*$")
 
 

@@ -12,14 +12,16 @@ import enum
 from decimal import Decimal
 from typing import Any, Callable
 
+from . import fields as catalogue
 from .errors import ClerkError, InputError
+from .fields import Kind
 from .identifiers import parse_credit_code
 from .model import (
     AnnualPlan, CanteenMode, Channel, FilingStatus, Level, OrderState, Purchase, Purpose, ReserveBasis,
     UnitProfile,
 )
 from .money import format_money, format_percent, parse_money, parse_percent
-from .values import MAX_TEXT_LENGTH, clean_text, parse_date
+from .values import clean_text, parse_date
 
 FORMAT = "desktop832"
 VERSION = 1
@@ -138,7 +140,7 @@ def dump(profile: UnitProfile, plans: list[AnnualPlan], purchases: list[Purchase
 Reader = Callable[[Any, str], Any]
 
 
-def _text(max_length: int = 200) -> Reader:
+def _text(max_length: int) -> Reader:
     def read(value, path):
         if not isinstance(value, str):
             raise JsonFormatError(path, "应为字符串")
@@ -226,7 +228,7 @@ def _enum(enum_type) -> Reader:
 
 
 def _credit_code(value, path):
-    code = _text(40)(value, path)
+    code = _text(catalogue.max_length("profile.credit_code"))(value, path)
     if not code:
         return ""
     try:
@@ -235,7 +237,6 @@ def _credit_code(value, path):
         raise JsonFormatError(path, exc.message) from None
 
 
-_LONG = _text(MAX_TEXT_LENGTH)
 _EDITABLE = frozenset(("date", "amount", "order_no", "supplier", "description", "purpose", "channel", "state",
                        "paid_on", "evaluated", "note", "delivered_on", "refunded"))
 
@@ -248,30 +249,39 @@ def _field_names(value, path):
         raise JsonFormatError(path, f"不认识的字段名：{'、'.join(unknown)}")
     return frozenset(value)
 
-PROFILE_READERS: dict[str, Reader] = {
-    "name": _text(), "credit_code": _credit_code, "level": _enum(Level), "directly_affiliated": _bool,
-    "province": _text(40), "city": _text(40), "supervising_department": _text(), "contact_name": _text(100),
-    "phone": _text(40), "canteen_mode": _enum(CanteenMode), "contractor_name": _text(),
-    "contract_states_policy": _bool, "executing_purchaser": _text(), "purchaser_account_open": _bool,
-    "representative_name": _text(), "representative_code": _text(40), "is_representative": _bool,
-    "meal_arrangement": _LONG, "has_union_funds": _bool, "union_members": _count, "employees": _count,
-    "person_in_charge": _text(100),
+
+def _reader(f: catalogue.Field) -> Reader:
+    """How the catalogue's field reads from JSON: by its kind, bounded by its length."""
+    kind = f.kind
+    if kind is Kind.TEXT:
+        return _text(f.max_length)
+    if kind is Kind.MONEY:
+        return _required_money if f.required else _money
+    if kind is Kind.DATE:
+        return _required_date if f.required else _date
+    readers = {Kind.RATIO: _percent, Kind.COUNT: _count, Kind.FLAG: _bool, Kind.YEAR: _year}
+    if kind is Kind.CHOICE:
+        return _enum(f.choices)
+    return readers[kind]
+
+
+# fields read differently from their kind: a code checked when given, an amount never null, a set
+_SPECIAL: dict[str, Reader] = {
+    "profile.credit_code": _credit_code, "purchase.refunded": _required_money, "purchase.hand_edited": _field_names,
 }
-PLAN_READERS: dict[str, Reader] = {
-    "year": _year, "policy_id": _text(100), "canteen_total": _money, "reserve_ratio": _percent,
-    "reserve_amount": _money, "reserve_basis": _enum(ReserveBasis), "last_year_amount": _money,
-    "last_year_ratio": _percent, "drop_explanation": _LONG, "welfare_total": _money,
-    "union_farm_total": _money, "union_reserve": _money, "filing_status": _enum(FilingStatus),
-    "filed_on": _date, "supervisor_confirmed_on": _date, "finance_confirmed_on": _date,
-    "letter_sent": _bool, "note": _LONG,
+
+
+def _readers(record: str) -> dict[str, Reader]:
+    return {f.name: _SPECIAL.get(f.key) or _reader(f) for f in catalogue.of_record(record)}
+
+
+PROFILE_READERS: dict[str, Reader] = _readers("profile")
+PLAN_READERS: dict[str, Reader] = _readers("plan")
+PURCHASE_READERS: dict[str, Reader] = _readers("purchase")
+_REQUIRED = {
+    "plans": tuple(f.name for f in catalogue.of_record("plan") if f.required),
+    "purchases": tuple(f.name for f in catalogue.of_record("purchase") if f.required),
 }
-PURCHASE_READERS: dict[str, Reader] = {
-    "date": _required_date, "amount": _required_money, "order_no": _text(100), "supplier": _text(),
-    "description": _text(500), "purpose": _enum(Purpose), "channel": _enum(Channel),
-    "state": _enum(OrderState), "paid_on": _date, "evaluated": _bool, "note": _LONG,
-    "delivered_on": _date, "refunded": _required_money, "hand_edited": _field_names,
-}
-_REQUIRED = {"plans": ("year",), "purchases": ("date", "amount")}
 
 
 def _read_object(raw, path: str, readers: dict[str, Reader], cls, required=()):

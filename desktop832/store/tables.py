@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.types import TypeEngine
 
+from ..domain.fields import max_length as _length
 from ..domain.model import CanteenMode, Channel, FilingStatus, Level, OrderState, Purpose, ReserveBasis
 from .types import EnumText, FieldNames, Money, Percent
 
@@ -28,35 +29,35 @@ profile = Table(
     "unit_profile",
     metadata,
     Column("id", Integer, primary_key=True),  # always 1: one unit per file
-    _required("name", String(200)),
-    _required("credit_code", String(40)),
+    _required("name", String(_length("profile.name"))),
+    _required("credit_code", String(_length("profile.credit_code"))),
     _required("level", EnumText(Level, 10)),
     _required("directly_affiliated", Boolean),
-    _required("province", String(40)),
-    _required("city", String(40)),
-    _required("supervising_department", String(200)),
-    _required("contact_name", String(100)),
-    _required("phone", String(40)),
+    _required("province", String(_length("profile.province"))),
+    _required("city", String(_length("profile.city"))),
+    _required("supervising_department", String(_length("profile.supervising_department"))),
+    _required("contact_name", String(_length("profile.contact_name"))),
+    _required("phone", String(_length("profile.phone"))),
     _required("canteen_mode", EnumText(CanteenMode, 10)),
-    _required("contractor_name", String(200)),
+    _required("contractor_name", String(_length("profile.contractor_name"))),
     _required("contract_states_policy", Boolean),
-    _required("executing_purchaser", String(200)),
+    _required("executing_purchaser", String(_length("profile.executing_purchaser"))),
     _required("purchaser_account_open", Boolean),
-    _required("representative_name", String(200)),
-    _required("representative_code", String(40)),
+    _required("representative_name", String(_length("profile.representative_name"))),
+    _required("representative_code", String(_length("profile.representative_code"))),
     _required("is_representative", Boolean),
     _required("meal_arrangement", Text),
     _required("has_union_funds", Boolean),
     _optional("union_members", Integer),
     _optional("employees", Integer),
-    _required("person_in_charge", String(100)),
+    _required("person_in_charge", String(_length("profile.person_in_charge"))),
 )
 
 plan = Table(
     "annual_plan",
     metadata,
     Column("year", Integer, primary_key=True, autoincrement=False),
-    _required("policy_id", String(100)),
+    _required("policy_id", String(_length("plan.policy_id"))),
     _optional("canteen_total", Money),
     _optional("reserve_ratio", Percent),
     _optional("reserve_amount", Money),
@@ -82,9 +83,9 @@ purchase = Table(
     _required("year", Integer),  # date.year, kept for fast per-year queries
     _required("date", Date),
     _required("amount", Money),
-    _required("order_no", String(100)),
-    _required("supplier", String(200)),
-    _required("description", String(500)),
+    _required("order_no", String(_length("purchase.order_no"))),
+    _required("supplier", String(_length("purchase.supplier"))),
+    _required("description", String(_length("purchase.description"))),
     _required("purpose", EnumText(Purpose, 20)),
     _required("channel", EnumText(Channel, 20)),
     _required("state", EnumText(OrderState, 10)),
@@ -93,7 +94,7 @@ purchase = Table(
     _required("note", Text),
     _optional("delivered_on", Date),
     _required("refunded", Money),
-    _required("hand_edited", FieldNames(200)),
+    _required("hand_edited", FieldNames(_length("purchase.hand_edited"))),
     Index("ix_purchase_year_date", "year", "date"),
     Index("ix_purchase_order_no", "order_no"),
 )

@@ -14,6 +14,7 @@ import datetime as dt
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from ..domain import fields as catalogue
 from ..domain import rules
 from ..domain.counting import Tally
 from ..domain.findings import Finding
@@ -24,10 +25,6 @@ from .edit_commands import EditRecords
 
 SAVE_DELAY_MS = 600  # well inside the promised second, long enough to batch a burst of typing
 
-FIELD_LABELS = {
-    "profile.name": "单位全称", "profile.credit_code": "统一社会信用代码", "plan.canteen_total": "食堂食材采购总额",
-    "plan.reserve_ratio": "预留比例", "plan.reserve_amount": "预留金额", "plan.union_reserve": "工会预留金额",
-}
 
 
 class UnitDocument(QObject):
@@ -89,7 +86,7 @@ class UnitDocument(QObject):
             profile = dataclasses.replace(profile, **{name: value})
         else:
             plan = plan.with_field(name, value, self.workspace.today)
-        label = FIELD_LABELS.get(key, "")
+        label = catalogue.label(key)
         self.undo_stack.push(EditRecords(self, key, (self.profile, self.plan), (profile, plan), f"修改{label}"))
 
     def apply(self, profile: UnitProfile, plan: AnnualPlan, source: str = "") -> None:

@@ -11,11 +11,11 @@ import datetime as dt
 from functools import partial
 from typing import Callable, Sequence
 
+from ...domain import fields as catalogue
 from ...domain.errors import InputError
+from ...domain.fields import Kind
 from ...domain.identifiers import parse_order_no
-from ...domain.model import Channel, OrderState, Purpose
-from ...domain.money import format_money, from_fen, parse_money
-from ...domain.values import parse_date
+from ...domain.money import format_money, from_fen
 from ...store import purchase_queries as q
 from ..tabs import fields as form_fields
 
@@ -25,9 +25,15 @@ COUNTED_TEXT = "计入"
 @dataclasses.dataclass(frozen=True, slots=True)
 class Column:
     key: str  # a Purchase field, or q.COUNTED
-    title: str
     width: int  # initial width in Chinese characters
     tip: str = ""
+
+    @property
+    def title(self) -> str:
+        if self.key == q.COUNTED:
+            return "计入情况"
+        f = catalogue.field(f"purchase.{self.key}")
+        return f"{f.label}（元）" if f.kind is Kind.MONEY else f.label
 
     @property
     def editable(self) -> bool:
@@ -35,21 +41,24 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("date", "日期", 6),
-    Column("order_no", "订单号", 10),
-    Column("supplier", "供应商", 11),
-    Column("description", "商品", 8),
-    Column("amount", "金额（元）", 7),
-    Column(q.COUNTED, "计入情况", 10, "是否计入年度采购总额；不计入时写明原因"),
-    Column("purpose", "用途", 6),
-    Column("channel", "渠道", 5),
-    Column("state", "订单状态", 5),
-    Column("paid_on", "付款日期", 7, "已完结的832平台订单超过政策规定天数未付款时标红"),
-    Column("evaluated", "履约评价", 4, "是否已在832平台进行履约评价"),
-    Column("note", "备注", 10),
+    Column("date", 6),
+    Column("order_no", 10),
+    Column("supplier", 11),
+    Column("description", 8),
+    Column("amount", 7),
+    Column(q.COUNTED, 10, "是否计入年度采购总额；不计入时写明原因"),
+    Column("purpose", 6),
+    Column("channel", 5),
+    Column("state", 5),
+    Column("paid_on", 7, "已完结的832平台订单超过政策规定天数未付款时标红"),
+    Column("evaluated", 4, "是否已在832平台进行履约评价"),
+    Column("note", 10),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
-ENUMS: dict[str, type] = {"purpose": Purpose, "channel": Channel, "state": OrderState}
+ENUMS: dict[str, type] = {
+    c.key: catalogue.field(f"purchase.{c.key}").choices for c in COLUMNS
+    if c.editable and catalogue.field(f"purchase.{c.key}").kind is Kind.CHOICE
+}
 
 
 def column_index(key: str) -> int:
@@ -70,20 +79,19 @@ def _checked(text) -> bool:
     return text in (True, 1, "1", "true", "是", "已评价")
 
 
+def _parser(name: str) -> Callable[[str], object]:
+    f = catalogue.field(f"purchase.{name}")
+    if name == "order_no":
+        return partial(parse_order_no, label=f.label)
+    if f.kind is Kind.CHOICE:
+        return _enum(f.choices, f.label)
+    if f.kind is Kind.FLAG:
+        return _checked
+    return form_fields.parser(f.key)
+
+
 # Every editable field's parser: typed text → domain value, or InputError with a Chinese message.
-PARSERS: dict[str, Callable[[str], object]] = {
-    "date": partial(parse_date, required=True, label="日期"),
-    "amount": partial(parse_money, required=True, label="金额"),
-    "order_no": partial(parse_order_no, label="订单号"),
-    "supplier": form_fields.text("供应商", 200),
-    "description": form_fields.text("商品", 500),
-    "purpose": _enum(Purpose, "用途"),
-    "channel": _enum(Channel, "渠道"),
-    "state": _enum(OrderState, "订单状态"),
-    "paid_on": form_fields.date("付款日期"),
-    "evaluated": _checked,
-    "note": form_fields.long_text("备注"),
-}
+PARSERS: dict[str, Callable[[str], object]] = {c.key: _parser(c.key) for c in COLUMNS if c.editable}
 
 
 def check_year(date: dt.date, year: int) -> None:

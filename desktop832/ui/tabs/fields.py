@@ -4,55 +4,43 @@ from __future__ import annotations
 
 from functools import partial
 
+from ...domain import fields as catalogue
 from ...domain.errors import InputError
+from ...domain.fields import Kind
 from ...domain.identifiers import parse_credit_code, parse_phone
 from ...domain.money import format_money, format_percent, parse_money, parse_percent
-from ...domain.values import MAX_TEXT_LENGTH, clean_text, parse_count, parse_date
+from ...domain.values import clean_text, parse_count, parse_date
 
 
-def money(label: str):
-    return partial(parse_money, required=False, label=label)
+def parser(key: str):
+    """The form's parser for a catalogue field: its kind's one parser, its label, its length."""
+    f = catalogue.field(key)
+    if f.kind is Kind.TEXT:
+        return partial(clean_text, label=f.label, required=f.required, max_length=f.max_length)
+    kinds = {Kind.MONEY: parse_money, Kind.RATIO: parse_percent, Kind.COUNT: parse_count, Kind.DATE: parse_date}
+    return partial(kinds[f.kind], required=f.required, label=f.label)
 
 
-def percent(label: str):
-    return partial(parse_percent, required=False, label=label)
-
-
-def count(label: str):
-    return partial(parse_count, required=False, label=label)
-
-
-def date(label: str):
-    return partial(parse_date, required=False, label=label)
-
-
-def text(label: str, max_length: int = 100):
-    return partial(clean_text, label=label, max_length=max_length)
-
-
-def long_text(label: str):
-    return partial(clean_text, label=label, max_length=MAX_TEXT_LENGTH)
-
-
-def lenient(parse, label: str):
+def lenient(parse, key: str):
     """Keep what was typed even when invalid (the rules then report it), normalised when valid.
 
     Identifiers are kept as typed so nothing the clerk entered is lost; the profile-complete rule
     says what is wrong with them.
     """
+    f = catalogue.field(key)
 
     def read(value: str) -> str:
         try:
-            return parse(value, required=False, label=label)
+            return parse(value, required=False, label=f.label)
         except InputError:
-            return clean_text(value, label=label, max_length=40)
+            return clean_text(value, label=f.label, max_length=f.max_length)
 
     return read
 
 
-credit_code = lenient(parse_credit_code, "统一社会信用代码")
-representative_code = lenient(parse_credit_code, "代表单位统一社会信用代码")
-phone = lenient(parse_phone, "联系电话")
+credit_code = lenient(parse_credit_code, "profile.credit_code")
+representative_code = lenient(parse_credit_code, "profile.representative_code")
+phone = lenient(parse_phone, "profile.phone")
 
 
 def show_money(value) -> str:

@@ -40,31 +40,31 @@ class ProfileTab(FormWidget):
         self.letter_button.clicked.connect(self.letterRequested)
 
     def bind(self, b) -> None:
-        b.line(self.name_edit, "profile.name", f.text("单位全称"), f.show_text)
+        b.line(self.name_edit, "profile.name", f.parser("profile.name"), f.show_text)
         b.line(self.credit_code_edit, "profile.credit_code", f.credit_code, f.show_text)
         b.combo(self.level_combo, "profile.level", Level)
         b.check(self.directly_affiliated_check, "profile.directly_affiliated")
         b.editable_combo(self.province_combo, "profile.province")
-        b.line(self.city_edit, "profile.city", f.text("所在市", 40), f.show_text)
-        b.line(self.supervising_department_edit, "profile.supervising_department", f.text("主管预算单位"), f.show_text)
-        b.line(self.person_in_charge_edit, "profile.person_in_charge", f.text("单位负责人"), f.show_text)
-        b.line(self.contact_name_edit, "profile.contact_name", f.text("经办人"), f.show_text)
+        b.line(self.city_edit, "profile.city", f.parser("profile.city"), f.show_text)
+        b.line(self.supervising_department_edit, "profile.supervising_department", f.parser("profile.supervising_department"), f.show_text)
+        b.line(self.person_in_charge_edit, "profile.person_in_charge", f.parser("profile.person_in_charge"), f.show_text)
+        b.line(self.contact_name_edit, "profile.contact_name", f.parser("profile.contact_name"), f.show_text)
         b.line(self.phone_edit, "profile.phone", f.phone, f.show_text)
         b.combo(self.canteen_mode_combo, "profile.canteen_mode", CanteenMode)
-        b.line(self.contractor_name_edit, "profile.contractor_name", f.text("食堂承包方"), f.show_text)
+        b.line(self.contractor_name_edit, "profile.contractor_name", f.parser("profile.contractor_name"), f.show_text)
         b.check(self.contract_states_policy_check, "profile.contract_states_policy")
-        b.line(self.executing_purchaser_edit, "profile.executing_purchaser", f.text("采购执行主体"), f.show_text)
+        b.line(self.executing_purchaser_edit, "profile.executing_purchaser", f.parser("profile.executing_purchaser"), f.show_text)
         b.check(self.purchaser_account_open_check, "profile.purchaser_account_open")
         b.check(self.is_representative_check, "profile.is_representative")
-        b.line(self.representative_name_edit, "profile.representative_name", f.text("代表单位名称"), f.show_text)
+        b.line(self.representative_name_edit, "profile.representative_name", f.parser("profile.representative_name"), f.show_text)
         b.line(self.representative_code_edit, "profile.representative_code", f.representative_code, f.show_text)
-        b.text(self.meal_arrangement_edit, "profile.meal_arrangement", f.long_text("职工就餐方式"))
+        b.text(self.meal_arrangement_edit, "profile.meal_arrangement", f.parser("profile.meal_arrangement"))
 
     def bind_union(self, b) -> None:
         """The union basics, shown here too; findings about them lead to the union tab."""
         b.check(self.has_union_funds_check, "profile.has_union_funds", leads=False)
-        b.line(self.union_members_edit, "profile.union_members", f.count("工会会员人数"), f.show_count, leads=False)
-        b.line(self.employees_edit, "profile.employees", f.count("职工人数"), f.show_count, leads=False)
+        b.line(self.union_members_edit, "profile.union_members", f.parser("profile.union_members"), f.show_count, leads=False)
+        b.line(self.employees_edit, "profile.employees", f.parser("profile.employees"), f.show_count, leads=False)
 
     def refresh(self, document) -> None:
         mode = document.profile.canteen_mode

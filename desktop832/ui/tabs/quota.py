@@ -36,18 +36,18 @@ class QuotaTab(FormWidget):
         self.policy_combo.activated.connect(lambda i: self.policyChosen.emit(self.policy_combo.itemData(i) or AUTOMATIC))
 
     def bind(self, b) -> None:
-        b.line(self.canteen_total_edit, "plan.canteen_total", f.money("食堂食材采购总额"), f.show_money)
-        b.line(self.reserve_amount_edit, "plan.reserve_amount", f.money("预留金额"), f.show_money)
-        b.line(self.reserve_ratio_edit, "plan.reserve_ratio", f.percent("预留比例"), f.show_percent)
-        b.line(self.last_year_amount_edit, "plan.last_year_amount", f.money("上年度预留金额"), f.show_money)
-        b.line(self.last_year_ratio_edit, "plan.last_year_ratio", f.percent("上年度预留比例"), f.show_percent)
-        b.text(self.drop_explanation_edit, "plan.drop_explanation", f.long_text("下降说明"))
+        b.line(self.canteen_total_edit, "plan.canteen_total", f.parser("plan.canteen_total"), f.show_money)
+        b.line(self.reserve_amount_edit, "plan.reserve_amount", f.parser("plan.reserve_amount"), f.show_money)
+        b.line(self.reserve_ratio_edit, "plan.reserve_ratio", f.parser("plan.reserve_ratio"), f.show_percent)
+        b.line(self.last_year_amount_edit, "plan.last_year_amount", f.parser("plan.last_year_amount"), f.show_money)
+        b.line(self.last_year_ratio_edit, "plan.last_year_ratio", f.parser("plan.last_year_ratio"), f.show_percent)
+        b.text(self.drop_explanation_edit, "plan.drop_explanation", f.parser("plan.drop_explanation"))
         b.combo(self.filing_status_combo, "plan.filing_status", FilingStatus)
-        b.line(self.filed_on_edit, "plan.filed_on", f.date("填报日期"), f.show_date)
-        b.line(self.supervisor_confirmed_on_edit, "plan.supervisor_confirmed_on", f.date("主管部门确认日期"), f.show_date)
-        b.line(self.finance_confirmed_on_edit, "plan.finance_confirmed_on", f.date("财政部门确认日期"), f.show_date)
+        b.line(self.filed_on_edit, "plan.filed_on", f.parser("plan.filed_on"), f.show_date)
+        b.line(self.supervisor_confirmed_on_edit, "plan.supervisor_confirmed_on", f.parser("plan.supervisor_confirmed_on"), f.show_date)
+        b.line(self.finance_confirmed_on_edit, "plan.finance_confirmed_on", f.parser("plan.finance_confirmed_on"), f.show_date)
         b.check(self.letter_sent_check, "plan.letter_sent")
-        b.text(self.note_edit, "plan.note", f.long_text("备注"))
+        b.text(self.note_edit, "plan.note", f.parser("plan.note"))
 
     def set_policies(self, policies, automatic_name: str, chosen_id: str) -> None:
         self.policy_combo.clear()

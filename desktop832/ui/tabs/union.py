@@ -37,12 +37,12 @@ class UnionTab(FormWidget):
         table.setWordWrap(False)
 
     def bind(self, b) -> None:
-        b.line(self.union_reserve_edit, "plan.union_reserve", f.money("工会预留金额"), f.show_money)
-        b.line(self.welfare_total_edit, "plan.welfare_total", f.money("年度福利总额"), f.show_money)
-        b.line(self.union_farm_total_edit, "plan.union_farm_total", f.money("工会农副产品采购总额"), f.show_money)
+        b.line(self.union_reserve_edit, "plan.union_reserve", f.parser("plan.union_reserve"), f.show_money)
+        b.line(self.welfare_total_edit, "plan.welfare_total", f.parser("plan.welfare_total"), f.show_money)
+        b.line(self.union_farm_total_edit, "plan.union_farm_total", f.parser("plan.union_farm_total"), f.show_money)
         b.check(self.u_has_union_funds_check, "profile.has_union_funds")
-        b.line(self.u_union_members_edit, "profile.union_members", f.count("工会会员人数"), f.show_count)
-        b.line(self.u_employees_edit, "profile.employees", f.count("职工人数"), f.show_count)
+        b.line(self.u_union_members_edit, "profile.union_members", f.parser("profile.union_members"), f.show_count)
+        b.line(self.u_employees_edit, "profile.employees", f.parser("profile.employees"), f.show_count)
 
     def refresh(self, document) -> None:
         profile, plan, policy = document.profile, document.plan, document.policy
