@@ -191,16 +191,16 @@ def newer(path: Path) -> None:
 
 CATALOGUE: list[Bad] = [
     # --- money, typed into the real window -----------------------------------------------------
-    field("money-three-decimals", "quota_tab.canteen_total_edit", "12.345", "食堂食材采购总额最多保留两位小数（到分）：12.345"),
-    field("money-negative", "quota_tab.reserve_amount_edit", "-100", "预留金额不能为负数"),
-    field("money-exponent", "quota_tab.canteen_total_edit", "1e6", f"食堂食材采购总额{MONEY_CHARS}：1e6"),
+    field("money-three-decimals", "quota_tab.canteen_total_edit", "12.345", "年度食堂食材采购总额最多保留两位小数（到分）：12.345"),
+    field("money-negative", "quota_tab.reserve_amount_edit", "-100", "食堂食材预留金额不能为负数"),
+    field("money-exponent", "quota_tab.canteen_total_edit", "1e6", f"年度食堂食材采购总额{MONEY_CHARS}：1e6"),
     field("money-formula", "union_tab.union_reserve_edit", "=1+1", f"工会预留金额{MONEY_CHARS}：=1+1"),
-    field("money-misplaced-commas", "quota_tab.canteen_total_edit", "12,34.5", "食堂食材采购总额格式不正确：12,34.5"),
-    field("money-two-points", "union_tab.welfare_total_edit", "1.2.3", "年度福利总额格式不正确：1.2.3"),
+    field("money-misplaced-commas", "quota_tab.canteen_total_edit", "12,34.5", "年度食堂食材采购总额格式不正确：12,34.5"),
+    field("money-two-points", "union_tab.welfare_total_edit", "1.2.3", "工会年度福利总额格式不正确：1.2.3"),
     field("money-over-limit-full-width", "quota_tab.canteen_total_edit", "１２３４５６７８９０１２３４５",
-          "食堂食材采购总额超过上限 999,999,999,999.99 元"),
+          "年度食堂食材采购总额超过上限 999,999,999,999.99 元"),
     field("money-in-words", "quota_tab.last_year_amount_edit", "十万元", f"上年度预留金额{MONEY_CHARS}：十万元"),
-    field("money-in-words-union", "union_tab.union_farm_total_edit", "五千", f"工会农副产品采购总额{MONEY_CHARS}：五千"),
+    field("money-in-words-union", "union_tab.union_farm_total_edit", "五千", f"工会年度采购农副产品总额{MONEY_CHARS}：五千"),
     # --- ratios ----------------------------------------------------------------------------------
     field("percent-over-100", "quota_tab.reserve_ratio_edit", "150", "预留比例不能超过 100%"),
     field("percent-three-places", "quota_tab.reserve_ratio_edit", "15.555", "预留比例最多保留两位小数：15.555"),
@@ -216,7 +216,7 @@ CATALOGUE: list[Bad] = [
     field("count-fraction", "union_tab.u_employees_edit", "12.5", "职工人数应为整数：12.5"),
     field("count-huge", "profile_tab.employees_edit", "99999999", "职工人数过大：99999999"),
     # --- names and text --------------------------------------------------------------------------
-    field("name-too-long", "profile_tab.name_edit", "单" * 101, "", "limited"),
+    field("name-too-long", "profile_tab.name_edit", "单" * 201, "", "limited"),
     field("name-pasted-control-character", "profile_tab.supervising_department_edit", "测试局\x07",
           "主管预算单位含有不可见的控制字符"),
     field("city-too-long", "profile_tab.city_edit", "郑" * 41, "", "limited"),

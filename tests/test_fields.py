@@ -82,10 +82,9 @@ def test_every_form_max_length_is_the_catalogues(qtbot):
             if widget is not None and catalogue.field(key).max_length is not None:
                 assert name in lengths, f"{form}: {name} ({key}) has no maxLength"
                 assert widget.maxLength() == catalogue.field(key).max_length
-    lengths = ui_max_lengths(PurchaseForm.FORM)
-    for name, length in lengths.items():
+    # the purchase form sets none: its parsers refuse a too long text with the catalogue's length
+    for name, length in ui_max_lengths(PurchaseForm.FORM).items():
         assert length == catalogue.field("purchase." + name.removesuffix("_edit")).max_length, name
-        checked += 1
     assert checked >= 15
 
 
