@@ -97,3 +97,76 @@ def test_quotes_missing_from_the_pasted_notice_are_marked(qtbot, make_window):
     assert dialog.rule_editors["canteen-ratio"].quote_mark.text() == ""
     assert dialog.rule_editors["union-standard"].quote_mark.text().startswith("未在所给通知原文中找到")
     dialog.reject()
+
+
+def _saved_2027(window):
+    from desktop832.app import policy_editing as editing
+
+    library = window.workspace.library
+    doc = editing.draft_from(library.get("cn-2025"), year=2027, policy_id="cn-2027", name="全国 2027 年度",
+                             notice={"number": "财办库〔2026〕300号", "title": "通知"})
+    doc["rules"]["filing-deadline"]["date"] = dt.date(2027, 3, 31)
+    return editing.save_draft(library, doc)
+
+
+def test_remove_asks_and_names_the_years_that_use_the_policy(qtbot, make_window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    window = _unit_with_a_2025_plan(qtbot, make_window)
+    policy = _saved_2027(window)
+    window._policy_saved(window.workspace.library.get(policy.id))
+    assert window.document.year == 2027 and window.document.policy.id == "cn-2027"
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (next(n for n in a[3] if "cn-2027" in n), True))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    _menu_action(window, "政策(&P)", "删除政策…").trigger()
+    assert "本数据文件的 2027 年度按它检查" in asked[0] and Path(policy.source).exists()  # answered No: kept
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    _menu_action(window, "政策(&P)", "删除政策…").trigger()
+    assert not Path(policy.source).exists() and window.document.policy is None  # 2027 has no policy again
+
+
+def test_import_and_export_from_the_menu(qtbot, make_window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from desktop832.app import policy_editing as editing
+    from desktop832.ui import file_dialogs
+
+    window = make_window()
+    policy = _saved_2027(window)
+    sent = tmp_path / "sent.toml"
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (next(n for n in a[3] if "cn-2027" in n), True))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(sent), ""))
+    _menu_action(window, "政策(&P)", "导出政策文件…").trigger()
+    assert load_policy_file(sent).year == 2027
+    editing.remove(window.workspace.library, policy.id)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = 1\nid = "x"\n', "utf-8")
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(bad), ""))
+    _menu_action(window, "政策(&P)", "导入政策文件…").trigger()
+    assert warned and "缺少此项" in warned[0] and not (paths.user_policies_dir() / "x.toml").exists()
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(sent), ""))
+    _menu_action(window, "政策(&P)", "导入政策文件…").trigger()
+    assert window.workspace.library.get("cn-2027") is not None
+
+
+def test_editing_a_policy_keeps_its_id_and_file(qtbot, make_window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    window = make_window()
+    policy = _saved_2027(window)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (next(n for n in a[3] if "cn-2027" in n), True))
+    _menu_action(window, "政策(&P)", "编辑政策…").trigger()
+    dialog = window.policy_dialog
+    assert dialog.base_combo.currentData() == "cn-2027" and dialog.year_spin.value() == 2027
+    assert dialog.id_edit.text() == "cn-2027" and dialog.number_edit.text() == "财办库〔2026〕300号"
+    type_ascii(qtbot, dialog.rule_editors["canteen-ratio"].inputs["floor_ratio"], "13")
+    dialog.next_step()
+    dialog.next_step()
+    assert dialog.message.text() == ""
+    assert ("食堂预留比例", "比例不低于 10%；鼓励达到 15%", "比例不低于 13%；鼓励达到 15%") in dialog.changes()
+    dialog.save()
+    assert load_policy_file(Path(policy.source)).rule("canteen-ratio")["floor_ratio"] == 13
+    assert [p.id for p in window.workspace.library if p.year == 2027] == ["cn-2027"]

@@ -86,6 +86,25 @@ def _to_text(value) -> str:
     return str(getattr(value, "value", value))
 
 
+def _short(doc: str) -> str:
+    """A parameter's description up to its first explanation, as the row's label."""
+    return re.split(r"[（(：:；]", doc, maxsplit=1)[0].strip()
+
+
+def _example(check) -> str:
+    if check is dates_by_level:
+        return "如 县级 2027-03-25、市级 2027-03-20"
+    if check is dates:
+        return "如 2027-02-16、2027-02-17"
+    if check is date:
+        return "如 2027-03-31"
+    if getattr(check, "__name__", "") == "milestones":
+        return "如 2027-06-30 50%、2027-10-31 100%"
+    if getattr(check, "kind", "").startswith("列表"):
+        return "如 " + "、".join(check.kind.split(" ", 1)[1].split("、")[:2])
+    return ""
+
+
 class RuleEditor(QGroupBox):
     """One rule: switch, parameters (in words beside each), clause, quote, and problems."""
 
@@ -110,7 +129,7 @@ class RuleEditor(QGroupBox):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
             else:
                 widget = QLineEdit(_to_text(value))
-                widget.setPlaceholderText(spec.doc)
+                widget.setPlaceholderText(_example(spec.check) or spec.doc)
             widget.setObjectName(f"{rule.id}.{name}")
             widget.setToolTip(spec.doc)
             words, problem = QLabel(), QLabel()
@@ -123,7 +142,7 @@ class RuleEditor(QGroupBox):
             row.addWidget(words, 1)
             box.addLayout(row)
             box.addWidget(problem)
-            form.addRow(name, box)
+            form.addRow(_short(spec.doc) or name, box)
             self.inputs[name], self.words[name], self.problems[name] = widget, words, problem
             signal = getattr(widget, "textChanged", None) or getattr(widget, "toggled", None) or widget.currentIndexChanged
             signal.connect(self.refresh_words)
@@ -311,6 +330,14 @@ class NewPolicyDialog(QDialog):
         self.year_spin.valueChanged.connect(self._suggest_names)
         self.pages.addWidget(page)
         self._suggest_names()
+        if self.editing_id:  # the policy's own notice and names, to change what needs changing
+            notice = base.notices[0]
+            self.id_edit.setText(base.id)
+            self.name_edit.setText(base.name.split(f"（{editing.USER_MADE}")[0])
+            self.number_edit.setText(notice.number)
+            self.title_edit.setText(notice.title)
+            self.issuer_edit.setText(notice.issuer)
+            self.date_edit.setText(notice.date.isoformat() if notice.date else "")
 
     def _suggest_names(self, *_):
         base = self.base
