@@ -74,6 +74,9 @@ def test_a_clerk_makes_the_2027_policy_from_the_2025_one(qtbot, make_window):
     document = window.document
     assert document.year == 2027 and document.policy.id == "cn-2027"
     assert "本机自建，财办库〔2026〕300号" in window.policy_label.text()
+    window.tabs.setCurrentIndex(0)
+    QApplication.processEvents()
+    assert "适用政策：全国 2027 年度（本机自建，财办库〔2026〕300号）" in window.overview_tab.headline_label.text()
     type_ascii(qtbot, window.quota_tab.canteen_total_edit, "1000000")
     type_ascii(qtbot, window.quota_tab.reserve_amount_edit, "110000")
     QApplication.processEvents()
