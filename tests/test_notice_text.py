@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 
 from desktop832.app.notice_text import NoticeTextError, read_notice_text
@@ -16,14 +18,35 @@ def test_a_text_file_in_utf8_or_gbk(tmp_path, encoding):
     assert read_notice_text(path) == LINE
 
 
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _write_docx(path, body_xml):
+    # The parts Word itself writes for a minimal document: a content-types list and the body.
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body_xml}</w:body></w:document>')
+
+
 def test_a_docx_file_paragraphs_and_tables(tmp_path):
-    docx = pytest.importorskip("docx")
-    document = docx.Document()
-    document.add_paragraph("一、" + LINE)
-    document.add_table(rows=1, cols=1).cell(0, 0).text = "3月31日前完成填报"
-    document.save(tmp_path / "notice.docx")
+    # A clause split over two runs (Word does this at every change of formatting) reads as one line.
+    _write_docx(tmp_path / "notice.docx",
+                f"<w:p><w:r><w:t>一、{LINE[:10]}</w:t></w:r><w:r><w:t>{LINE[10:]}</w:t></w:r></w:p>"
+                "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>3月31日前完成填报</w:t></w:r></w:p></w:tc></w:tr></w:tbl>")
     text = read_notice_text(tmp_path / "notice.docx")
-    assert LINE in text and "3月31日前完成填报" in text
+    assert text.splitlines() == ["一、" + LINE, "3月31日前完成填报"]
+
+
+def test_a_docx_without_a_body_or_with_a_huge_one_is_refused(tmp_path):
+    with zipfile.ZipFile(tmp_path / "empty.docx", "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    with pytest.raises(NoticeTextError, match="无法读取“empty.docx”的文字"):
+        read_notice_text(tmp_path / "empty.docx")
+    with zipfile.ZipFile(tmp_path / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * (51 * 1024 * 1024))
+    assert (tmp_path / "bomb.docx").stat().st_size < 1024 * 1024
+    with pytest.raises(NoticeTextError, match="超过 50 MB"):
+        read_notice_text(tmp_path / "bomb.docx")
 
 
 def test_a_pdf_file(tmp_path):
