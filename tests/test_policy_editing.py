@@ -114,6 +114,32 @@ def test_a_layered_policy_exports_standing_alone(tmp_path):
     assert {k: r.citation for k, r in alone.rules.items()} == {k: r.citation for k, r in library.get("qinghai-2024").rules.items()}
 
 
+@pytest.mark.parametrize("policy_id", ["zhengzhou-2023", "qinghai-2024", "henan-2023"])
+def test_an_exported_layered_policy_keeps_every_levels_deadline(tmp_path, policy_id):
+    # Zhengzhou's notice names only its county units' confirmation date; its city-level units keep
+    # the province's. Standing alone, the file must still give both.
+    library = PolicyLibrary()
+    layered = library.get(policy_id)
+    editing.export(library, policy_id, tmp_path / "alone.toml")
+    alone = load_policy_file(tmp_path / "alone.toml")
+    dated = [rule_id for rule_id, rule in layered.rules.items() if "date" in rule.params or "by_level" in rule.params]
+    assert dated
+    for rule_id in dated:
+        for level in layered.scope.levels:
+            before, after = layered.deadline(rule_id, level), alone.deadline(rule_id, level)
+            assert (before and before.date) == (after and after.date), (rule_id, level)
+
+
+def test_zhengzhou_city_units_keep_the_provinces_confirmation_date_when_exported(tmp_path):
+    from desktop832.domain.model import Level
+
+    library = PolicyLibrary()
+    editing.export(library, "zhengzhou-2023", tmp_path / "z.toml")
+    alone = load_policy_file(tmp_path / "z.toml")
+    assert alone.deadline("confirmation-deadline", Level.MUNICIPAL).date == dt.date(2023, 4, 20)
+    assert alone.deadline("confirmation-deadline", Level.COUNTY).date == dt.date(2023, 3, 25)
+
+
 def test_changes_list_rule_before_and_after():
     library = PolicyLibrary()
     new = editing.check_draft(_draft_2027(library, {("canteen-ratio", "floor_ratio"): 12}))

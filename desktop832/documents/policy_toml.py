@@ -47,7 +47,29 @@ def policy_document(policy: Policy) -> dict[str, Any]:
         doc["description"] = policy.description
     doc["notice"] = notices
     doc["rules"] = {rule_id: rule_table(rule, keys) for rule_id, rule in policy.rules.items()}
+    for rule_id, table in doc["rules"].items():
+        _join_level_dates(policy, rule_id, table)
     return doc
+
+
+def _join_level_dates(policy: Policy, rule_id: str, table: dict[str, Any]) -> None:
+    """Give a joined deadline rule every level's date its layers set between them.
+
+    A city's file may set a date only for its county units and leave its city-level units to the
+    province's date (``Policy.deadline`` looks through the layers level by level); written as one
+    file, the city's rule alone would lose the province's date for those units."""
+    if not any(
+        "by_level" in rule.params or "date" in rule.params
+        for layer in policy.layers if (rule := layer.own_rules.get(rule_id)) is not None
+    ):
+        return
+    by_level = dict(table.get("by_level") or {})
+    for level in policy.scope.levels:
+        deadline = policy.deadline(rule_id, level)
+        if deadline is not None and (by_level.get(level) or table.get("date")) != deadline.date:
+            by_level[level] = deadline.date
+    if by_level:
+        table["by_level"] = by_level
 
 
 def rule_table(rule: Rule, notice_keys: dict[int, str] | None = None) -> dict[str, Any]:
