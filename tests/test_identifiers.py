@@ -1,4 +1,8 @@
+import datetime as dt
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop832.domain.errors import InputError
 from desktop832.domain.identifiers import credit_check_character, parse_credit_code, parse_phone
@@ -89,3 +93,21 @@ def test_counts():
         parse_count("12.5")
     with pytest.raises(InputError, match="负数"):
         parse_count("-3")
+
+
+# The plain ISO form takes a shortcut; it must read every 10-character text exactly as the general
+# path reads the same text with a space around it (which the shortcut does not take).
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(
+    st.dates(dt.date(1990, 1, 1), dt.date(2110, 12, 31)).map(dt.date.isoformat),
+    st.text(alphabet="0123456789-", min_size=10, max_size=10),
+    st.from_regex(r"\A\d{4}-\d{2}-\d{2}\Z", fullmatch=True),
+))
+def test_the_iso_shortcut_agrees_with_the_general_path(text):
+    def outcome(value):
+        try:
+            return parse_date(value)
+        except InputError as exc:
+            return ("refused", exc.message)
+
+    assert outcome(text) == outcome(f" {text} ")
