@@ -485,3 +485,23 @@ def test_letter_command_warns_about_a_late_date_and_says_which_fonts_stand_in(tm
     assert "注意：落款日期：2024年3月1日晚于2024年度的填报截止日期2024年2月20日" in captured.err
     assert "字体：正文：桌面832楷体（程序自带，楷体），不是公文要求的仿宋" in captured.out
     assert "（1 页）" in captured.out
+
+
+def test_after_an_export_the_letter_prints_the_filings_fingerprint_at_the_foot(tmp_path, unit, capsys):
+    from desktop832.documents.letter_layout import FOOT_SIZE
+
+    from .letter_pdf_helpers import glyphs, rows
+
+    db = _load_unit(tmp_path, unit, unit.name)
+    out = tmp_path / "letter.pdf"
+    assert main(["--db", str(db), "letter", "--year", "2024", "-o", str(out), "--date", "2024-02-19",
+                 "--shipped-fonts-only"]) == 0
+    assert not rows(glyphs(out.read_bytes())[-1], FOOT_SIZE)  # nothing filed yet: no foot
+    workbook = tmp_path / "上报.xlsx"
+    assert main(["--db", str(db), "export", "--year", "2024", "-o", str(workbook), "--today", "2024-02-10"]) == 0
+    printed = capsys.readouterr().out
+    fingerprint = next(line.split("：", 1)[1].strip() for line in printed.splitlines() if line.startswith("数据指纹"))
+    assert main(["--db", str(db), "letter", "--year", "2024", "-o", str(out), "--date", "2024-02-19",
+                 "--shipped-fonts-only"]) == 0
+    [foot] = rows(glyphs(out.read_bytes())[-1], FOOT_SIZE)
+    assert foot.text.endswith(fingerprint) and "2024年度" in foot.text

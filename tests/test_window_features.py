@@ -111,3 +111,30 @@ def test_an_import_and_its_re_import_changes_are_one_undo_step_each(qtbot, make_
     window.redo_action.trigger()
     assert {p.order_no: p.amount for p in store.purchases()} == amounts
     assert window.purchase_tab.model.rowCount() == 3
+
+
+def test_the_letter_from_the_menu_carries_the_last_exports_fingerprint(qtbot, make_window, tmp_path, monkeypatch, messages):
+    import io
+
+    import pypdf
+
+    from desktop832.ui.dialogs.letter import LetterDialog
+
+    window = make_window()
+    type_ascii(qtbot, window.quota_tab.canteen_total_edit, "1000000")
+    type_ascii(qtbot, window.quota_tab.reserve_amount_edit, "150000")
+    target = tmp_path / "上报.xlsx"
+    monkeypatch.setattr(export_dialog, "choose_path", lambda *a: target)
+    done = []
+    monkeypatch.setattr(export_dialog.ExportDoneDialog, "exec", lambda self: done.append(self) or QDialog.DialogCode.Accepted)
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    fingerprint = done[0].result.fingerprint
+    opened = []
+    monkeypatch.setattr(LetterDialog, "exec", lambda self: opened.append(self) or QDialog.DialogCode.Rejected)
+    window.letter_action.trigger()
+    [dialog] = opened
+    assert dialog.fingerprint == fingerprint
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(dialog.rendered.pdf)).pages)
+    assert fingerprint in "".join(text.split())
+    dialog.deleteLater()

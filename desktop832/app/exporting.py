@@ -12,6 +12,7 @@ from ..documents.export_data import ExportData, ExportError, evaluate, exported_
 from ..documents.progress import Progress
 from ..domain.findings import Finding, Severity
 from ..domain.model import AnnualPlan
+from .workspace import FILING_FINGERPRINT_KEY
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,5 +70,5 @@ def export_year(
     fingerprint = write_workbook(Path(path), data, progress)
     if save_status:
         workspace.store.save_plan(data.plan)
-        workspace.store.set_setting(f"export.{year}.fingerprint", fingerprint)
+        workspace.store.set_setting(FILING_FINGERPRINT_KEY.format(year=year), fingerprint)
     return ExportResult(Path(path), fingerprint, data.plan, data.findings or [], len(data.purchases))

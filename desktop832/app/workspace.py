@@ -19,6 +19,9 @@ from .policies import PolicyLibrary
 from ..store.database import Store
 
 
+FILING_FINGERPRINT_KEY = "export.{year}.fingerprint"  # the setting the year's last export leaves
+
+
 class Workspace:
     def __init__(
         self, store: Store, library: PolicyLibrary | None = None, today: dt.date | None = None, lock=None,
@@ -66,6 +69,10 @@ class Workspace:
         """The year's plan as :meth:`plan` shows it, or ``None`` when nothing is saved for the year."""
         stored = self.store.plan(year)
         return None if stored is None else plan_for_year(year, stored, self.store.plan(year - 1))
+
+    def last_filing_fingerprint(self, year: int) -> str:
+        """The fingerprint of the workbook last exported for ``year`` (the filing sent up), or ""."""
+        return self.store.setting(FILING_FINGERPRINT_KEY.format(year=year), "").strip()
 
     def policy_for(self, profile: UnitProfile, plan: AnnualPlan) -> Policy | None:
         return self.library.for_plan(profile, plan)

@@ -28,12 +28,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shipped-fonts-only", action="store_true", help="不使用系统字体（各机器输出相同）")
 
 
-def filing_fingerprint(ws, year: int) -> str:
-    """The fingerprint of the year's last filing, once the data file records filings (else "")."""
-    finder = getattr(ws, "last_filing_fingerprint", None)  # hook: the filing record provides it
-    return (finder(year) or "") if finder else ""
-
-
 def _handler(args) -> int:
     from . import EXIT_FINDINGS, EXIT_OK, CommandError, open_workspace, refuse_output
     from ..domain.errors import InputError
@@ -50,7 +44,7 @@ def _handler(args) -> int:
         profile, plan = ws.store.profile(), ws.plan(year)
         policy = ws.policy_for(profile, plan)
         today = ws.today
-        fingerprint = filing_fingerprint(ws, year)
+        fingerprint = ws.last_filing_fingerprint(year)  # printed small at the foot
     finally:
         ws.close()
     draft = build_draft(profile, plan, policy, args.date or today, fingerprint)

@@ -15,7 +15,8 @@ def _letter(window) -> None:
 
     document = window.document
     # the document's values, so edits not yet saved are in the letter too
-    LetterDialog(window, document.profile, document.plan, document.policy, window.workspace.today).exec()
+    LetterDialog(window, document.profile, document.plan, document.policy, window.workspace.today,
+                 fingerprint=window.workspace.last_filing_fingerprint(document.plan.year)).exec()
 
 
 def _export(window) -> None:

@@ -119,8 +119,7 @@ class LetterDialog(QDialog):
     @classmethod
     def for_workspace(cls, parent: QWidget | None, workspace, year: int, **kwargs) -> LetterDialog:
         profile, plan = workspace.store.profile(), workspace.plan(year)
-        finder = getattr(workspace, "last_filing_fingerprint", None)  # hook: the filing record provides it
-        kwargs.setdefault("fingerprint", (finder(year) or "") if finder else "")
+        kwargs.setdefault("fingerprint", workspace.last_filing_fingerprint(year))
         return cls(parent, profile, plan, workspace.policy_for(profile, plan), workspace.today, **kwargs)
 
     def _default_draft(self) -> LetterDraft:
