@@ -136,6 +136,31 @@ def test_list_shows_only_this_files_backups_newest_first(db, folder):
     assert backups.list_backups(folder / "missing", db) == []
 
 
+def test_files_of_the_same_name_in_two_folders_never_share_a_backup_list(tmp_path, folder):
+    """Both units' ``unit.sqlite`` are backed up into the one backup folder: each lists, rotates
+    and restores only its own backups (a shared list let a restore bring in the other unit)."""
+    ours, theirs = tmp_path / "本单位" / "unit.sqlite", tmp_path / "别的单位" / "unit.sqlite"
+    for path, total in ((ours, "1000"), (theirs, "9999")):
+        path.parent.mkdir()
+        with Store.open(path) as store:
+            store.save_plan(AnnualPlan(2024).with_canteen_total(D(total)))
+    mine = backups.make_backup(ours, folder, backups.OPEN, now=NOW)
+    for day in range(15):  # the other unit opened daily: fifteen backups of its own
+        backups.backup_on_open(theirs, folder, now=NOW + dt.timedelta(days=day))
+        set_total(theirs, str(10000 + day))
+    assert backups.list_backups(folder, ours) == [mine]
+    listed = backups.list_backups(folder, theirs)
+    assert mine not in listed and len(listed) == 10  # rotated by its own count: ten versions
+    assert {canteen_total(b.path) for b in listed} == {1000000 + 100 * day for day in range(4, 14)}
+    assert mine.path.exists(), "rotating the other unit's backups removed ours"
+    assert backups.backup_on_open(ours, folder, now=NOW + dt.timedelta(days=20)) is None  # ours unchanged
+    # a restore of ours never offers, nor skips to, the other unit's newer copies
+    set_total(ours, "2000")
+    kept = backups.restore(backups.list_backups(folder, ours)[-1], ours, folder, now=NOW + dt.timedelta(days=21))
+    assert canteen_total(ours) == 100000 and canteen_total(kept.path) == 200000
+    assert all(canteen_total(b.path) in (100000, 200000) for b in backups.list_backups(folder, ours))
+
+
 def test_names_with_dots_and_chinese_round_trip(tmp_path, folder):
     source = tmp_path / "某县 农业局.v2.sqlite"
     Store.open(source).close()

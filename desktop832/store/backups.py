@@ -10,6 +10,13 @@ clerk can recognise them in a file manager and the list needs no index file that
 - ``before-restore``: the current file, kept just before a restore replaced it;
 - ``before-migration-<rev>``: made by :meth:`Store.open` before a schema upgrade (same folder).
 
+A backup belongs to the data file whose identity it carries (the random id stored inside every
+data file, copied into its backups): two files of the same name in different folders share the
+backup folder, never a list, a rotation or a restore. Backups without an identity (made before
+files had one, or unreadable) and any backup listed for a file whose identity cannot be read (a
+damaged file) are matched by name alone. A ``replaced`` backup (what the window had when its file
+was replaced under it) is listed with the file now at that path, which is where the clerk looks.
+
 Rotation keeps, per data file, the 10 newest backups plus the newest backup of each of the last
 10 days; backups made before a migration are never rotated away, they are the only copy in the
 old format.
@@ -99,8 +106,33 @@ def parse_name(path: Path) -> Backup | None:
     return Backup(path, match["stem"], created, int(match["n"] or 1), match["reason"], size)
 
 
+_identities: dict[tuple, str | None] = {}  # backup file (path, inode, size, mtime) -> its identity
+
+
+def backup_identity(path: Path) -> str | None:
+    """The identity inside a backup file; remembered while the file is unchanged."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key not in _identities:
+        if len(_identities) > 4096:
+            _identities.clear()
+        _identities[key] = schema.file_identity(path)
+    return _identities[key]
+
+
+def _belongs(backup: Backup, identity: str | None) -> bool:
+    if identity is None or backup.reason == REPLACED:
+        return True
+    theirs = backup_identity(backup.path)
+    return theirs is None or theirs == identity
+
+
 def list_backups(backup_dir: Path, source: Path | str | None = None) -> list[Backup]:
-    """Backups in ``backup_dir``, newest first; only those of ``source`` (by file stem) if given."""
+    """Backups in ``backup_dir``, newest first; only those of ``source`` if given (its file stem
+    and the identity stored inside, see the module's docstring)."""
     backup_dir = Path(backup_dir)
     stem = Path(source).stem if source is not None else None
     try:
@@ -110,6 +142,9 @@ def list_backups(backup_dir: Path, source: Path | str | None = None) -> list[Bac
     except OSError as exc:
         raise StoreError(f"无法读取备份文件夹：{backup_dir}（{exc.strerror or exc}）", "missing") from None
     found = [b for b in map(parse_name, entries) if b is not None and (stem is None or b.stem == stem)]
+    if source is not None and found:
+        identity = schema.file_identity(source)
+        found = [b for b in found if _belongs(b, identity)]
     return sorted(found, key=lambda b: (b.created, b.sequence), reverse=True)
 
 

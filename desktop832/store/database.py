@@ -28,7 +28,7 @@ _PROFILE_FIELDS = [f.name for f in dataclasses.fields(UnitProfile)]
 _PLAN_FIELDS = [f.name for f in dataclasses.fields(AnnualPlan)]
 _PURCHASE_FIELDS = [f.name for f in dataclasses.fields(Purchase)]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-IDENTITY_KEY = "file.identity"  # a random id made when the file is first opened for writing
+IDENTITY_KEY = schema.IDENTITY_KEY  # a random id made when the file is first opened for writing
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:

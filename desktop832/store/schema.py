@@ -15,6 +15,7 @@ HEAD_REVISION = "0002"  # must equal the Alembic head; a test checks it
 KNOWN_REVISIONS = ("0001", "0002")  # oldest first
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_CANTOPEN, SQLITE_NOTADB = 14, 26  # primary result codes (sqlite3.h)
+IDENTITY_KEY = "file.identity"  # a random id made when a file is first opened for writing
 
 
 class FileState(enum.Enum):
@@ -30,6 +31,27 @@ def sqlite_uri(path: Path | str, **params: str) -> str:
 
     text = quote(Path(path).as_posix(), safe="/")
     return f"file:{text}" + (f"?{urlencode(params)}" if params else "")
+
+
+def file_identity(path: Path | str) -> str | None:
+    """The identity stored inside a data file or one of its backups, or ``None`` when it has
+    none or cannot be read (damaged, not a data file, missing).
+
+    Read through SQLite only (never ``open``: see :mod:`desktop832.protected_files`) and
+    ``immutable``: no lock is taken, nothing is written, no ``-shm`` is made beside the file.
+    The identity is checkpointed into the file itself when it is made, so the WAL is not needed.
+    """
+    try:
+        if not stat.S_ISREG(Path(path).stat().st_mode):  # a named pipe would block the open
+            return None
+        con = sqlite3.connect(sqlite_uri(path, mode="ro", immutable="1"), uri=True)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = ?", (IDENTITY_KEY,)).fetchone()
+        finally:
+            con.close()
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    return row[0] if row is not None and isinstance(row[0], str) and row[0] else None
 
 
 class ReadingSource:
