@@ -77,6 +77,39 @@ def test_lock_of_a_crashed_instance_is_taken_over(db, other_instance):
     assert pid == os.getpid()
 
 
+def test_lock_of_a_crashed_instance_is_taken_over_when_its_number_went_to_another_python(db, other_instance):
+    """The crashed instance's process number now runs another Python program: Qt's own test
+    (number gone, or another program's name) calls that live, and the file stayed locked."""
+    other_instance.send_signal(signal.SIGKILL)
+    other_instance.wait()
+    lock = db.parent / "unit.sqlite.lock"
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lines = lock.read_text().split("\n")
+        lines[0] = str(bystander.pid)  # as if the system had given the number to the bystander
+        lock.write_text("\n".join(lines))
+        from PySide6.QtCore import QLockFile
+
+        qt = QLockFile(str(lock))
+        assert not qt.tryLock(0), "Qt alone now takes this lock over: the case is no longer reproduced"
+        result = locking.acquire(db)
+        assert result.ok
+        assert int(lock.read_text().split()[0]) == os.getpid()
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_a_live_instance_keeps_its_lock_whatever_its_lock_file_says(db, other_instance):
+    lock = db.parent / "unit.sqlite.lock"
+    lines = lock.read_text().split("\n")
+    lines[0] = "999999999"  # a number no process has: only the system's lock on the file tells
+    lock.write_text("\n".join(lines))
+    result = locking.acquire(db)
+    assert not result.ok and result.problem == "held"
+    assert other_instance.poll() is None and lock.exists()
+
+
 def test_lock_held_on_another_computer_is_not_taken(db):
     # a live process number on another machine cannot be checked: the lock must be respected
     (db.parent / "unit.sqlite.lock").write_text(f"{os.getpid()}\ndesktop832\nfinance-pc-02\n")

@@ -47,12 +47,34 @@ def acquire(path: Path | str) -> LockResult:
     lock = QLockFile(key)
     # 0 turns off stale-by-age; a lock whose process is gone (same machine) is still stale
     lock.setStaleLockTime(0)
-    if lock.tryLock(0):
+    if lock.tryLock(0) or (_held_by_no_one(lock) and lock.tryLock(0)):
         _held[key] = lock
         return LockResult(True, "", lock, path=Path(path))
     if lock.error() == QLockFile.LockError.LockFailedError:
         return LockResult(False, describe_holder(lock), None, "held", Path(path))
     return LockResult(False, f"无法在数据文件所在的文件夹建立锁文件（{key}）：{_why_no_lock(lock, Path(key))}", None, "error", Path(path))
+
+
+def _held_by_no_one(lock: QLockFile) -> bool:
+    """Remove a lock of this computer that no live process holds, even where Qt thinks it is.
+
+    Qt calls a lock stale when its process number is gone or runs another program. A number
+    reused by another Python process (desktop832 run from source, any Python tool) passes both
+    tests, and the file stayed locked for good. But the instance holding a lock also holds the
+    system's own lock on the lock file (``flock``/``fcntl`` on POSIX, an open handle on Windows)
+    until it unlocks or dies; ``removeStaleLockFile`` deletes the file only when it can take
+    that lock itself, so a live holder is never dispossessed. Never for another computer's lock:
+    over a network share the system's lock may not reach the other machine.
+    """
+    if lock.error() != QLockFile.LockError.LockFailedError:
+        return False
+    try:
+        _pid, host, _program = lock.getLockInfo()
+    except (TypeError, ValueError, RuntimeError):
+        return False
+    if host and host != socket.gethostname():
+        return False
+    return lock.removeStaleLockFile()
 
 
 def _why_no_lock(lock: QLockFile, key: Path) -> str:
