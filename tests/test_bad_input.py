@@ -491,6 +491,15 @@ def test_field(qtbot, window, case):
         window.document.save_now()
         with Store.open(path, readonly=True) as store:
             assert store.profile() == window.document.profile
+        # and what the window keeps, the file's own dump keeps too: load used to refuse it
+        from desktop832.cli import main
+
+        folder = path.parent / f"round-trip-{case.id}"
+        folder.mkdir()
+        assert main(["--db", str(path), "dump", "-o", str(folder / "dump.json")]) == 0
+        assert main(["--db", str(folder / "again.sqlite"), "load", str(folder / "dump.json")]) == 0
+        with Store.open(folder / "again.sqlite", readonly=True) as again:
+            assert getattr(again.profile(), key.split(".")[1]) == case.value
     else:  # literal
         assert window.document.value(key) == case.value
         window.document.save_now()

@@ -228,13 +228,16 @@ def _enum(enum_type) -> Reader:
 
 
 def _credit_code(value, path):
+    """Normalised when valid; otherwise kept as written, as the window keeps what the clerk
+    typed (the profile-complete rule reports what is wrong with it). Refusing it here made a
+    file's own dump unloadable."""
     code = _text(catalogue.max_length("profile.credit_code"))(value, path)
     if not code:
         return ""
     try:
         return parse_credit_code(code)
-    except InputError as exc:
-        raise JsonFormatError(path, exc.message) from None
+    except InputError:
+        return code
 
 
 _EDITABLE = frozenset(("date", "amount", "order_no", "supplier", "description", "purpose", "channel", "state",
