@@ -201,6 +201,13 @@ CATALOGUE: list[Bad] = [
           "年度食堂食材采购总额超过上限 999,999,999,999.99 元"),
     field("money-in-words", "quota_tab.last_year_amount_edit", "十万元", f"上年度预留金额{MONEY_CHARS}：十万元"),
     field("money-in-words-union", "union_tab.union_farm_total_edit", "五千", f"工会年度采购农副产品总额{MONEY_CHARS}：五千"),
+    # digits other than 0-9 (full width is fine): Arabic-Indic, superscript, circled were read as numbers
+    field("money-arabic-indic-digits", "quota_tab.canteen_total_edit", "١٢٣٤٥",
+          "年度食堂食材采购总额只能使用数字 0—9，不能用“١”：١٢٣٤٥"),
+    field("money-superscript", "union_tab.welfare_total_edit", "10²", "工会年度福利总额只能使用数字 0—9，不能用“²”：10²"),
+    field("percent-eastern-arabic-digits", "quota_tab.reserve_ratio_edit", "۱۵", "预留比例只能使用数字 0—9，不能用“۱”：۱۵"),
+    field("count-devanagari-digits", "profile_tab.employees_edit", "१२", "职工人数只能使用数字 0—9，不能用“१”：१२"),
+    field("date-arabic-indic-digits", "quota_tab.filed_on_edit", "٢٠٢٤-٠٣-٠١", "填报日期只能使用数字 0—9，不能用“٢”：٢٠٢٤-٠٣-٠١"),
     # --- ratios ----------------------------------------------------------------------------------
     field("percent-over-100", "quota_tab.reserve_ratio_edit", "150", "预留比例不能超过 100%"),
     field("percent-three-places", "quota_tab.reserve_ratio_edit", "15.555", "预留比例最多保留两位小数：15.555"),
@@ -257,6 +264,10 @@ CATALOGUE: list[Bad] = [
         f"第 2 行“实付金额”列：{MONEY_CHARS}：八百八十元"),
     imp("import-amount-formula", "订单.csv", csv_bytes([order(实付金额="=SUM(A1:A9)")]),
         f"第 2 行“实付金额”列：{MONEY_CHARS}：=SUM(A1:A9)"),
+    imp("import-amount-arabic-indic", "订单.csv", csv_bytes([order(实付金额="١٢٣٫٥")]),
+        "第 2 行“实付金额”列：只能使用数字 0—9，不能用“١”：١٢٣٫٥"),
+    imp("import-date-arabic-indic", "订单.csv", csv_bytes([order(下单时间="٢٠٢٤-٠٣-٠١ 10:22:33")]),
+        "第 2 行“下单时间”列：只能使用数字 0—9，不能用“٢”：٢٠٢٤-٠٣-٠١ 10:22:33"),
     imp("import-order-no-scientific", "订单.csv", csv_bytes([order(订单编号="8.32202E+15")]),
         "第 2 行“订单编号”列：被 Excel 写成了科学计数法（8.32202E+15），位数已丢失：请从平台重新导出，不要用 Excel 另存 CSV"),
     imp("import-duplicate-order-different-content", "订单.csv", csv_bytes([ROW, order(实付金额="1.00")]),
@@ -319,6 +330,8 @@ CATALOGUE: list[Bad] = [
         "导入.json 有误，未写入任何数据：$.plans[1].year：年度 2024 重复"),
     Bad("json-unknown-field", "json-load", "导入.json", json_doc(profile={"名称": "x"}),
         "导入.json 有误，未写入任何数据：$.profile.名称：不认识的字段"),
+    Bad("json-amount-arabic-indic", "json-load", "导入.json",
+        json_doc(purchases=[{"date": "2024-03-01", "amount": "١٠٠"}]), "$.purchases[0].amount：金额只能使用数字 0—9，不能用“١”：١٠٠"),
     # --- data files that must not be touched ----------------------------------------------------
     Bad("file-not-sqlite", "data-file", "单位.sqlite", lambda p: p.write_text("采购台账,金额\n", "utf-8"),
         "“单位.sqlite”不是 desktop832 数据文件（也不是 SQLite 数据库），未作任何改动。"),

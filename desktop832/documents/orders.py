@@ -324,7 +324,7 @@ def _order_no(value, label: str) -> str:
     return s
 
 
-_ISO_START = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[ T]\d)")
+_ISO_START = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[ T]\d)", re.ASCII)
 
 
 def _required_date(value, label: str) -> dt.date:

@@ -6,7 +6,7 @@ import re
 
 from .errors import InputError
 from .fields import max_length
-from .text import normalise
+from .text import normalise, refuse_foreign_digits
 
 # GB 32100-2015 §4: the code uses digits and upper-case letters except I, O, Z, S, V.
 CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -45,14 +45,15 @@ def parse_credit_code(text: str | None, *, required: bool = True, label: str = "
     return code
 
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 # area code 010, 02x or 0xxx, then a 7- or 8-digit number, optional extension
-_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))-?([2-9]\d{6,7})(?:-(\d{1,6}))?$")
-_SERVICE = re.compile(r"^(?:400|800)-?\d{3}-?\d{4}$")
+_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))-?([2-9]\d{6,7})(?:-(\d{1,6}))?$", re.ASCII)
+_SERVICE = re.compile(r"^(?:400|800)-?\d{3}-?\d{4}$", re.ASCII)
 
 
 def parse_phone(text: str | None, *, required: bool = True, label: str = "联系电话") -> str:
     """Validate a mobile number or a landline with area code; returns a tidy form."""
+    refuse_foreign_digits(text or "", label, InputError)
     s = normalise(text or "")
     s = re.sub(r"[\s()（）]", lambda m: "-" if m.group() in ")）" else "", s)
     s = s.replace("—", "-").replace("－", "-").strip("-")
@@ -71,9 +72,9 @@ def parse_phone(text: str | None, *, required: bool = True, label: str = "联系
         return f"{area}-{number}" + (f"-{ext}" if ext else "")
     if _SERVICE.match(digits):
         return digits[:3] + "-" + digits[3:6] + "-" + digits[6:]
-    if digits.isdigit() and digits.startswith("1"):
+    if digits.isascii() and digits.isdigit() and digits.startswith("1"):
         raise InputError(f"{label}：手机号码应为11位，以13—19开头")
-    if digits.isdigit() and not digits.startswith("0"):
+    if digits.isascii() and digits.isdigit() and not digits.startswith("0"):
         raise InputError(f"{label}：固定电话请加区号，例如 0371-12345678")
     raise InputError(f"{label}格式不正确：{(text or '').strip()}（手机号或带区号的固定电话）")
 

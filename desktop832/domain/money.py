@@ -9,7 +9,7 @@ import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import InputError
-from .text import normalise
+from .text import normalise, refuse_foreign_digits
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -17,7 +17,7 @@ MAX_AMOUNT = Decimal("999999999999.99")
 _WAN = Decimal(10000)
 
 # digits with optional thousands separators and an optional decimal part
-_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?$|^\.\d+$")
+_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?$|^\.\d+$", re.ASCII)
 
 
 def parse_money(text: str | None, *, required: bool = True, label: str = "金额") -> Decimal | None:
@@ -27,6 +27,7 @@ def parse_money(text: str | None, *, required: bool = True, label: str = "金额
     ``元`` and ``12.5万`` (ten thousand yuan). Returns ``None`` for empty text when not required.
     Raises :class:`InputError` with a Chinese message naming ``label`` otherwise.
     """
+    refuse_foreign_digits(text or "", label, InputError)
     s = normalise(text or "")
     if not s:
         if required:
@@ -45,7 +46,7 @@ def parse_money(text: str | None, *, required: bool = True, label: str = "金额
     if s.startswith("+"):
         s = s[1:]
     if not _NUMBER.match(s):
-        if re.search(r"[^\d,.]", s):
+        if re.search(r"[^\d,.]", s, re.ASCII):
             raise InputError(f"{label}只能包含数字、小数点和千位分隔符（可用“万”作单位）：{text.strip()}")
         raise InputError(f"{label}格式不正确：{text.strip()}")
     try:
@@ -88,11 +89,12 @@ def round_down_to_fen(value: Decimal) -> Decimal:
 # --- percentages -------------------------------------------------------------------------------
 
 PERCENT_PLACES = Decimal("0.01")
-_PERCENT = re.compile(r"^\d+(?:\.\d*)?$|^\.\d+$")
+_PERCENT = re.compile(r"^\d+(?:\.\d*)?$|^\.\d+$", re.ASCII)
 
 
 def parse_percent(text: str | None, *, required: bool = True, label: str = "比例") -> Decimal | None:
     """Parse a percentage such as ``15``, ``15%``, ``１５．５％``; returns percent points (``15.5``)."""
+    refuse_foreign_digits(text or "", label, InputError)
     s = normalise(text or "").replace(" ", "")
     if not s:
         if required:

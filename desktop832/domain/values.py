@@ -6,15 +6,16 @@ import datetime as dt
 import re
 
 from .errors import InputError
-from .text import normalise
+from .text import normalise, refuse_foreign_digits
 
 MAX_NAME_LENGTH = 100
 MAX_TEXT_LENGTH = 2000
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", re.ASCII)
 
 
 def parse_count(text: str | None, *, required: bool = False, label: str = "人数") -> int | None:
     """A whole number of people, 0 or more."""
+    refuse_foreign_digits(text or "", label, InputError)
     s = normalise(text or "").replace(",", "").replace(" ", "")
     if s.endswith("人"):
         s = s[:-1]
@@ -24,7 +25,7 @@ def parse_count(text: str | None, *, required: bool = False, label: str = "人�
         return None
     if s.startswith("-"):
         raise InputError(f"{label}不能为负数")
-    if not s.isdigit():
+    if not (s.isascii() and s.isdigit()):
         raise InputError(f"{label}应为整数：{text.strip()}")
     value = int(s)
     if value > 10_000_000:
@@ -45,16 +46,17 @@ def parse_date(text: str | None, *, required: bool = False, label: str = "日期
         else:
             if 2000 <= value.year <= 2100:
                 return value
+    refuse_foreign_digits(text or "", label, InputError)
     s = normalise(text or "")
     if not s:
         if required:
             raise InputError(f"{label}不能为空")
         return None
-    s = re.split(r"[ T]\d{1,2}:\d{2}", s, maxsplit=1)[0].strip()
+    s = re.split(r"[ T]\d{1,2}:\d{2}", s, maxsplit=1, flags=re.ASCII)[0].strip()
     m = _DATE.match(s)
     if m:
         y, mo, d = (int(g) for g in m.groups())
-    elif len(s) == 8 and s.isdigit():
+    elif len(s) == 8 and s.isascii() and s.isdigit():
         y, mo, d = int(s[:4]), int(s[4:6]), int(s[6:])
     else:
         raise InputError(f"{label}格式不正确：{text.strip()}（例如 2024-02-19）")
