@@ -1,6 +1,7 @@
 """Reading a letter PDF back as a reader's eye sees it: every glyph with its place on the page."""
 
 import dataclasses
+import functools
 import io
 
 from pdfminer.converter import PDFPageAggregator
@@ -91,3 +92,33 @@ def rows(page: list[Glyph], size: float | None = None) -> list[Row]:
         else:
             lines.append([glyph])
     return [Row(tuple(sorted(line, key=lambda g: g.x0))) for line in lines]
+
+
+@functools.cache
+def _shipped_outlines(font_name: str):
+    """(cmap, glyf table, units per em) of the shipped font a PDF font name refers to, or None."""
+    from fontTools.ttLib import TTFont
+
+    from desktop832 import paths
+    from desktop832.documents import fonts
+
+    for font_file, _licence in fonts.SHIPPED.values():
+        if font_file.removesuffix(".ttf") in font_name:
+            face = TTFont(paths.resources_dir() / "fonts" / font_file)
+            return face.getBestCmap(), face["glyf"], face["head"].unitsPerEm
+    return None
+
+
+def ink(glyph: Glyph) -> tuple[float, float]:
+    """Left and right edge of a glyph's ink (its outline's bounds) where it comes from a shipped
+    font; its box otherwise. A full-width mark set half width keeps its ink inside the line while
+    its box reaches past it."""
+    outlines = _shipped_outlines(glyph.font)
+    if outlines is None:
+        return glyph.x0, glyph.x1
+    cmap, glyf, upm = outlines
+    shape = glyf[cmap[ord(glyph.char)]]
+    if not hasattr(shape, "xMin"):  # a blank glyph
+        return glyph.x0, glyph.x0
+    scale = glyph.size / upm
+    return glyph.x0 + shape.xMin * scale, glyph.x0 + shape.xMax * scale

@@ -15,14 +15,15 @@ from desktop832.documents import fonts
 from desktop832.documents.fonts import FontChoice, Role
 from desktop832.documents.letter import build_draft
 from desktop832.documents.letter_layout import (
-    BODY_SIZE, BOTTOM, CELL, FOOT_SIZE, LEFT, NO_LINE_END, NO_LINE_START, PAGE_HEIGHT, SEAL_DIAMETER, TEXT_WIDTH,
+    BODY_SIZE, BOTTOM, CELL, FOOT_SIZE, LEFT, NO_LINE_END, NO_LINE_START, PAGE_HEIGHT, SEAL_DIAMETER, SQUEEZE_CLOSE,
+    TEXT_WIDTH,
     TITLE_SIZE, TOP, Typesetter,
 )
 from desktop832.documents.letter_pdf import render_letter
 from desktop832.documents.title_words import break_points
 
 from .conftest import VALID_CODE
-from .letter_pdf_helpers import MM, glyphs, rows
+from .letter_pdf_helpers import MM, glyphs, ink, rows
 
 SHIPPED_ONLY = FontChoice(use_system=False)
 RIGHT_EDGE = LEFT + TEXT_WIDTH
@@ -118,7 +119,9 @@ def test_urls_and_long_tokens_stay_inside_the_type_area(unit, policies, inserted
     pages = pdf_pages(draft.with_(body=body))
     printed = all_body_glyphs(pages)
     assert min(g.x0 for g in printed) >= LEFT - 0.05
-    assert max(g.x1 for g in printed) <= RIGHT_EDGE + BOX_SLACK
+    assert max(ink(g)[1] for g in printed) <= RIGHT_EDGE  # what prints stays inside
+    # boxes too, but for marks set half width, whose blank half may reach past the edge
+    assert max(g.x1 for g in printed if g.char not in SQUEEZE_CLOSE) <= RIGHT_EDGE + BOX_SLACK
     flat = "".join(row.text for page in pages for row in body_rows(page))
     assert inserted in flat  # nothing of it is lost
 
@@ -134,6 +137,55 @@ def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(unit, poli
             assert row.text[-1] not in NO_LINE_END, row.text
             checked += 1
     assert checked > 20
+
+
+def paragraph_rows(page, first, last):
+    """The body rows from the one holding ``first`` to the one holding ``last``."""
+    texts = [row.text for row in body_rows(page)]
+    start = next(i for i, t in enumerate(texts) if first in t)
+    end = next(i for i, t in enumerate(texts) if last in t and i >= start)
+    return body_rows(page)[start:end + 1]
+
+
+@pytest.mark.parametrize("policy", ["qinghai-2024", "cn-2024"])
+@pytest.mark.parametrize("code", [VALID_CODE, "12410100MB0C8K3D2W", "91630000MA7XWWWW8M"])
+def test_the_standard_letter_leaves_no_hole_before_the_credit_code(unit, policies, policy, code):
+    # the code and its closing bracket move whole; the line before them is filled by setting its
+    # marks half width, not left ragged
+    draft = build_draft(dataclasses.replace(unit, credit_code=code), AnnualPlan(2024), policies[policy],
+                        dt.date(2024, 2, 19))
+    [page] = pdf_pages(draft)
+    body = paragraph_rows(page, draft.body[0][:6], "愿承担相应责任")
+    assert code in "".join(row.text for row in body)
+    for row in body[:-1]:
+        assert row.glyphs[-1].x0 >= RIGHT_EDGE - CELL - 0.05, row.text  # the last cell is taken
+        assert ink(row.glyphs[-1])[1] <= RIGHT_EDGE, row.text
+        assert row.text[0] not in NO_LINE_START and row.text[-1] not in NO_LINE_END
+
+
+def test_marks_are_squeezed_rather_than_leave_a_hole_before_a_latin_word():
+    setter = Typesetter(lambda char, role, size: size if ord(char) > 0x2000 else size / 2)
+    word = "ABCDEFGHIJ" * 4  # 20 cells
+    text = "字" * 6 + "》，（" + word + "字" * 10
+    # 6 + 3 marks + 20 cells is one cell too wide: pushing （ and the word down would leave 20 cells
+    # empty, so the marks give up one cell instead
+    first, _rest = setter.paragraph(text, indent_cells=0)
+    assert first.text == "字" * 6 + "》，（" + word
+    xs = setter.positions(first)
+    assert xs[-1] == pytest.approx(TEXT_WIDTH)  # justified to the edge, not past it
+    assert all(b > a for a, b in zip(xs, xs[1:]))  # nothing overlaps
+    # 》 and （ give up their blank halves; ， keeps its own, or ，（ would touch
+    assert first.squeeze == (6, 8)
+    half = BODY_SIZE / 2
+    assert xs[7] - xs[6] == pytest.approx(CELL - half + first.stretch)
+    assert xs[8] - xs[7] == pytest.approx(CELL - half + first.stretch)
+    assert xs[9] - xs[8] == pytest.approx(CELL + first.stretch)
+    # where justifying can fill what pushing leaves, the marks keep their width and 禁则 pushes
+    text = "字" * 22 + "》，（" + "ABCDEFGH" + "字" * 10
+    assert setter.wrap(text, TEXT_WIDTH, squeeze=True)[:2] == ["字" * 22 + "》，", "（ABCDEFGH" + "字" * 10]
+    # a closing mark that gives up its own blank half stays at the line end (推入)
+    assert setter.wrap("字" * 27 + "a。后文", TEXT_WIDTH, squeeze=True) == ["字" * 27 + "a。", "后文"]
+    assert setter.wrap("字" * 27 + "a。后文", TEXT_WIDTH) == ["字" * 27, "a。后文"]
 
 
 def test_a_space_before_a_long_word_leaves_no_empty_line():

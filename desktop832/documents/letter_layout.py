@@ -8,8 +8,11 @@ the standard leaves to the setter (under the title, above the signature, between
 the supervising department's box) are given up.
 
 Line breaking follows the Chinese rules (禁则): a closing mark never starts a line and an opening
-mark never ends one (the character before is pushed down with it); a run of Latin letters and
-digits moves to the next line whole, and only a run wider than a whole line is cut, at the margin.
+mark never ends one; a run of Latin letters and digits moves to the next line whole, and only a run
+wider than a whole line is cut, at the margin. Where such a break would leave a hole at the end of
+a line, the line first squeezes in what follows by setting punctuation half width (标点挤压: the
+blank half of a full-width mark's box is given up, its ink stays where it was); only when that is
+not enough is the character before the mark pushed down with it.
 Full lines are justified by widening the gaps next to Chinese characters, never inside a Latin run
 (a credit code or a URL keeps its natural spacing). Titles and signature names break only between
 words (:mod:`.title_words`); titles take a trapezoid or diamond shape (GB/T 9704-2012 7.3.3).
@@ -53,6 +56,9 @@ PAGE_NUMBER_CHARS = "—0123456789 "
 
 NO_LINE_START = set("，。、；：？！）》」』】〕〉”’％‰…—·～,.;:?!)]}%>")
 NO_LINE_END = set("（《「『【〔〈“‘([{<")
+# full-width marks whose ink lies in one half of the em box (the other half may be given up)
+SQUEEZE_CLOSE = frozenset("，。、；：）》」』】〕〉")
+SQUEEZE_OPEN = frozenset("（《「『【〔〈")
 # characters of a Latin "word": letters, digits and what joins them in codes, numbers, URLs, mail
 _WORD_CHARS = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_./@+#&:?=%~'")
 # where a run wider than a line is best cut (after these)
@@ -80,6 +86,7 @@ class Line:
     also: tuple["Line", ...] = ()  # more pieces on the same grid line
     elastic: int = 0  # a blank line that may be given up to save a page: higher goes first
     part: str = ""  # the part of the letter, as the clerk knows it
+    squeeze: tuple[int, ...] = ()  # marks set half width (indices into text)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -143,6 +150,23 @@ class Typesetter:
             return size / 2 + char_space
         return self._measure(char, role, size) + char_space
 
+    def squeeze_amount(self, char: str, role: Role = Role.BODY, size: float = BODY_SIZE) -> float:
+        """What setting ``char`` half width gives up: half its box, for full-width marks only."""
+        if char not in SQUEEZE_CLOSE and char not in SQUEEZE_OPEN:
+            return 0.0
+        box = self._measure(char, role, size)
+        return box / 2 if box >= 0.9 * size else 0.0
+
+    def spare(self, text: str, role: Role = Role.BODY, size: float = BODY_SIZE) -> float:
+        """How much ``text`` could give up by setting its marks half width (of a closing mark
+        followed by an opening one, whose blank halves face each other, only one gives)."""
+        amounts = [self.squeeze_amount(c, role, size) for c in text]
+        total = sum(amounts)
+        for k, (a, b) in enumerate(zip(text, text[1:])):
+            if a in SQUEEZE_CLOSE and b in SQUEEZE_OPEN:
+                total -= min(amounts[k], amounts[k + 1])
+        return total
+
     def width(self, text: str, role: Role = Role.BODY, size: float = BODY_SIZE, char_space: float | None = None) -> float:
         """Advance of ``text``: the grid cells it takes (body), or its natural width (title)."""
         if char_space is None:
@@ -153,8 +177,13 @@ class Typesetter:
         """Where each character of ``line`` starts, and (last) where the line ends."""
         xs, x = [], line.x
         for i, char in enumerate(line.text):
+            squeezed = i in line.squeeze
+            if squeezed and char in SQUEEZE_OPEN:
+                x -= self.squeeze_amount(char, line.role, line.size)  # its blank left half goes
             xs.append(x)
             x += self.advance(char, line.role, line.size, line.char_space)
+            if squeezed and char in SQUEEZE_CLOSE:
+                x -= self.squeeze_amount(char, line.role, line.size)  # its blank right half goes
             if i + 1 < len(line.text) and line.stretch and stretchable(char, line.text[i + 1]):
                 x += line.stretch
         xs.append(x)
@@ -163,8 +192,11 @@ class Typesetter:
     # --- breaking ------------------------------------------------------------------------------
 
     def wrap(self, text: str, limit: float, *, role: Role = Role.BODY, size: float = BODY_SIZE,
-             first_indent: float = 0.0) -> list[str]:
-        """Greedy line breaking with 禁则; Latin runs move whole, one wider than a line is cut."""
+             first_indent: float = 0.0, squeeze: bool = False) -> list[str]:
+        """Greedy line breaking with 禁则; Latin runs move whole, one wider than a line is cut.
+        With ``squeeze``, a token whose move would push characters down or leave a Latin-sized hole
+        stays on the line when setting the line's marks half width makes room for it (the lines
+        returned may then be wider than ``limit`` by at most what :meth:`spare` gives)."""
         char_space = base_char_space(size)
         measure = lambda t: self.width(t, role, size, char_space)  # noqa: E731
         lines: list[list[str]] = []
@@ -194,6 +226,15 @@ class Typesetter:
                 continue
             if token.isspace():
                 finish()  # the space is where this line ends; it is not printed
+                continue
+            excess = used + width - room()
+            if squeeze and width <= limit and current and not token.isspace() and (
+                excess <= self.spare("".join(current) + token, role, size) + _EPSILON
+            ) and (excess <= self.spare(token, role, size) + _EPSILON or self._ragged(current, token, room(), measure)):
+                # squeezed in (the line's marks go half width): a mark ending the line that gives
+                # up its own blank half, or a line that would otherwise be left with a hole
+                current.append(token)
+                used += width
                 continue
             if width > limit + _EPSILON:
                 # wider than any line: fill this line to the margin, the rest follows
@@ -227,26 +268,68 @@ class Typesetter:
         finish()
         return ["".join(tokens) for tokens in lines] or [""]
 
+    @staticmethod
+    def _ragged(current: list[str], token: str, room: float, measure: Callable[[str], float]) -> bool:
+        """Would moving ``token`` to the next line (pushing down with it what 禁则 asks) leave this
+        line with a hole wider than justification may fill?"""
+        kept = list(current)
+        carried = 0
+        if token[0] in NO_LINE_START:
+            while kept and (not carried or kept[-1][-1:] in NO_LINE_START):
+                kept.pop()
+                carried += 1
+        while kept and kept[-1][-1] in NO_LINE_END:
+            kept.pop()
+        line = "".join(kept).rstrip()
+        gaps = sum(1 for a, b in zip(line, line[1:]) if stretchable(a, b))
+        hole = room - measure(line)
+        return not gaps or hole / gaps > MAX_STRETCH * CELL
+
     def paragraph(self, text: str, *, indent_cells: float = 2, limit: float = TEXT_WIDTH, x: float = 0.0,
                   box: bool = False, part: str = "正文") -> list[Line]:
         """A justified paragraph with a first-line indent; first and last two lines kept together."""
         text = clean(text).strip(" \u3000")
         indent = indent_cells * CELL
-        rows = self.wrap(text, limit, first_indent=indent)
+        rows = self.wrap(text, limit, first_indent=indent, squeeze=True)
         lines = []
         for i, row in enumerate(rows):
             start = x + (indent if i == 0 else 0.0)
             room = limit - (indent if i == 0 else 0.0)
+            natural = self.width(row)
+            squeezed = self._squeezed(row, natural - room) if natural > room + _EPSILON else ()
+            natural -= sum(self.squeeze_amount(row[k]) for k in squeezed)
             stretch = 0.0
             if i < len(rows) - 1:
                 gaps = sum(1 for a, b in zip(row, row[1:]) if stretchable(a, b))
-                slack = room - self.width(row)
+                slack = room - natural
                 if gaps and 0 < slack / gaps <= MAX_STRETCH * CELL:
                     stretch = slack / gaps
             keep = len(rows) > 1 and (i == 0 or i == len(rows) - 2)
             lines.append(Line(row, x=start, char_space=base_char_space(BODY_SIZE), stretch=stretch,
-                              keep_with_next=keep, box=box, part=part))
+                              keep_with_next=keep, box=box, part=part, squeeze=squeezed))
         return lines
+
+    def _squeezed(self, row: str, excess: float) -> tuple[int, ...]:
+        """The marks of ``row`` to set half width so that it loses ``excess``: first a mark next to
+        another mark (。” ，（ : the usual place), then the mark ending the line, then the others
+        from the right."""
+        marks = [k for k, c in enumerate(row) if self.squeeze_amount(c)]
+
+        def beside_a_mark(k: int) -> bool:
+            neighbour = row[k + 1:k + 2] if row[k] in SQUEEZE_CLOSE else row[k - 1:k] if k else ""
+            return bool(neighbour) and (neighbour in NO_LINE_START or neighbour in NO_LINE_END)
+
+        order = sorted(marks, key=lambda k: (not beside_a_mark(k), k != len(row) - 1, -k))
+        chosen: list[int] = []
+        for k in order:
+            if excess <= _EPSILON:
+                break
+            facing = k + 1 if row[k] in SQUEEZE_CLOSE else k - 1
+            if facing in chosen and row[facing] in (SQUEEZE_OPEN if row[k] in SQUEEZE_CLOSE else SQUEEZE_CLOSE):
+                continue  # ，（ set in one cell would touch: one of the two keeps its blank half
+            chosen.append(k)
+            excess -= self.squeeze_amount(row[k])
+        return tuple(sorted(chosen))
 
     def title(self, text: str) -> list[Line]:
         """Centred title lines. A line break the clerk typed is kept; a part too long for one line
