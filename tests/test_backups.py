@@ -488,7 +488,7 @@ def test_backup_on_open_reports_a_problem_in_chinese(qtbot, db, tmp_path, monkey
     start_open_backup(None, db, problems.append)
     wait_for_open_backups()
     qtbot.waitUntil(lambda: bool(problems))
-    assert problems == [f"自动备份未能完成：无法建立备份文件夹：{blocker / 'data' / 'backups'}（Not a directory）"]
+    assert problems == [f"自动备份未能完成：无法建立备份文件夹：{blocker / 'data' / 'backups'}（路径中有一段不是文件夹（被同名的文件挡住了））"]
 
 
 def test_rotation_removes_half_made_copies_left_by_a_crash(db, folder):

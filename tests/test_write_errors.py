@@ -58,8 +58,22 @@ def test_a_file_open_in_excel_on_windows_and_unknown_errors():
         winerror = 32
 
     assert "文件正被其他程序占用" in write_failure_reason(SharingViolation(errno.EACCES, "拒绝访问。"))
-    assert write_failure_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"
-    assert write_failure_reason(OSError("something odd")) == "something odd"
+    # an error without a Chinese reason is named by its number, never in the system's English
+    assert write_failure_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == f"系统拒绝写入，错误号 {errno.EXDEV}"
+    assert write_failure_reason(OSError("something odd")) == "系统拒绝写入"
+
+
+@pytest.mark.parametrize("code, reason", [
+    (errno.EISDIR, "这是文件夹，不是文件"),
+    (errno.EACCES, "没有读取权限"),
+    (errno.ENOENT, "文件不存在"),
+    (errno.ENOTDIR, "路径中有一段不是文件夹"),
+    (errno.EXDEV, f"系统无法读取该文件，错误号 {errno.EXDEV}"),
+])
+def test_reasons_a_read_fails_are_chinese(code, reason):
+    from desktop832.oserrors import read_failure_reason
+
+    assert reason in read_failure_reason(OSError(code, os.strerror(code)))
 
 
 # --- the export ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from ..domain.errors import ClerkError
+from ..oserrors import read_failure_reason
 
 
 class NoticeTextError(ClerkError):
@@ -39,7 +40,7 @@ def read_notice_text(path: Path) -> str:
     except NoticeTextError:
         raise
     except OSError as exc:
-        raise NoticeTextError(f"无法读取“{path.name}”：{exc.strerror or exc}") from None
+        raise NoticeTextError(f"无法读取“{path.name}”：{read_failure_reason(exc)}") from None
     except Exception:  # noqa: BLE001  (a damaged .docx or .pdf: refused, never a traceback)
         raise NoticeTextError(f"无法读取“{path.name}”的文字（文件可能已损坏或是扫描图片）") from None
     raise NoticeTextError(f"只能读取 .txt、.docx 或 .pdf 文件，“{path.name}”不是")

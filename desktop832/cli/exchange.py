@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..oserrors import read_failure_reason
 from .registry import Command
 
 
@@ -138,8 +139,10 @@ def cmd_import_orders(args) -> int:
     if args.mapping is not None:
         try:
             text = args.mapping.read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"无法读取映射文件“{args.mapping}”：{getattr(exc, 'strerror', None) or exc}", EXIT_UNREADABLE) from None
+        except OSError as exc:
+            raise CommandError(f"无法读取映射文件“{args.mapping}”：{read_failure_reason(exc)}", EXIT_UNREADABLE) from None
+        except UnicodeDecodeError:
+            raise CommandError(f"无法读取映射文件“{args.mapping}”：不是 UTF-8 编码的文本文件", EXIT_UNREADABLE) from None
         try:
             mapping_file = columns.read_mapping_file(text, args.mapping.name)
         except ExchangeError as exc:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .. import paths, protected_files
 from ..domain.errors import InputError
+from ..oserrors import read_failure_reason
 
 
 class Role(enum.Enum):
@@ -154,12 +155,15 @@ def _read(key: tuple) -> _Info:
     try:
         handle = open(path, "rb")  # ours to close: fontTools leaks it when the file is no font
     except OSError as exc:
-        raise FontFileError(f"无法读取字体文件 {Path(path).name}：{exc.strerror or exc}") from None
+        raise FontFileError(f"无法读取字体文件 {Path(path).name}：{read_failure_reason(exc)}") from None
     with handle:
         try:
             font = TTFont(handle, fontNumber=index, lazy=True)
-        except (TTLibError, OSError, ValueError, AssertionError, IndexError, KeyError) as exc:
-            raise FontFileError(f"无法读取字体文件 {Path(path).name}：{exc}") from None
+        except (TTLibError, OSError, ValueError, AssertionError, IndexError, KeyError):
+            # fontTools' own words are English ("Not a TrueType or OpenType font (not enough data)")
+            raise FontFileError(
+                f"无法读取字体文件 {Path(path).name}：不是 TrueType/OpenType 字体（.ttf、.ttc、.otf），或文件已损坏"
+            ) from None
         return _inspect(font, Path(path))
 
 
@@ -179,8 +183,10 @@ def _inspect(font, path: Path) -> _Info:
         return _Info(_family_name(font) or path.stem, codepoints)
     except FontFileError:
         raise
-    except Exception as exc:  # a damaged table surfaces only when read; any of them means unusable
-        raise FontFileError(f"字体文件 {path.name} 已损坏：{type(exc).__name__}") from None
+    except Exception:  # a damaged table surfaces only when read; any of them means unusable
+        raise FontFileError(
+            f"无法读取字体文件 {path.name}：不是 TrueType/OpenType 字体（.ttf、.ttc、.otf），或文件已损坏"
+        ) from None
     finally:
         font.close()
 
@@ -467,7 +473,7 @@ def reportlab_font(face: FontFace) -> str:
         name = "D832-" + hashlib.sha1(repr(key).encode()).hexdigest()[:10]
         try:
             pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.index))
-        except (TTFError, OSError) as exc:
-            raise FontFileError(f"字体 {face.label} 无法嵌入：{exc}") from None
+        except (TTFError, OSError):
+            raise FontFileError(f"字体 {face.label} 无法嵌入 PDF（字体文件不完整，或其授权不允许嵌入）") from None
         _registered[key] = name
     return name

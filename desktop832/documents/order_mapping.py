@@ -211,6 +211,8 @@ def read_mapping_file(text: str, name: str) -> Layout:
     """The command line's ``--mapping`` file: the same JSON shape as a saved layout."""
     try:
         data = json.loads(text)
-    except ValueError as exc:
-        raise ExchangeError(f"映射文件“{name}”不是有效的 JSON：{exc}") from None
+    except json.JSONDecodeError as exc:  # its own words are English; the place is what helps
+        raise ExchangeError(f"映射文件“{name}”不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近有误）") from None
+    except ValueError:
+        raise ExchangeError(f"映射文件“{name}”不是有效的 JSON") from None
     return Layout.from_json(data, f"映射文件“{name}”")

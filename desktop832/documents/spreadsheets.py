@@ -22,6 +22,7 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..oserrors import read_failure_reason
 from .errors import ExchangeError
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -72,7 +73,7 @@ def sniff(path: Path) -> str:
     except FileNotFoundError:
         raise ExchangeError(f"文件不存在：{path}") from None
     except OSError as exc:
-        raise _unreadable(path, exc.strerror or str(exc)) from None
+        raise _unreadable(path, read_failure_reason(exc)) from None
     if not head:
         raise _unreadable(path, "文件是空的")
     if head.startswith(ZIP_MAGIC):
@@ -360,7 +361,7 @@ def _open_csv(path: Path, raw, score: Callable[[tuple], int], closing: list) -> 
         final = not raw.read(1)
         total = _count_lines(path)
     except OSError as exc:
-        raise _unreadable(path, exc.strerror or str(exc)) from None
+        raise _unreadable(path, read_failure_reason(exc)) from None
     if total > MAX_ROWS + HEADER_SCAN_ROWS:
         raise _too_many(path, total)
     sample, encoding, codec = decode(head, path, final)
@@ -373,13 +374,25 @@ def _open_csv(path: Path, raw, score: Callable[[tuple], int], closing: list) -> 
     return Table(path, "csv", encoding, number, _headers(values), total, _chain(after, rows), above)
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's complaint (English) as the clerk can act on it."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "某一格的内容过长"
+    if "NUL" in text or "null byte" in text:
+        return "含有空字符，可能不是文本文件"
+    if "new-line character seen in unquoted field" in text:
+        return "换行符不成对"
+    return "引号或分隔符不成对"
+
+
 def _csv_rows(reader, path: Path, encoding: str) -> Iterator[Row]:
     try:
         for values in reader:
             # reader.line_num is the physical line a record ends on: what an editor shows
             yield reader.line_num, tuple(values)
     except csv.Error as exc:
-        raise _unreadable(path, f"第 {reader.line_num} 行 CSV 格式有误（{exc}）") from None
+        raise _unreadable(path, f"第 {reader.line_num} 行 CSV 格式有误（{_csv_problem(exc)}）") from None
     except UnicodeDecodeError:
         raise _unreadable(path, f"第 {reader.line_num + 1} 行附近的文字不是 {encoding} 编码（文件前后编码不一致）") from None
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .. import protected_files
+from ..oserrors import read_failure_reason
 from .cells import cell_text
 from .errors import ExchangeError
 from .files import write_atomically
@@ -85,7 +86,7 @@ def read_summary_rows(path: Path | str) -> list[tuple]:
     except FileNotFoundError:
         raise ExchangeError(f"文件不存在：{path}") from None
     except OSError as exc:
-        raise ExchangeError(f"无法读取“{path.name}”：{exc.strerror or exc}") from None
+        raise ExchangeError(f"无法读取“{path.name}”：{read_failure_reason(exc)}") from None
     except xlsx_errors():
         raise ExchangeError(f"无法读取“{path.name}”：{BROKEN_XLSX}") from None
     header = [cell_text(v) for v in rows[0]] if rows else []

@@ -259,7 +259,10 @@ def _read_data_sheet(found: dict, version: int, changes: list[Change]) -> tuple[
         try:
             record = json.loads(cell_text(raw))
             finding_from_record(record)
-        except ValueError as exc:
+        except json.JSONDecodeError:  # Python's words are English
+            changes.append(Change(f"{layout.DATA_SHEET} B{r}", f"检查结果 {i}", "无法识别：不是程序写出的格式"))
+            continue
+        except ValueError as exc:  # finding_from_record's own Chinese words
             changes.append(Change(f"{layout.DATA_SHEET} B{r}", f"检查结果 {i}", f"无法识别：{exc}"))
             continue
         if fp.field_digest(key, record) != code:
@@ -624,7 +627,8 @@ def _verify(path, wb, library, policy_file, as_of, progress) -> VerifyReport:
         counted = frozenset(Purpose(p) for p in head["policy"]["counted_purposes"])
         excluded = frozenset(Purpose(p) for p in head["policy"]["excluded_purposes"])
     except (jsonformat.JsonFormatError, TypeError, ValueError) as exc:
-        notes.append(f"校验数据无法使用，未能重建填报表和复核规则：{exc}")
+        why = str(exc) if isinstance(exc, jsonformat.JsonFormatError) else "内容不完整或格式不符"  # never Python's English
+        notes.append(f"校验数据无法使用，未能重建填报表和复核规则：{why}")
         return VerifyReport(path, cell_text(values.get("profile.name")), None, None, stored, computed, changes,
                             notes, None, None, None, False)
     info = PolicyInfo(

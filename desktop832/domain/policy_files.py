@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ..oserrors import read_failure_reason
 from . import rules as _rules  # noqa: F401  (registers every rule's parameters)
 from .model import Level
 from .findings import Severity
@@ -203,7 +204,7 @@ def load_policy_file(path: Path) -> Policy:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise PolicyError(str(path), "", f"无法读取：{exc.strerror or exc}") from None
+        raise PolicyError(str(path), "", f"无法读取：{read_failure_reason(exc)}") from None
     try:
         return parse_policy(data, source=Path(path).name)
     except PolicyError:

@@ -39,7 +39,7 @@ import uuid
 from pathlib import Path
 
 from .. import paths
-from ..oserrors import write_failure_reason
+from ..oserrors import read_failure_reason, write_failure_reason
 from . import schema
 from .errors import StoreError, translate
 
@@ -140,7 +140,7 @@ def list_backups(backup_dir: Path, source: Path | str | None = None) -> list[Bac
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise StoreError(f"无法读取备份文件夹：{backup_dir}（{exc.strerror or exc}）", "missing") from None
+        raise StoreError(f"无法读取备份文件夹：{backup_dir}（{read_failure_reason(exc)}）", "missing") from None
     found = [b for b in map(parse_name, entries) if b is not None and (stem is None or b.stem == stem)]
     if source is not None and found:
         identity = schema.file_identity(source)
@@ -192,7 +192,7 @@ def _store_error(exc: BaseException, what: str, path: Path) -> StoreError:
     if known is not None and known.kind == "full":
         # the data file itself is untouched: only the copy could not be finished
         return StoreError(f"磁盘已满，{what}。请清理磁盘空间后再试。", "full")
-    detail = write_failure_reason(exc) if isinstance(exc, OSError) else str(exc)
+    detail = write_failure_reason(exc) if isinstance(exc, OSError) else "SQLite 报告错误"
     return StoreError(f"{what}：{path}（{detail}）", known.kind if known else "other")
 
 
@@ -317,10 +317,10 @@ def check_backup(backup: Backup | Path) -> None:
             verdict = con.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"备份文件已损坏，不能用来恢复：{path.name}（{exc}）", "corrupt") from None
-    if verdict != "ok":
-        raise StoreError(f"备份文件已损坏，不能用来恢复：{path.name}（{verdict}）", "corrupt")
+    except sqlite3.DatabaseError:
+        raise StoreError(f"备份文件已损坏，不能用来恢复：{path.name}（SQLite 无法读取它）", "corrupt") from None
+    if verdict != "ok":  # SQLite's own report (English, page numbers) is for support, not the clerk
+        raise StoreError(f"备份文件已损坏，不能用来恢复：{path.name}（完整性检查未通过）", "corrupt")
 
 
 def keep_current(target: Path, backup_dir: Path, now: dt.datetime) -> Backup | None:
