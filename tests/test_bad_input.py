@@ -330,6 +330,17 @@ CATALOGUE: list[Bad] = [
         "导入.json 有误，未写入任何数据：$.plans[1].year：年度 2024 重复"),
     Bad("json-unknown-field", "json-load", "导入.json", json_doc(profile={"名称": "x"}),
         "导入.json 有误，未写入任何数据：$.profile.名称：不认识的字段"),
+    # hostile JSON: each crashed load or silently dropped data (a second "purchases" won)
+    Bad("json-nested-100k-deep", "json-load", "导入.json", b"[" * 100_000 + b"]" * 100_000,
+        "导入.json 不是有效的 JSON，未写入任何数据：嵌套层数过多，不是 desktop832 导出的数据"),
+    Bad("json-huge-integer", "json-load", "导入.json",
+        json_doc().replace(b'"version": 1', b'"version": ' + b"9" * 5000), "导入.json 不是有效的 JSON，未写入任何数据：数字过长（超过 30 位）"),
+    Bad("json-lone-surrogate", "json-load", "导入.json", json_doc().replace("测试单位".encode(), b"\\ud800"),
+        "导入.json 不是有效的 JSON，未写入任何数据：含有无效的字符（孤立的 UTF-16 代理项），文件可能已损坏"),
+    Bad("json-duplicate-key", "json-load", "导入.json", json_doc()[:-1] + b', "purchases": []}',
+        "导入.json 不是有效的 JSON，未写入任何数据：键“purchases”在同一处出现了两次（后一个会覆盖前一个），请删去重复的一个"),
+    Bad("json-nan", "json-load", "导入.json", json_doc().replace(b'"version": 1', b'"version": NaN'),
+        "导入.json 不是有效的 JSON，未写入任何数据：“NaN”不是有效的 JSON 数值"),
     Bad("json-amount-arabic-indic", "json-load", "导入.json",
         json_doc(purchases=[{"date": "2024-03-01", "amount": "١٠٠"}]), "$.purchases[0].amount：金额只能使用数字 0—9，不能用“١”：١٠٠"),
     # --- data files that must not be touched ----------------------------------------------------
@@ -374,6 +385,17 @@ CATALOGUE: list[Bad] = [
         "没有任何可用字体包含这些字：“\u3400”（U+3400，见标题、落款），未生成文件。"),
     Bad("letter-not-a-pdf-name", "command", "letter", "承诺函.docx", "输出文件应以 .pdf 结尾："),
     Bad("check-year-out-of-range", "command", "check", "1999", "年度超出范围（2000 到 2100）：1999"),
+    # --- font files given to the letter (``--body-font``): a FIFO hung it, others told English ----
+    Bad("font-fifo", "font", "正文.ttf", lambda p: os.mkfifo(p),
+        "无法使用字体文件：“正文.ttf”不是普通文件（可能是管道或设备），未读取任何内容。"),
+    Bad("font-folder", "font", "正文.ttf", lambda p: p.mkdir(), "无法使用字体文件：“正文.ttf”是文件夹，不是文件，未读取任何内容。"),
+    Bad("font-not-a-font", "font", "正文.ttf", lambda p: p.write_text("这不是字体", "utf-8"),
+        "无法读取字体文件 正文.ttf：不是 TrueType/OpenType 字体（.ttf、.ttc、.otf），或文件已损坏"),
+    Bad("font-truncated", "font", "正文.ttf",
+        lambda p: p.write_bytes((ROOT / "resources" / "fonts" / "Desktop832Song-Bold.ttf").read_bytes()[:2000]),
+        "无法读取字体文件 正文.ttf：不是 TrueType/OpenType 字体（.ttf、.ttc、.otf），或文件已损坏"),
+    Bad("font-the-data-file", "font", "unit.sqlite", None,
+        "无法使用字体文件：“unit.sqlite”是 desktop832 的数据文件（或其附属文件），不能作为要读取的文件，未读取任何内容。"),
 ]
 
 
@@ -387,6 +409,7 @@ def test_the_catalogue_is_broad():
     assert len({c.id for c in CATALOGUE}) == len(CATALOGUE)
     assert {c.surface for c in CATALOGUE} == {
         "field", "purchase-form", "import", "policy", "json-load", "data-file", "command", "output", "reading-command",
+        "font",
     }
     assert all(c.message or c.outcome in ("literal", "limited") or c.id == "import-formula-supplier" for c in CATALOGUE)
 
@@ -708,6 +731,47 @@ def test_command(tmp_path, capsys, case, profile, new_store):
     assert case.message in capsys.readouterr().err
     assert dump(db) == before
     assert not [p for p in tmp_path.iterdir() if p.suffix in (".pdf", ".docx", ".tmp")]
+
+
+@cases("font")
+def test_font_file(tmp_path, capsys, case, profile, new_store):
+    """A font file the clerk names for the letter: refused in Chinese, never opened if it is no
+    regular file (opening a FIFO blocks until someone writes into it), no PDF written."""
+    import threading
+
+    from desktop832.cli import main
+    from desktop832.domain.model import AnnualPlan, CanteenMode
+
+    db = tmp_path / "unit.sqlite"
+    with new_store(db) as store:
+        store.save_profile(dataclasses.replace(profile, canteen_mode=CanteenMode.NONE, meal_arrangement="职工自行解决用餐"))
+        store.save_plan(AnnualPlan(2024))
+    font = tmp_path / case.where
+    if case.value is not None:
+        case.value(font)
+    before, output = dump(db), tmp_path / "承诺函.pdf"
+    done, opened = threading.Event(), []
+
+    def watch_the_pipe():  # a writer's open succeeds only while a reader has the pipe open
+        while not done.wait(0.05):
+            try:
+                os.close(os.open(font, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                continue
+            opened.append(True)  # the letter opened the pipe: now at its end, so it returns
+
+    watcher = threading.Thread(target=watch_the_pipe, daemon=True)
+    if case.id == "font-fifo":
+        watcher.start()
+    try:
+        code = main(["--db", str(db), "letter", "-o", str(output), "--body-font", str(font)])
+    finally:
+        done.set()
+    assert not opened, "the letter opened the named pipe (it would hang there for ever)"
+    assert code in (1, 2)
+    err = capsys.readouterr().err
+    assert case.message in err and "Traceback" not in err
+    assert not output.exists() and dump(db) == before
 
 
 @cases("output")

@@ -124,6 +124,46 @@ def test_no_lock_possible_in_a_folder_that_cannot_be_written(tmp_path):
     assert "无法在数据文件所在的文件夹建立锁文件" in result.holder_description
 
 
+class _Refused:
+    """A QLockFile the system refused to create, for a reason told by ``error``."""
+
+    def __init__(self, error):
+        self._error = error
+
+    def __call__(self, name):
+        self.name = name
+        return self
+
+    def setStaleLockTime(self, _ms):
+        pass
+
+    def tryLock(self, _timeout=0):
+        return False
+
+    def error(self):
+        return self._error
+
+
+@pytest.mark.parametrize("error, free, said, not_said", [
+    # a full disk used to be called a read-only folder
+    ("UnknownError", 0, "磁盘已满，请清理磁盘空间后再试", "只读"),
+    ("PermissionError", 10**9, "该文件夹不允许写入（只读）", "磁盘已满"),
+])
+def test_a_lock_that_cannot_be_made_says_why_as_it_is(db, monkeypatch, error, free, said, not_said):
+    import shutil
+    from collections import namedtuple
+
+    from PySide6.QtCore import QLockFile
+
+    monkeypatch.setattr(locking, "QLockFile", _Refused(getattr(QLockFile.LockError, error)))
+    monkeypatch.setattr(locking.QLockFile, "LockError", QLockFile.LockError, raising=False)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(10**10, 10**10 - free, free))
+    result = locking.acquire(db)
+    assert not result.ok and result.problem == "error"
+    assert said in result.holder_description and not_said not in result.holder_description
+
+
 def click(role):
     def exec_(box):
         [button] = [b for b in box.buttons() if box.buttonRole(b) == role]
