@@ -236,6 +236,18 @@ def test_title_lines_break_between_words_in_a_balanced_shape(unit, policies, nam
         assert (row.glyphs[0].x0 - LEFT) == pytest.approx(RIGHT_EDGE - row.glyphs[-1].x1, abs=1.0)
 
 
+@pytest.mark.parametrize("name", ["青海省农业农村厅（机关后勤服务中心）", "青海省农业农村厅（机关办公室）示范站",
+                                  "青海省海东市互助土族自治县农业农村和科技局（机关后勤服务管理中心办公室）"])
+def test_brackets_in_a_name_keep_to_their_words_in_the_title_and_the_signatures(unit, policies, name):
+    draft = letter_for(dataclasses.replace(unit, name=name, supervising_department=name), policies)
+    page = pdf_pages(draft)[0]
+    title = [row.text for row in rows(page, TITLE_SIZE)]
+    assert "".join(title) == draft.title
+    texts = title + [row.text for row in body_rows(page)]
+    for text in texts:
+        assert text[0] not in NO_LINE_START and text[-1] not in NO_LINE_END, texts
+
+
 def test_the_clerks_own_title_break_is_kept(unit, policies):
     draft = letter_for(unit, policies)
     title = "关于青海省示例农业\n技术推广总站无食堂的承诺"
@@ -326,3 +338,11 @@ def test_fallback_fonts_say_which_style_stands_in(unit, policies):
     described = render_letter(letter_for(unit, policies), SHIPPED_ONLY).fonts.describe()
     assert "正文：桌面832楷体（程序自带，楷体），不是公文要求的仿宋" in described
     assert "标题：桌面832宋体（程序自带，宋体），不是公文要求的小标宋" in described
+
+
+def test_a_county_name_and_a_bureau_joined_by_a_conjunction_are_never_broken():
+    from desktop832.documents.title_words import words
+
+    found = words("青海省海东市互助土族自治县农业农村和科技局机关后勤服务中心")
+    assert "互助土族自治县" in found and "农业农村和科技局" in found
+    assert words("内蒙古自治区财政厅")[0] == "内蒙古自治区"

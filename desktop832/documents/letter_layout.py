@@ -358,7 +358,8 @@ class Typesetter:
         for a, b in zip(edges, edges[1:]):
             if measure(text[a:b]) > limit + _EPSILON:
                 points.extend(range(a + 1, b))
-        points = sorted(set(points))
+        # 禁则 holds between words too: 机关（ / 办公室） is not a break
+        points = sorted(p for p in set(points) if text[p] not in NO_LINE_START and text[p - 1] not in NO_LINE_END)
         fallback = None
         for count in range(max(2, math.ceil(total / limit - _EPSILON)), len(text) + 1):
             best = None

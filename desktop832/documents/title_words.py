@@ -30,6 +30,10 @@ _WORDS = frozenset("""
 # Single characters that end a name part (省 in 河南省): they belong to the word before them.
 _SUFFIXES = frozenset("省市县区乡镇村州盟旗厅局委办署处科室所站院馆会部队团校社")
 _LONGEST = max(len(w) for w in _WORDS)
+# Words that finish a place name (互助土族|自治县 is one county): never a line of their own start.
+_JOIN_PREVIOUS = frozenset({"自治区", "自治州", "自治县", "自治旗"})
+# A conjunction inside a name (农业农村和科技局) holds both neighbours to itself.
+_CONNECTORS = frozenset("和与及暨")
 
 
 def words(text: str) -> list[str]:
@@ -47,18 +51,22 @@ def words(text: str) -> list[str]:
             tokens.append((text[i], False))
             i += 1
     merged: list[list] = []
+    glue = False  # the token before was a conjunction: this one joins it
     for token, known in tokens:
+        joined = bool(merged) and (glue or token in _JOIN_PREVIOUS or token in _CONNECTORS)
         attach = merged and (
+            joined
             # unknown characters stick together (郑州, 示例 …), and to a suffix after them (郑州市)
-            (not known and not merged[-1][1])
+            or (not known and not merged[-1][1])
             or (known and len(token) == 1 and token in _SUFFIXES and len(merged[-1][0]) > 0)
             # Latin letters and digits are one word
             or (token.isascii() and merged[-1][0][-1:].isascii() and not token.isspace())
         )
+        glue = token in _CONNECTORS
         if attach:
             merged[-1][0] += token
             # a suffix closes the word (青海省|海东市), otherwise it stays as open as it was
-            merged[-1][1] = (known and token in _SUFFIXES) or (merged[-1][1] and known)
+            merged[-1][1] = known if joined else (known and token in _SUFFIXES) or (merged[-1][1] and known)
         else:
             merged.append([token, known])
     return [token for token, _known in merged]
