@@ -396,3 +396,214 @@ def test_the_documentation_lists_every_header_state_and_totals_word():
     for meaning, texts in SHIPPED_STATES.items():
         assert tables[meaning.value].count("、") == len(texts) - 1 and all(t in tables[meaning.value] for t in texts)
     assert "、".join(FOOTER_WORDS) in doc
+
+
+# --- layouts nobody documented: what odd exports (or someone trying to break the import) bring ----
+
+
+def test_a_header_over_two_rows_with_merged_cells_is_read_as_one(ws, tmp_path):
+    # a title, then 金额 merged over 实付金额 and 退款金额, the other names merged down over both rows
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["832平台订单导出"])
+    sheet.append(["订单编号", "下单时间", "店铺名称", "金额", None, "订单状态"])
+    sheet.append([None, None, None, "实付金额", "退款金额", None])
+    for column in "ABCF":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.merge_cells("D2:E2")
+    sheet.append(["832H1", "2024-03-01 10:00:00", "光山县原味农业", "1000.00", "100.00", "部分退款"])
+    sheet.append(["832H2", "2024-03-02 10:00:00", "光山县原味农业", "50.00", None, "已完成"])
+    wb.save(tmp_path / "two.xlsx")
+    preview, result = import_orders(ws, tmp_path / "two.xlsx")
+    assert "第 2–3 行为表头" in preview.parsed.table and preview.errors == []
+    assert [(s.row, s.reason) for s in preview.skipped] == [(1, "表头上方的标题或说明行")]
+    log = logged(ws)
+    assert (log["832H1"].amount, log["832H1"].refunded) == (D("900.00"), D("100.00")) and log["832H2"].amount == D("50.00")
+
+
+def test_group_titles_over_the_header_and_a_name_merged_down_from_them(ws, tmp_path):
+    # 订单信息 / 商品信息 / 金额信息 over the names, and 订单状态 merged down from the first row
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["订单状态", "订单信息", None, None, "商品信息", None, "金额信息", None])
+    sheet.append([None, "订单编号", "下单时间", "店铺名称", "商品名称", "商品数量", "实付金额", "退款金额"])
+    for cells in ("A1:A2", "B1:D1", "E1:F1", "G1:H1"):
+        sheet.merge_cells(cells)
+    sheet.append(["待验货", "832G1", "2024-03-01", "店", "米", 1, "100", None])
+    sheet.append(["已完成", "832G2", "2024-03-01", "店", "面", 2, "200", "20"])
+    path = tmp_path / "groups.xlsx"
+    wb.save(path)
+    preview, result = import_orders(ws, path)
+    assert preview.parsed.mapping.headers[0] == "订单状态" and "第 1–2 行为表头" in preview.parsed.table
+    log = logged(ws)
+    assert (log["832G1"].state, log["832G1"].amount) == (OrderState.OPEN, D("100.00"))
+    assert (log["832G2"].state, log["832G2"].amount, log["832G2"].refunded) == (OrderState.DONE, D("180.00"), D("20.00"))
+
+
+def test_an_order_s_other_goods_under_merged_cells_are_skipped_not_errors(ws, tmp_path):
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["订单编号", "下单时间", "商品名称", "实付金额", "订单状态"])
+    sheet.append(["832M1", "2024-03-01", "光山糯米", "100", "已完成"])
+    sheet.append([None, None, "光山麻鸭", None, None])
+    sheet.append([None, None, "信阳毛尖", None, None])
+    for column in "ABDE":
+        sheet.merge_cells(f"{column}2:{column}4")
+    sheet.append(["832M2", "2024-03-02", "香菇", "50", "已完成"])
+    wb.save(tmp_path / "merged.xlsx")
+    preview, result = import_orders(ws, tmp_path / "merged.xlsx")
+    assert preview.errors == [] and {no: p.amount for no, p in logged(ws).items()} == {"832M1": D("100.00"), "832M2": D("50.00")}
+    assert [(s.row, s.reason) for s in preview.skipped] == [
+        (3, "没有订单编号、日期和金额的续行（合并单元格下同一订单的其他商品）"),
+        (4, "没有订单编号、日期和金额的续行（合并单元格下同一订单的其他商品）"),
+    ]
+
+
+@pytest.mark.parametrize("epoch", ["1900", "1904"])
+def test_dates_as_excel_serial_numbers(ws, tmp_path, epoch):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
+
+    wb = Workbook()
+    if epoch == "1904":
+        wb.epoch = CALENDAR_MAC_1904
+    sheet = wb.active
+    sheet.append(["订单编号", "下单时间", "实付金额", "订单状态", "支付时间", "收货时间"])
+    ordered, paid, delivered = dt.datetime(2024, 3, 1, 10, 30), dt.datetime(2024, 3, 2), dt.datetime(2024, 3, 5, 16)
+    # number cells without a date format, as a sheet pasted as values or an export tool writes them
+    serial = lambda when: to_excel(when, wb.epoch)  # noqa: E731
+    sheet.append(["832S1", serial(ordered), 100, "已完成", int(serial(paid)), serial(delivered)])
+    sheet.append(["832S2", f"{serial(ordered):.6f}", 100, "已完成", str(int(serial(paid))), None])  # as text
+    sheet.append(["832S3", 20240301, 100, "已完成", None, None])  # yyyymmdd as a number
+    wb.save(tmp_path / "serial.xlsx")
+    preview, result = import_orders(ws, tmp_path / "serial.xlsx")
+    assert preview.errors == [] and result.added == 3
+    log = logged(ws)
+    assert (log["832S1"].date, log["832S1"].paid_on, log["832S1"].delivered_on) == (ordered.date(), paid.date(), delivered.date())
+    assert (log["832S2"].date, log["832S2"].paid_on) == (ordered.date(), paid.date())
+    assert log["832S3"].date == dt.date(2024, 3, 1)
+
+
+def test_serial_numbers_in_a_csv_and_dates_with_odd_time_parts(ws, tmp_path):
+    headers = ["订单编号", "下单时间", "实付金额", "订单状态", "支付时间"]
+    rows = [["832D1", "45352", "10", "已完成", "45353.75"], ["832D2", "2024/3/1上午10:00", "10", "已完成", "2024年03月02日10时"],
+            ["832D3", "２０２４－０３－０１　１０：００：００", "10", "已完成", "2024.3.2"]]
+    preview, result = import_orders(ws, text_csv(tmp_path / "serial.csv", rows, headers, encoding="gbk"))
+    assert preview.errors == [] and result.added == 3
+    assert {(p.date, p.paid_on) for p in logged(ws).values()} == {(dt.date(2024, 3, 1), dt.date(2024, 3, 2))}
+
+
+def test_a_number_in_a_date_column_that_is_no_date_is_refused(db, tmp_path):
+    headers = ["订单编号", "下单时间", "实付金额", "订单状态"]
+    path = xlsx(tmp_path / "n.xlsx", [["832N1", 12.5, 10, "已完成"], ["832N2", 99999, 10, "已完成"]], headers)
+    error = refused_untouched(db, path, "有 2 行数据有错误")
+    assert [e.reason for e in error.preview.errors] == ["应为日期，例如 2024-03-01：12.5", "应为日期，例如 2024-03-01：99999"]
+
+
+def test_amounts_with_currency_signs_separators_and_full_width_digits(ws, tmp_path):
+    headers = ["订单编号", "下单时间", "实付金额（元）", "订单状态"]
+    amounts = {"832Y1": "￥1,234.50", "832Y2": "¥ 12,345.00", "832Y3": "RMB 1,000", "832Y4": "人民币88元",
+               "832Y5": "１，２３４．５０", "832Y6": "\u00a01,000.00 元\u00a0", "832Y7": "1，000"}
+    rows = [[no, "2024-03-01", text, "已完成"] for no, text in amounts.items()]
+    rows += [["832Y1", "2024-03-05", "￥-200.00", "退款"], ["832Y2", "2024-03-05", "\u2212345.00", "退款"]]  # refund lines
+    for path in (xlsx(tmp_path / "y.xlsx", rows, headers), text_csv(tmp_path / "y.csv", rows, headers, encoding="gb18030")):
+        with _fresh(ws) as w:
+            preview, result = import_orders(w, path)
+            assert preview.errors == [] and result.added == 7
+            log = logged(w)
+            assert {no: p.amount for no, p in log.items()} == {
+                "832Y1": D("1034.50"), "832Y2": D("12000.00"), "832Y3": D("1000.00"), "832Y4": D("88.00"),
+                "832Y5": D("1234.50"), "832Y6": D("1000.00"), "832Y7": D("1000.00")}
+            assert (log["832Y1"].refunded, log["832Y2"].refunded) == (D("200.00"), D("345.00"))
+
+
+def test_an_amount_with_a_doubled_sign_is_an_error_not_a_refund(db, tmp_path):
+    headers = ["订单编号", "下单时间", "实付金额", "订单状态"]
+    rows = [["832Z1", "2024-03-01", "100", "已完成"], ["832Z1", "2024-03-02", "--5", "退款"]]
+    error = refused_untouched(db, xlsx(tmp_path / "z.xlsx", rows, headers), "有 1 行数据有错误")
+    assert [(e.row, e.reason) for e in error.preview.errors] == [(3, "格式不正确：--5")]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_extra_columns_and_blank_rows_in_the_middle(ws, tmp_path, kind):
+    headers = ["序号", "订单编号", "子订单编号", "下单时间", "商品名称", "规格", "数量", "单价", "实付金额", "运费", "订单状态",
+               "收货人", "收货地址", "联系电话", "发票类型", "支付时间"]
+    def row(n, no, amount):
+        return [n, no, f"{no}-1", "2024-03-01 10:00:00", "光山糯米", "10kg", 2, 50, amount, 0, "已完成", "张三", "光山县",
+                "13800000000", "普票", "2024-03-02"]
+    blank = [None] * len(headers) if kind == "xlsx" else [""] * len(headers)
+    rows = [row(1, "832E1", "100.00"), blank, [], [" ", "\u3000"], row(2, "832E2", "200.00"), blank, row(3, "832E3", "300.00")]
+    path = xlsx(tmp_path / "e.xlsx", rows, headers) if kind == "xlsx" else text_csv(tmp_path / "e.csv", rows, headers, encoding="gbk")
+    preview, result = import_orders(ws, path)
+    assert preview.errors == [] and preview.skipped == [] and preview.parsed.blank_rows == 4
+    assert {no: (p.amount, p.paid_on) for no, p in logged(ws).items()} == {
+        no: (D(a), dt.date(2024, 3, 2)) for no, a in (("832E1", "100.00"), ("832E2", "200.00"), ("832E3", "300.00"))}
+
+
+def test_a_workbook_that_hides_its_size_is_refused_while_it_is_read(db, tmp_path, monkeypatch):
+    import re
+
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 50)
+    plain = xlsx(tmp_path / "plain.xlsx", [order(f"832L{i}") for i in range(120)])
+    hidden = tmp_path / "hidden.xlsx"
+    with zipfile.ZipFile(plain) as good, zipfile.ZipFile(hidden, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in good.infolist():
+            data = good.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)  # the sheet no longer says how big it is
+            out.writestr(info, data)
+    refused_untouched(db, hidden, "超出订单列表的合理规模（最多 50 行）")
+
+
+def test_shared_strings_too_big_to_hold_are_refused_before_reading(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_WHOLE", 1 << 10)
+    path = xlsx(tmp_path / "strings.xlsx", [order(f"832K{i}", goods=f"商品{i}" * 5) for i in range(100)])
+    refused_untouched(db, path, "不像是订单列表（可能是恶意构造的压缩文件）")
+
+
+class _fresh:
+    """Another empty data file like ``ws``'s, for importing the same list once more from nothing."""
+
+    def __init__(self, ws):
+        self.ws = ws
+
+    def __enter__(self):
+        import shutil
+        import tempfile
+
+        from desktop832.app.workspace import Workspace
+
+        folder = Path(tempfile.mkdtemp(prefix="d832-fresh-"))
+        self.folder = folder
+        copy = folder / "copy.sqlite"
+        workspace(copy, self.ws.store.profile(), self.ws.store.plan(2024)).close()
+        self.opened = Workspace.open(copy, today=dt.date(2024, 6, 1))
+        self.shutil = shutil
+        return self.opened
+
+    def __exit__(self, *exc):
+        self.opened.close()
+        self.shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "big5"])
+def test_a_list_longer_than_the_encoding_sample_cut_inside_a_character(ws, tmp_path, monkeypatch, encoding):
+    # the encoding is decided on the file's first bytes: a cut inside a two-byte character must
+    # not make the whole list unreadable
+    headers = HEADERS[:6] if encoding == "gbk" else ["訂單編號", "下單時間", "店鋪名稱", "商品名稱", "實付金額", "訂單狀態"]
+    shop, goods = ("光山县原味农业", "信阳毛尖") if encoding == "gbk" else ("臺灣農產", "香菇禮盒")
+    rows = [order(f"832Q{i}", supplier=shop, goods=goods, state="已完成")[:6] for i in range(40)]
+    path = text_csv(tmp_path / "q.csv", rows, headers, encoding=encoding)
+    data = path.read_bytes()
+    cuts = [n for n in range(200, len(data)) if data[n - 1] >= 0x80 and data[n - 2] < 0x80]  # after a lead byte
+    monkeypatch.setattr(spreadsheets, "SNIFF_BYTES", cuts[0])
+    preview, result = import_orders(ws, path)
+    assert result.added == 40 and logged(ws)["832Q39"].supplier == rows[0][2]
+
+
+@pytest.mark.parametrize("encoding, text", [("gbk", "光山县原味农业，信阳毛尖"), ("big5", "臺灣農產，香菇禮盒")])
+def test_the_encoding_sample_may_end_anywhere(encoding, text):
+    data = ("832Q1," + text + "\r\n").encode(encoding) * 30
+    for cut in range(100, 140):
+        decoded, _, codec = spreadsheets.decode(data[:cut], Path("q.csv"), final=False)
+        assert codec == ("gb18030" if encoding == "gbk" else "big5")
+        assert data.decode(encoding).startswith(decoded) and len(decoded) >= len(data[:cut].decode(encoding, "ignore")) - 1

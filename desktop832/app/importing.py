@@ -33,7 +33,7 @@ from ..documents import order_mapping as columns
 from ..documents.errors import ExchangeError
 from ..documents.order_fields import Field, StateMeaning, state_key, state_meaning
 from ..documents.order_mapping import ColumnMapping, Layout
-from ..documents.orders import ParsedOrder, ParsedOrders, RowError, SkippedRow, inspect_orders, read_orders
+from ..documents.orders import ParsedOrder, ParsedOrders, RowError, SkippedRow, read_orders
 from ..documents.progress import Progress, no_progress
 from ..domain.counting import Counting, why_not_counted
 from ..domain.model import RECONCILED_FIELDS, Channel, OrderState, Purchase, Purpose, UnitProfile
@@ -489,12 +489,18 @@ def import_orders(
     successful import, as are ``chosen`` columns.
     """
     layouts = load_layouts(workspace.store)
-    _, found = inspect_orders(path, layouts)
-    layout = layouts.get(found.key, Layout())
-    if mapping_file is not None:
-        layout = layout.with_choices(mapping_file.columns, mapping_file.states)
-    mapping = columns.resolve(found.headers, layout, chosen)
-    parsed = read_orders(path, mapping, progress=progress)
+    used: list[Layout] = []
+
+    def resolve(headers: list[str]) -> ColumnMapping:
+        layout = layouts.get(columns.layout_key(headers), Layout())
+        if mapping_file is not None:
+            layout = layout.with_choices(mapping_file.columns, mapping_file.states)
+        used.append(layout)
+        return columns.resolve(headers, layout, chosen)
+
+    # one pass over the file: an xlsx without a stated size costs a whole parse just to open
+    parsed = read_orders(path, layouts=layouts, progress=progress, resolve=resolve, extra_layout=mapping_file)
+    layout = used[-1]
     preview = build_preview(
         parsed, existing_orders(workspace.store), default_purpose, counted_purposes_for(workspace),
         states=layout.states, profile=workspace.store.profile(), include_other_units=include_other_units,

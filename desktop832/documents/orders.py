@@ -21,23 +21,24 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from ..domain.errors import InputError
 from ..domain.fields import max_length
 from ..domain.model import Purpose
 from ..domain.money import FEN, ZERO
-from ..domain.text import normalise
+from ..domain.text import foreign_digit, normalise, refuse_foreign_digits
 from . import order_mapping as columns
 from .cells import cell_text, date_from_cell, money_from_cell
 from .errors import ExchangeError
 from .order_fields import Field, footer_word, purpose_of
 from .order_mapping import ColumnMapping, Layout
 from .progress import STEP, Progress, no_progress
-from .spreadsheets import open_table
+from .spreadsheets import EXCEL_EPOCH, open_table
 
 MAX_ORDER_NO = max_length(Field.ORDER_NO.key)
 MAX_SUPPLIER = max_length(Field.SUPPLIER.key)
@@ -148,20 +149,27 @@ def read_orders(
     *,
     layouts: dict[str, Layout] | None = None,
     progress: Progress | None = None,
+    resolve: Callable[[list[str]], ColumnMapping] | None = None,
+    extra_layout: Layout | None = None,
 ) -> ParsedOrders:
-    """Parse every row. With no ``mapping`` the columns are mapped from the headers (and the
-    saved ``layouts``); a missing required column raises :class:`MappingError`."""
+    """Parse every row. With no ``mapping`` the columns are mapped from the headers by
+    ``resolve`` or, without it, from the headers and the saved ``layouts`` (so the file is opened
+    once); ``extra_layout`` (a mapping file's) helps find the header row too. A missing required
+    column raises :class:`MappingError`."""
     progress = progress or no_progress
     layouts = layouts or {}
-    with open_table(path, columns.score(layouts.values())) as table:
-        if mapping is None:
+    known = [*layouts.values(), *([extra_layout] if extra_layout is not None else [])]
+    with open_table(path, columns.score(known)) as table:
+        if mapping is None and resolve is not None:
+            mapping = resolve(table.headers)
+        elif mapping is None:
             mapping = columns.resolve(table.headers, layouts.get(columns.layout_key(table.headers)))
         elif tuple(table.headers) != mapping.headers:
             raise ExchangeError(f"“{Path(path).name}”的表头在选择列之后变了，请重新选择文件")
         if mapping.missing:
             raise MappingError(mapping)
         skipped = [SkippedRow(n, _row_text(v), "表头上方的标题或说明行") for n, v in table.above]
-        parser = _RowParser(mapping)
+        parser = _RowParser(mapping, table.epoch)
         orders: list[ParsedOrder] = []
         errors: list[RowError] = []
         first_row: dict[str, int] = {}  # order number → index in orders
@@ -238,14 +246,19 @@ class _RowParser:
         (Field.UNIT_CODE, "_unit", ""),
     )
 
-    def __init__(self, mapping: ColumnMapping):
+    def __init__(self, mapping: ColumnMapping, epoch: dt.date = EXCEL_EPOCH):
         self.plan = []
         for field, name, absent in self.FIELDS:
             column = mapping.column(field)
             label = mapping.headers[column] if column is not None else field.label
-            self.plan.append((column, label, globals()[name], absent))
+            convert = globals()[name]
+            if name.endswith("_date") and epoch != EXCEL_EPOCH:
+                convert = functools.partial(convert, epoch=epoch)
+            self.plan.append((column, label, convert, absent))
         self.order_col = mapping.column(Field.ORDER_NO)
         self.date_col = mapping.column(Field.DATE)
+        self.amount_col = mapping.column(Field.AMOUNT)
+        self.goods_col = mapping.column(Field.DESCRIPTION)
 
     def parse(self, number: int, values: tuple) -> ParsedOrder | SkippedRow | list[RowError] | None:
         order = values[self.order_col] if self.order_col < len(values) else None
@@ -287,6 +300,11 @@ class _RowParser:
         for v in values:
             if isinstance(v, str) and (word := footer_word(v)):
                 return SkippedRow(number, _row_text(values), f"“{word}”行（合计、签名或说明行，不是订单）")
+        amount = values[self.amount_col] if self.amount_col is not None and self.amount_col < len(values) else None
+        goods = values[self.goods_col] if self.goods_col is not None and self.goods_col < len(values) else None
+        if _blank(date) and _blank(amount) and not _blank(goods):
+            # an order's other goods under merged 订单编号/日期/金额 cells: nothing of its own to import
+            return SkippedRow(number, _row_text(values), "没有订单编号、日期和金额的续行（合并单元格下同一订单的其他商品）")
         filled = [v for v in values if not _blank(v)]
         if len(filled) == 1 and isinstance(filled[0], str) and not filled[0].strip().isdigit():
             return SkippedRow(number, _row_text(values), "只有一个单元格有文字的说明行，没有订单编号")
@@ -325,14 +343,29 @@ def _order_no(value, label: str) -> str:
 
 
 _ISO_START = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[ T]\d)", re.ASCII)
+# a date at the start of the text, whatever follows (a time, 上午10:00, 10时): 2024-03-01, 2024/3/1, 2024年3月1日
+_DATE_START = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?(?!\d)", re.ASCII)
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?", re.ASCII)
+# Excel's serial day numbers of 2000-01-01 and 2100-01-01 (1900 date system): a number in a date
+# column within them is a date cell that lost its format (or a CSV Excel wrote from one)
+_SERIAL_RANGE = (36526, 73051)
 
 
-def _required_date(value, label: str) -> dt.date:
+def _required_date(value, label: str, epoch: dt.date = EXCEL_EPOCH) -> dt.date:
     if type(value) is str and (m := _ISO_START.match(value)):
         try:
             date = dt.date(int(m[1]), int(m[2]), int(m[3]))  # "2024-03-01 10:22:33", as platforms write it
         except ValueError:
             date = date_from_cell(value, label=label, required=True)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        date = _from_number(value, label, epoch)
+    elif isinstance(value, str) and not foreign_digit(value) and _SERIAL.fullmatch(s := normalise(value)):
+        date = _from_number(float(s), label, epoch)
+    elif isinstance(value, str) and not foreign_digit(value) and (m := _DATE_START.match(normalise(value))):
+        try:
+            date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise InputError(f"{label}不存在：{value.strip()}") from None
     else:
         date = date_from_cell(value, label=label, required=True)
     if not 2000 <= date.year <= 2100:
@@ -340,14 +373,32 @@ def _required_date(value, label: str) -> dt.date:
     return date
 
 
-def _optional_date(value, label: str) -> dt.date | None:
+def _from_number(value: int | float, label: str, epoch: dt.date) -> dt.date:
+    """A date written as a number: an Excel serial day number (``45352`` is 2024-03-01, a fraction
+    is the time of day), or ``20240301``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and 20000101 <= value <= 21001231:
+        return date_from_cell(str(value), label=label, required=True)
+    if _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1]:
+        return epoch + dt.timedelta(days=int(value))
+    raise InputError(f"{label}应为日期，例如 2024-03-01：{cell_text(value)}")
+
+
+def _optional_date(value, label: str, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None:
     if _blank(value):
         return None
-    return _required_date(value, label)
+    return _required_date(value, label, epoch)
+
+
+# how exports and clerks dress amounts up: a currency word or sign before the number, the sign after
+# the currency sign (￥-200.00), a minus sign (U+2212) for the hyphen
+_CURRENCY = re.compile(r"^(?:rmb|cny|人民币)\s*", re.IGNORECASE)
+_SIGN_AFTER_CURRENCY = re.compile(r"^([¥￥])\s*([-+])")
 
 
 def _amount(value, label: str) -> Decimal:
-    """An amount; negative (``-100``, ``－100``, ``(100)``) for a refund line."""
+    """An amount; negative (``-100``, ``－100``, ``￥-100``, ``(100)``) for a refund line."""
     if type(value) is float and 0 <= value < 1e11:
         amount = Decimal(repr(value))
         if amount.as_tuple().exponent >= -2:
@@ -355,9 +406,18 @@ def _amount(value, label: str) -> Decimal:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value < 0:
         return -money_from_cell(-value, label=label, required=True)
     if isinstance(value, str):
-        s = normalise(value).strip()
-        if s.startswith("-") or (s.startswith("(") and s.endswith(")")):
-            return -money_from_cell(s.strip("-()").strip(), label=label, required=True)
+        refuse_foreign_digits(value, label, InputError)
+        s = normalise(value).replace("\u2212", "-").strip()
+        s = _SIGN_AFTER_CURRENCY.sub(r"\2\1", _CURRENCY.sub("", s))
+        negative = False
+        if s.startswith("-"):
+            negative, s = True, s[1:].strip()
+        elif s.startswith("(") and s.endswith(")"):
+            negative, s = True, s[1:-1].strip()
+        if s.startswith(("-", "(")):
+            raise InputError(f"{label}格式不正确：{value.strip()}")
+        amount = money_from_cell(s, label=label, required=True)
+        return -amount if negative else amount
     return money_from_cell(value, label=label, required=True)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -30,9 +31,13 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEADER_SCAN_ROWS = 30  # titles, merged banners and export notes may sit above the header row
 MAX_ROWS = 300_000  # a unit's year of platform orders is thousands; far more is not an order list
 MAX_UNPACKED = 1 << 30  # bytes one part of an xlsx may unpack to
+# openpyxl streams a sheet's rows but reads every other part (the shared strings above all) whole
+# into memory: a 300,000-row list of unique texts needs well under 100 MiB of shared strings
+MAX_UNPACKED_WHOLE = 256 << 20
 MAX_PACK_RATIO = 200  # unpacked/packed: real sheets stay under ~30, a zip bomb is thousands
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file holds
 
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (with Excel's 29 February 1900 counted)
 Row = tuple[int, tuple]  # (row number as the clerk sees it, cell values)
 
 
@@ -48,11 +53,14 @@ class Table:
     total_rows: int | None  # for progress; None when the file does not say
     rows: Iterator[Row]
     above: list[Row] = dataclasses.field(default_factory=list)  # non-empty rows above the header
+    header_last: int | None = None  # the header's second row, when it takes two
+    epoch: dt.date = EXCEL_EPOCH  # day 0 of the workbook's date serial numbers
 
     @property
     def description(self) -> str:
         where = f"工作表“{self.detail}”" if self.kind == "xlsx" else f"{self.detail} 编码"
-        return f"{self.path.name}（{where}，第 {self.header_row} 行为表头）"
+        rows = f"{self.header_row}–{self.header_last}" if self.header_last and self.header_last != self.header_row else self.header_row
+        return f"{self.path.name}（{where}，第 {rows} 行为表头）"
 
 
 def _unreadable(path: Path, why: str) -> ExchangeError:
@@ -138,9 +146,16 @@ def open_table(path: Path | str, score: Callable[[tuple], int]) -> Iterator[Tabl
             closing[-1].close()
 
 
-def _find_header(rows: Iterator[Row], score: Callable[[tuple], int], path: Path) -> tuple[int, tuple, list[Row], list[Row]]:
-    """Read the top rows; return the header row number, its values, the rows read after it and the
-    non-empty rows above it (titles, banners, notes: listed to the clerk as skipped)."""
+def _find_header(rows: Iterator[Row], score: Callable[[tuple], int], path: Path) -> tuple[int, int, tuple, list[Row], list[Row]]:
+    """Read the top rows; return the header's first and last row numbers, its values, the rows
+    read after it and the non-empty rows above it (titles, banners, notes: listed to the clerk as
+    skipped).
+
+    A header may take two rows, as exports with merged cells have it: a group title (``金额``)
+    over its columns (``实付金额``, ``退款金额``), while other names (``订单编号``) are merged down
+    over both rows. The row under the best-scoring one, or the row above it, is joined in when
+    it holds only header texts and joining names at least one more known field.
+    """
     top: list[Row] = []
     for row in rows:
         top.append(row)
@@ -151,9 +166,36 @@ def _find_header(rows: Iterator[Row], score: Callable[[tuple], int], path: Path)
         raise _unreadable(path, "文件中没有数据")
     best_score, neg_index = max(candidates)
     index = -neg_index if best_score >= 2 else next(i for i, (_, v) in enumerate(top) if any(_filled(x) for x in v))
-    number, values = top[index]
-    above = [row for row in top[:index] if any(_filled(v) for v in row[1])]
-    return number, values, top[index + 1 :], above
+    first = last = index
+    values = top[index][1]
+    if best_score >= 2:
+        if index + 1 < len(top) and _header_texts(top[index + 1][1]):
+            joined = _joined(values, top[index + 1][1])
+            if score(joined) >= score(values) + 10:
+                values, last = joined, index + 1
+        if index > 0 and _header_texts(top[index - 1][1]):
+            joined = _joined(top[index - 1][1], values)  # names above fill the cells merged down
+            if score(joined) >= score(values) + 10:
+                values, first = joined, index - 1
+    above = [row for row in top[:first] if any(_filled(v) for v in row[1])]
+    return top[first][0], top[last][0], values, top[last + 1 :], above
+
+
+def _header_texts(values: tuple) -> bool:
+    """Whether a row holds only short texts without digits (header names), and at least one."""
+    filled = [v for v in values if _filled(v)]
+    return bool(filled) and all(
+        isinstance(v, str) and len(v.strip()) <= 30 and not any(c.isdigit() for c in v) for v in filled
+    )
+
+
+def _joined(upper: tuple, lower: tuple) -> tuple:
+    """Two header rows as one: the lower row's name where it has one, else the upper row's."""
+    width = max(len(upper), len(lower))
+    return tuple(
+        lower[i] if i < len(lower) and _filled(lower[i]) else (upper[i] if i < len(upper) else None)
+        for i in range(width)
+    )
 
 
 def _filled(value) -> bool:
@@ -207,24 +249,25 @@ def _open_xlsx(path: Path, score: Callable[[tuple], int]) -> Iterator[Table]:
                     continue
                 rows = _numbered(sheet.iter_rows(values_only=True))
                 try:
-                    number, values, after, above = _find_header(rows, score, path)
+                    number, last, values, after, above = _find_header(rows, score, path)
                 except ExchangeError:
                     continue
                 rating = score(values)
                 if best is None or rating > best[0]:
-                    best = (rating, sheet, number, values, after, rows, above)
+                    best = (rating, sheet, number, last, values, after, rows, above)
                 if rating >= 2:
                     break
             if best is None:
                 raise _unreadable(path, "文件中没有数据")
         except errors as exc:
             raise _unreadable(path, BROKEN_XLSX) from exc
-        _, sheet, number, values, after, rows, above = best
+        _, sheet, number, last, values, after, rows, above = best
+        epoch = workbook.epoch.date() if isinstance(workbook.epoch, dt.datetime) else EXCEL_EPOCH
         total = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
         if total is not None and total > MAX_ROWS:
             raise _too_many(path, total)
         rows = _guarded(after, _capped(rows, path), path, errors)
-        yield Table(path, "xlsx", sheet.title, number, _headers(values), total, rows, above)
+        yield Table(path, "xlsx", sheet.title, number, _headers(values), total, rows, above, last, epoch)
     finally:
         if workbook is not None:
             workbook.close()
@@ -251,7 +294,9 @@ def _check_unpacked_sizes(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 ratio = info.file_size / max(1, info.compress_size)
-                if info.file_size > MAX_UNPACKED or (info.file_size > (64 << 20) and ratio > MAX_PACK_RATIO):
+                streamed = info.filename.startswith("xl/worksheets/")
+                limit = MAX_UNPACKED if streamed else MAX_UNPACKED_WHOLE
+                if info.file_size > limit or (info.file_size > (64 << 20) and ratio > MAX_PACK_RATIO):
                     raise _unreadable(
                         path, f"文件中的“{info.filename}”解压后达 {info.file_size / (1 << 20):,.0f} MB，"
                         "不像是订单列表（可能是恶意构造的压缩文件）"
@@ -306,23 +351,23 @@ def decode(data: bytes, path: Path, final: bool = True) -> tuple[str, str, str]:
         return _strict(data, "utf-16", path, final), "UTF-16", "utf-16"
     if (order := _utf16_order(data[:512])) is not None:
         return _strict(data, order, path, final), "UTF-16（无 BOM）", order
-    sample = data if final else data[: max(0, len(data) - 4)]
     try:
         return _cut(data, "utf-8", final), "UTF-8", "utf-8"
     except UnicodeDecodeError:
         pass
+    # the sample may end inside a two-byte character: the incremental decoders allow for that
     try:
-        gb = sample.decode("gb18030")
+        gb = _cut(data, "gb18030", final)
     except UnicodeDecodeError:
         gb = None
     try:
-        big5 = sample.decode("big5")
+        big5 = _cut(data, "big5", final)
     except UnicodeDecodeError:
         big5 = None
     if big5 is not None and (gb is None or _cjk_share(big5, "big5", (0xA4, 0xC6)) > _cjk_share(gb, "gb2312", (0xB0, 0xF7)) + 0.2):
-        return _cut(data, "big5", final), "Big5（繁体中文）", "big5"
+        return big5, "Big5（繁体中文）", "big5"
     if gb is not None:
-        return _cut(data, "gb18030", final), "GBK/GB18030", "gb18030"
+        return gb, "GBK/GB18030", "gb18030"
     raise _unreadable(path, "无法识别文字编码（支持 UTF-8、GBK/GB18030、Big5 和 UTF-16），请用 Excel 另存为 .xlsx 再导入")
 
 
@@ -370,8 +415,8 @@ def _open_csv(path: Path, raw, score: Callable[[tuple], int], closing: list) -> 
     closing.append(text)
     reader = csv.reader(text, delimiter=_delimiter(sample), strict=False)
     rows = _csv_rows(reader, path, encoding)
-    number, values, after, above = _find_header(rows, score, path)
-    return Table(path, "csv", encoding, number, _headers(values), total, _chain(after, rows), above)
+    number, last, values, after, above = _find_header(rows, score, path)
+    return Table(path, "csv", encoding, number, _headers(values), total, _chain(after, rows), above, last)
 
 
 def _csv_problem(exc: csv.Error) -> str:
