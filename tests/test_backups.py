@@ -223,7 +223,7 @@ def test_migration_backup_goes_to_the_user_backup_folder(db, monkeypatch):
     monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, "9998"))
     Workspace.open(db).close()
     [backup] = backups.list_backups(paths.backup_dir(), db)
-    assert backup.reason == "before-migration-0002" and not backup.rotatable
+    assert backup.reason == f"before-migration-{schema.KNOWN_REVISIONS[-2]}" and not backup.rotatable
     assert canteen_total(backup.path) == 100000
 
 

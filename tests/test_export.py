@@ -220,3 +220,65 @@ def test_the_printed_reserve_total_is_the_domain_reserve_target(ws, exported, pr
     printed = cells[(row, column + 1)]
     target = reserve_target(ws.store.profile(), ws.plan(2024))
     assert target > 0 and float(printed) == float(target)
+
+
+LONG_NAME = "青海省西宁市城东区人民政府办公室机关事务服务中心后勤保障与综合服务科室第一党支部"  # 40 characters
+
+
+def _units(profile, plan):
+    from desktop832.domain.model import CanteenMode
+
+    no_canteen = dataclasses.replace(profile, canteen_mode=CanteenMode.NONE, meal_arrangement="职工在附近市场自行就餐，单位发放餐补")
+    return {
+        "usual": (profile, plan),
+        "no-canteen": (no_canteen, plan.with_(letter_sent=True)),
+        "long-name": (dataclasses.replace(profile, name=LONG_NAME), plan),
+    }
+
+
+def test_usual_no_canteen_and_long_named_units_print_on_one_page(tmp_path, profile, plan):
+    assert len(LONG_NAME) == 40
+    for key, (unit, unit_plan) in _units(profile, plan).items():
+        w = workspace(tmp_path / f"{key}.sqlite", unit, unit_plan, sample_purchases(24))
+        try:
+            result = export_year(w, 2024, tmp_path / f"{key}.xlsx")
+        finally:
+            w.close()
+        sheet = load_workbook(result.path)[layout.PRINT_SHEET]
+        assert sheet.page_setup.fitToHeight == 1 and not sheet.row_breaks.brk, key
+        seal = next(c.row for row in sheet.iter_rows() for c in row if c.value == "年    月    日")
+        assert sheet.row_dimensions[seal].height >= layout.SEAL_POINTS, key
+
+
+def test_the_form_prints_on_one_page_through_libreoffice(tmp_path, profile, plan):
+    """Rendered as a reviewer prints it: each unit's form is one A4 page (the other sheets follow)."""
+    import os
+    import shutil
+    import subprocess
+    import io
+
+    import pypdf
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is not installed: .ci/run installs libreoffice-calc")
+        pytest.skip("LibreOffice is not installed here")
+    files = []
+    for key, (unit, unit_plan) in _units(profile, plan).items():
+        w = workspace(tmp_path / f"{key}.sqlite", unit, unit_plan, sample_purchases(24))
+        try:
+            files.append(export_year(w, 2024, tmp_path / f"{key}.xlsx").path)
+        finally:
+            w.close()
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out), *map(str, files)], check=True, capture_output=True, timeout=300,
+    )
+    for path in files:
+        reader = pypdf.PdfReader(io.BytesIO((out / path.with_suffix(".pdf").name).read_bytes()))
+        form_pages = [p for p in reader.pages if "2024年度预留份额填报表" in "".join(p.extract_text().split())]
+        assert len(form_pages) == 1, path.name
+        mediabox = reader.pages[0].mediabox
+        assert round(float(mediabox.width)) == 595 and round(float(mediabox.height)) == 842  # A4 portrait

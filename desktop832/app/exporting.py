@@ -22,6 +22,7 @@ class ExportResult:
     plan: AnnualPlan  # the year's plan as saved: 已导出待确认, filed today
     findings: list[Finding]
     purchase_count: int
+    event: object = None  # the filing record's new entry (a domain.filings.FilingEvent), None when not saved
 
     @property
     def errors(self) -> int:
@@ -36,11 +37,13 @@ class ExportResult:
 
 def collect(workspace, year: int, today: dt.date) -> ExportData:
     """Everything the year's export shows, with the plan already marked as exported."""
+    from .filings import first_filing_date
+
     plan = workspace.saved_plan(year)
     if plan is None:
         raise ExportError(f"{year} 年度还没有填报数据，无法导出")
     profile = workspace.store.profile()
-    plan = exported_plan(plan, today)
+    plan = exported_plan(plan, today, first_filing_date(plan, workspace.filing_events(year)))
     selection = workspace.selection(profile, plan)
     policy = selection.policy
     if policy is None:
@@ -57,7 +60,8 @@ def export_year(
     workspace, year: int, path: Path | str, *, today: dt.date | None = None, progress: Progress | None = None,
     save_status: bool = True,
 ) -> ExportResult:
-    """Export ``year`` to ``path`` and mark the filing as exported (unless ``save_status`` is off).
+    """Export ``year`` to ``path``, mark the filing as exported and add it to the filing record
+    (unless ``save_status`` is off): the first export is the filing, a later one a re-filing.
 
     Raises :class:`~desktop832.documents.export_data.ExportError` when there is nothing to export
     and :class:`~desktop832.documents.errors.ExchangeError` when the file cannot be written; a
@@ -65,10 +69,16 @@ def export_year(
     """
     from ..documents.export_xlsx import write_workbook
 
+    from .filings import already_filed, filing_event
+
     today = today or workspace.today
+    before = workspace.saved_plan(year)
+    refiling = before is not None and already_filed(before, workspace.filing_events(year))
     data = collect(workspace, year, today)
     fingerprint = write_workbook(Path(path), data, progress)
+    data.fingerprint = fingerprint
+    event = None
     if save_status:
-        workspace.store.save_plan(data.plan)
+        event = workspace.add_filing_event(filing_event(data, Path(path), refiling), data.plan)
         workspace.store.set_setting(FILING_FINGERPRINT_KEY.format(year=year), fingerprint)
-    return ExportResult(Path(path), fingerprint, data.plan, data.findings or [], len(data.purchases))
+    return ExportResult(Path(path), fingerprint, data.plan, data.findings or [], len(data.purchases), event)

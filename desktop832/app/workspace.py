@@ -30,6 +30,7 @@ class Workspace:
         self.library = library or PolicyLibrary()
         self._today = today
         self._tallies: dict[tuple[int, str, dt.date], Tally] = {}
+        self._filings: dict[int, list] = {}  # the filing record by year, read once
         # the data file's lock (a locking.LockResult) when this workspace owns it: released by close()
         self.lock = lock
 
@@ -70,8 +71,25 @@ class Workspace:
         stored = self.store.plan(year)
         return None if stored is None else plan_for_year(year, stored, self.store.plan(year - 1))
 
+    # --- the filing record ---------------------------------------------------------------------
+
+    def filing_events(self, year: int) -> list:
+        """The year's filing record (:class:`~desktop832.domain.filings.FilingEvent`), oldest first."""
+        if year not in self._filings:
+            self._filings[year] = self.store.filing_events(year)
+        return list(self._filings[year])
+
+    def add_filing_event(self, event, plan: AnnualPlan | None = None):
+        """Append to the record (saving ``plan``, the status it brings, in the same transaction)."""
+        self._filings.pop(event.year, None)
+        return self.store.add_filing_event(event, plan)
+
     def last_filing_fingerprint(self, year: int) -> str:
-        """The fingerprint of the workbook last exported for ``year`` (the filing sent up), or ""."""
+        """The fingerprint of the year's last filing ('' before the first), for the commitment letter."""
+        filings = [e for e in self.filing_events(year) if e.kind.is_filing]
+        if filings:
+            return filings[-1].fingerprint
+        # a file exported before the filing record was kept: the setting its export left
         return self.store.setting(FILING_FINGERPRINT_KEY.format(year=year), "").strip()
 
     def policy_for(self, profile: UnitProfile, plan: AnnualPlan) -> Policy | None:
@@ -100,4 +118,12 @@ class Workspace:
             if selection.policy is None:
                 return rules.no_policy_findings(selection, profile)
             policy = selection.policy
-        return rules.evaluate(profile, plan, self.tally(plan.year, policy), policy, self.today)
+        tally = self.tally(plan.year, policy)
+        return rules.evaluate(profile, plan, tally, policy, self.today) + self.filing_findings(profile, plan, tally)
+
+    def filing_findings(self, profile: UnitProfile, plan: AnnualPlan, tally: Tally | None) -> list[Finding]:
+        """The filing record's word: the last filing no longer matches the data (a hint)."""
+        from .filings import stale
+
+        found = stale(self, profile, plan, tally)
+        return [found] if found else []

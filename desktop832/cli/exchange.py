@@ -46,6 +46,11 @@ def cmd_export(args) -> int:
         if out is None or out.is_dir():
             out = (out or Path.cwd()) / default_file_name(year, ws.store.profile().name)
         before = ws.store.plan(year)
+        from ..app.filings import refiling_notice
+
+        notice = refiling_notice(ws, year)
+        if notice:  # said before the file is written
+            print(f"注意：{notice}", flush=True)
         try:
             result = export_year(ws, year, out)
         except (ExportError, ExchangeError, StoreError) as exc:
@@ -59,6 +64,10 @@ def cmd_export(args) -> int:
     if before and before.filing_status in (FilingStatus.SUPERVISOR_CONFIRMED, FilingStatus.FINANCE_CONFIRMED):
         print(f"注意：原状态“{before.filing_status.value}”已改为“{result.plan.filing_status.value}”，新文件需重新确认")
     print(f"填报状态：{result.plan.filing_status.value}（{result.plan.filed_on:%Y-%m-%d}）")
+    event = result.event
+    if event is not None:
+        again = f"，填报日期仍为 {result.plan.filed_on:%Y-%m-%d}" if event.on != result.plan.filed_on else ""
+        print(f"填报记录：{event.on:%Y-%m-%d} {event.kind.value}{again}（记录在数据文件中）")
     return EXIT_OK
 
 

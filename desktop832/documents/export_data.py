@@ -260,13 +260,16 @@ class ExportError(ClerkError):
     exit_code = EXIT_FAILED
 
 
-def exported_plan(plan: AnnualPlan, today: dt.date) -> AnnualPlan:
+def exported_plan(plan: AnnualPlan, today: dt.date, first_filed_on: dt.date | None = None) -> AnnualPlan:
     """The plan as it stands once exported: awaiting confirmation from today on.
 
-    A new file needs new confirmations, so any earlier confirmation dates are cleared.
+    The first export is the filing, dated today. A later one is a re-filing: ``first_filed_on``
+    (the first filing's date) stays 填报日期, and the form prints today's date beside it. A new
+    file needs new confirmations, so the current confirmation dates are cleared (the filing
+    record keeps the earlier ones).
     """
     return dataclasses.replace(
-        plan, filing_status=FilingStatus.EXPORTED, filed_on=today, supervisor_confirmed_on=None,
+        plan, filing_status=FilingStatus.EXPORTED, filed_on=first_filed_on or today, supervisor_confirmed_on=None,
         finance_confirmed_on=None,
     )
 

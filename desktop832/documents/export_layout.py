@@ -69,7 +69,7 @@ class SheetSpec:
 LINE_POINTS = 14.0
 ROW_POINTS = 18.0
 PAGE_POINTS = 750.0  # printable height of an A4 portrait page inside the margins (0.45 in), at 100%
-ONE_PAGE_AT_MOST = 1.4  # a form up to this many pages tall is shrunk onto one page (to about 71% at worst)
+ONE_PAGE_AT_MOST = 1.45  # a form up to this many pages tall is shrunk onto one page (to about 65% at worst)
 
 
 def text_lines(text: str, width: float, size: float = 11) -> int:
@@ -232,7 +232,7 @@ def printable_sheet(data: ExportData) -> SheetSpec:
 
 
 def _fit_pages(sheet: SheetSpec, findings_start: int, seal_row: int) -> None:
-    """One page when the form is at most 1.3 pages tall (shrunk to fit, the seal boxes made taller so
+    """One page when the form is at most ONE_PAGE_AT_MOST pages tall (shrunk to fit, the seal boxes made taller so
     they still print 42 mm); else two pages, broken before the findings, at full size."""
     heights = [sheet.heights.get(i, ROW_POINTS) for i in range(1, len(sheet.rows) + 1)]
     rest = sum(heights) - heights[seal_row - 1]

@@ -51,6 +51,18 @@ class FilingStatus(enum.StrEnum):
     EXPORTED = "已导出待确认"
     SUPERVISOR_CONFIRMED = "主管部门已确认"
     FINANCE_CONFIRMED = "财政部门已确认"
+    RETURNED = "退回修改"  # a department sent the filing back for correction
+
+    @property
+    def step(self) -> int:
+        """How far the filing has come: a returned filing was filed, and is confirmed by no one."""
+        return _STEPS[self]
+
+
+_STEPS = {
+    FilingStatus.DRAFT: 0, FilingStatus.EXPORTED: 1, FilingStatus.RETURNED: 1,
+    FilingStatus.SUPERVISOR_CONFIRMED: 2, FilingStatus.FINANCE_CONFIRMED: 3,
+}
 
 
 class ReserveBasis(enum.StrEnum):
@@ -167,13 +179,12 @@ class AnnualPlan:
         """Set the status and date the step it reaches, unless the clerk already gave that date."""
         status = FilingStatus(status)
         plan = dataclasses.replace(self, filing_status=status)
-        order = list(FilingStatus)
         for reached, field in (
             (FilingStatus.EXPORTED, "filed_on"),
             (FilingStatus.SUPERVISOR_CONFIRMED, "supervisor_confirmed_on"),
             (FilingStatus.FINANCE_CONFIRMED, "finance_confirmed_on"),
         ):
-            if order.index(status) >= order.index(reached) and getattr(plan, field) is None:
+            if status.step >= reached.step and getattr(plan, field) is None:
                 plan = dataclasses.replace(plan, **{field: today})
         return plan
 

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from .counting import Tally
+from .filings import STALE_RULE
 from .findings import Finding, Severity
 from .model import AnnualPlan, FilingStatus, UnitProfile
 from .money import format_money, format_percent, round_up_to_fen
@@ -79,6 +80,9 @@ def overview(
             filing = Status(filing.severity, filing.text)
         else:
             filing = Status(filing.severity, f"{plan.filing_status.value}" + (f"（{plan.filed_on:%Y-%m-%d} 填报）" if plan.filed_on else ""))
+    stale = next((f for f in findings if f.rule_id == STALE_RULE), None)
+    if stale is not None:  # what was sent no longer matches: said on the filing line, not only in the list
+        filing = Status(Severity.INFO if filing.severity is None else filing.severity, f"{filing.text}　提示：{stale.message}")
     counted = tally.counted_total
     if target > 0:
         share = format_percent(share_of(counted, target))

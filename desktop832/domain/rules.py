@@ -627,8 +627,7 @@ def _confirmation(c: Context, rule_id: str, reached: FilingStatus, field: str, w
     if due is None:
         return
     deadline, plan = due.date, c.plan
-    order = list(FilingStatus)
-    if order.index(plan.filing_status) >= order.index(reached):
+    if plan.filing_status.step >= reached.step:
         day = getattr(plan, field)
         if day is not None and day > deadline:
             yield c.finding(Severity.WARNING, f"{who}于 {day:%Y-%m-%d} 确认，{_late(day, deadline)}", f"plan.{field}", rule=due.rule)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import sqlite3
 import threading
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import paths, protected_files
+from ..domain.filings import FilingEvent
 from ..domain.model import AnnualPlan, Purchase, UnitProfile
 from . import schema, tables
 from .errors import StoreError, translate
@@ -434,6 +436,34 @@ class Store:
         with self.reader() as c:
             return set(c.scalars(select(order_no).where(order_no != "")))
 
+    # --- the filing record ---------------------------------------------------------------------
+
+    def filing_events(self, year: int) -> list[FilingEvent]:
+        """The year's filings and answers, oldest first."""
+        table = tables.filing_event
+        with self.reader() as c:
+            rows = c.execute(select(table).where(table.c.year == year).order_by(table.c.id)).all()
+        return [
+            FilingEvent(
+                row.year, row.kind, row.event_date, row.recorded_at, row.fingerprint, row.file_name,
+                json.loads(row.snapshot or "{}"), row.reason, row.id,
+            )
+            for row in rows
+        ]
+
+    def add_filing_event(self, event: FilingEvent, plan: AnnualPlan | None = None) -> FilingEvent:
+        """Append ``event`` to the record, and save ``plan`` (its new status) in the same transaction."""
+        values = {
+            "year": event.year, "kind": event.kind, "event_date": event.on, "recorded_at": event.recorded_at,
+            "fingerprint": event.fingerprint, "file_name": event.file_name,
+            "snapshot": json.dumps(event.snapshot, ensure_ascii=False, sort_keys=True), "reason": event.reason,
+        }
+        with self.transaction() as c:
+            result = c.execute(insert(tables.filing_event), values)
+            if plan is not None:
+                _write(c, tables.plan, _values(plan, _PLAN_FIELDS))
+        return dataclasses.replace(event, id=result.inserted_primary_key[0])
+
     # --- settings -----------------------------------------------------------------------------
 
     def setting(self, key: str, default: str = "") -> str:
@@ -452,6 +482,7 @@ class Store:
         with self.transaction() as c:
             c.execute(delete(tables.purchase))
             c.execute(delete(tables.plan))
+            c.execute(delete(tables.filing_event))
             _write(c, tables.profile, {"id": 1, **_values(profile, _PROFILE_FIELDS)})
             if plans:
                 c.execute(insert(tables.plan), [_values(plan, _PLAN_FIELDS) for plan in plans])

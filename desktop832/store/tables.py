@@ -7,10 +7,11 @@ thirds of the time, which is most of what opening the file costs at start-up.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.types import TypeEngine
 
 from ..domain.fields import max_length as _length
+from ..domain.filings import REASON_LENGTH, EventKind
 from ..domain.model import CanteenMode, Channel, FilingStatus, Level, OrderState, Purpose, ReserveBasis
 from .types import EnumText, FieldNames, Money, Percent
 
@@ -97,6 +98,22 @@ purchase = Table(
     _required("hand_edited", FieldNames(_length("purchase.hand_edited"))),
     Index("ix_purchase_year_date", "year", "date"),
     Index("ix_purchase_order_no", "order_no"),
+)
+
+# the filing record: every export of a year and every answer to it, never rewritten
+filing_event = Table(
+    "filing_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _required("year", Integer),
+    _required("kind", EnumText(EventKind, 20)),
+    _required("event_date", Date),
+    _required("recorded_at", DateTime),
+    _required("fingerprint", String(64)),
+    _required("file_name", String(260)),
+    _required("snapshot", Text),  # JSON: field key -> canonical value (empty object for an answer)
+    _required("reason", String(REASON_LENGTH)),
+    Index("ix_filing_event_year", "year", "id"),
 )
 
 # per-file settings that travel with the data (e.g. remembered import column mappings)

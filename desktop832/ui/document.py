@@ -122,6 +122,7 @@ class UnitDocument(QObject):
             return
         self.tally = self.workspace.tally(self.plan.year, self.policy)
         self.findings = rules.evaluate(self.profile, self.plan, self.tally, self.policy, self.workspace.today)
+        self.findings += self.workspace.filing_findings(self.profile, self.plan, self.tally)
 
     def purchases_changed(self) -> None:
         self.workspace.purchases_changed()

@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
             tab.bind(self.binder)
             tab.policyChosen.connect(lambda policy_id: self.document.edit("plan.policy_id", policy_id))
             tab.loadPolicyRequested.connect(self.load_policy_file)
+            tab.recordAnswerRequested.connect(self.record_filing_answer)
         elif index == TAB_UNION:
             from .tabs.union import UnionTab
 
@@ -579,6 +580,18 @@ class MainWindow(QMainWindow):
             self._purchase_tab.set_workspace(self.workspace)
             self._purchase_tab_stale = True
             self._refresh_purchase_tab()
+
+    def record_filing_answer(self) -> None:
+        """记录审核结果…: a department's answer to the year's filing, into the filing record."""
+        from .dialogs.filing_answer import record_answer_with_dialog
+
+        if not self.document.save_now():
+            return
+        year = self.document.year
+        plan = record_answer_with_dialog(self, self.workspace, year)
+        if plan is not None:
+            self.document.replace_plan(self.workspace.plan(year))
+            self.statusBar().showMessage(self.tr("已记入填报记录：%s") % plan.filing_status.value, 5000)
 
     def load_policy_file(self) -> None:
         from ..app.policy_editing import import_file

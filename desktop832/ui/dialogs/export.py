@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox, QPushButt
 
 from .. import file_dialogs
 from ...domain.findings import Severity
-from ...domain.model import FilingStatus
 from ...documents.errors import ExchangeError
 from ...documents.progress import Cancelled
 from ...documents.export_data import ExportError
@@ -91,10 +90,11 @@ def export_with_dialog(parent: QWidget | None, workspace, year: int, path: Path 
     if plan is None:
         QMessageBox.information(parent, TITLE, f"{year} 年度还没有填报数据，无法导出。")
         return None
-    if plan.filing_status in (FilingStatus.SUPERVISOR_CONFIRMED, FilingStatus.FINANCE_CONFIRMED):
-        if not _confirm(parent, f"{year} 年度的填报已是“{plan.filing_status.value}”。重新导出会把状态改回"
-                                "“已导出待确认”并清除确认日期，新文件需要重新确认。继续吗？"):
-            return None
+    from ...app.filings import refiling_notice
+
+    notice = refiling_notice(workspace, year)  # a re-filing: what it changes, before anything is written
+    if notice and not _confirm(parent, notice + "继续导出吗？"):
+        return None
     profile = workspace.store.profile()
     errors = [f for f in workspace.findings(profile, plan) if f.severity is Severity.ERROR]
     if errors and not _confirm(parent, f"检查发现 {len(errors)} 项错误（如：{errors[0].message}）。"

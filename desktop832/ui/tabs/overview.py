@@ -25,7 +25,7 @@ class OverviewTab(FormWidget):
     WIDGETS = {
         "headline_label": QLabel, "filing_value": QLabel, "canteen_value": QLabel, "union_value": QLabel,
         "progress_bar": QProgressBar, "progress_value": QLabel, "counts_value": QLabel,
-        "first_problem_label": QLabel, "first_problem_button": QPushButton,
+        "first_problem_label": QLabel, "first_problem_button": QPushButton, "filing_history_value": QLabel,
     }
     findingActivated = Signal(object)
 
@@ -35,6 +35,9 @@ class OverviewTab(FormWidget):
         self.first_problem_button.clicked.connect(lambda: self._first and self.findingActivated.emit(self._first))
 
     def refresh(self, document) -> None:
+        from .quota import filing_history_text
+
+        self.filing_history_value.setText(filing_history_text(document.workspace.filing_events(document.year)))
         view = document.overview()
         name = escape(document.profile.name or "（未填写单位名称）")
         if view is None:

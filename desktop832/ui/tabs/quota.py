@@ -26,13 +26,16 @@ class QuotaTab(FormWidget):
         "deadline_label": QLabel, "confirmation_deadline_label": QLabel, "filing_status_combo": QComboBox,
         "filed_on_edit": QLineEdit, "supervisor_confirmed_on_edit": QLineEdit, "finance_confirmed_on_edit": QLineEdit,
         "letter_sent_check": QCheckBox, "note_edit": QPlainTextEdit,
+        "filing_history_label": QLabel, "record_answer_button": QPushButton,
     }
     policyChosen = Signal(str)  # policy id, "" for automatic
     loadPolicyRequested = Signal()
+    recordAnswerRequested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.load_policy_button.clicked.connect(self.loadPolicyRequested)
+        self.record_answer_button.clicked.connect(self.recordAnswerRequested)
         self.policy_combo.activated.connect(lambda i: self.policyChosen.emit(self.policy_combo.itemData(i) or AUTOMATIC))
 
     def bind(self, b) -> None:
@@ -75,6 +78,9 @@ class QuotaTab(FormWidget):
         self.drop_explanation_edit_label.setText("下降说明（必填）" if required else "下降说明")
         self.drop_explanation_edit.setEnabled(required or bool(plan.drop_explanation))
         self.policy_description_label.setText(policy_text(document))
+        events = document.workspace.filing_events(plan.year)
+        self.filing_history_label.setText(filing_history_text(events))
+        self.record_answer_button.setEnabled(any(e.kind.is_filing for e in events) and not document.workspace.store.readonly)
         level = document.profile.level
         for label, rule_ids in (
             (self.deadline_label, ("filing-deadline",)),
@@ -90,6 +96,13 @@ class QuotaTab(FormWidget):
                 ("—（本年度没有政策文件）" if policy is None else "—（政策未规定）") if status is None
                 else f"{due.date:%Y-%m-%d}（{status.text}）{who}"
             )
+
+
+def filing_history_text(events) -> str:
+    """The year's filing record, one line per filing or answer, oldest first."""
+    if not events:
+        return "尚未导出上报文件（每次导出和主管部门、财政部门的审核结果都会记在这里）"
+    return "\n".join(e.line() for e in events)
 
 
 def policy_text(document) -> str:
