@@ -282,3 +282,22 @@ def test_the_form_prints_on_one_page_through_libreoffice(tmp_path, profile, plan
         assert len(form_pages) == 1, path.name
         mediabox = reader.pages[0].mediabox
         assert round(float(mediabox.width)) == 595 and round(float(mediabox.height)) == 842  # A4 portrait
+
+
+def test_the_printed_share_of_the_reserve_is_rounded_down(tmp_path, profile, plan):
+    # target 150,000 + 15,000 = 165,000; bought 164,999.99: 99.99%, never 100% beside 尚需采购 0.01
+    from desktop832.domain.model import Purchase, Purpose
+
+    bought = [Purchase(date=dt.date(2024, 1, 5), amount=D("164999.99"), order_no="A", purpose=Purpose.CANTEEN,
+                       paid_on=dt.date(2024, 1, 6))]
+    w = workspace(tmp_path / "unit.sqlite", profile, plan, bought)
+    try:
+        result = export_year(w, 2024, tmp_path / "out.xlsx")
+    finally:
+        w.close()
+    sheet = load_workbook(result.path)[layout.PRINT_SHEET]
+    cells = {(c.row, c.column): c.value for row in sheet.iter_rows() for c in row}
+    [(row, column)] = [key for key, value in cells.items() if value == "完成预留份额"]
+    assert cells[(row, column + 1)] == "99.99%"
+    [(row, column)] = [key for key, value in cells.items() if value == "尚需采购"]
+    assert D(str(cells[(row, column + 1)])) == D("0.01")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 import math
 import unicodedata
-from decimal import Decimal
 
 from ..domain.findings import Severity
 from ..domain.model import CanteenMode, Purpose
 from ..domain.money import ZERO, format_money, format_percent, to_capital
+from ..domain.pace import share_of
 from . import fingerprint as fp
 from .export_data import (
     NOTICE_SEPARATOR, ExportData, canteen_situation, summary_note, total_reserve,
@@ -195,7 +195,8 @@ def printable_sheet(data: ExportData) -> SheetSpec:
             _sums_row(sheet, purpose.value, sums, "value")
     _sums_row(sheet, "合计", s.total, "total")
     done = s.total.counted
-    share = format_percent((done * 100 / total).quantize(Decimal("0.01"))) if total else NOT_APPLICABLE
+    # rounded down, as everywhere: 149,999.99 of 150,000 is 99.99%, never 100%
+    share = format_percent(share_of(done, total)) if total else NOT_APPLICABLE
     _pair(sheet, "完成预留份额", C(share, style="figure"), "尚需采购", C(max(total - done, ZERO) if total else None, "money"))
 
     findings = data.findings

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from .counting import Tally
 from .filings import STALE_RULE
 from .findings import Finding, Severity
 from .model import AnnualPlan, FilingStatus, UnitProfile
-from .money import format_money, format_percent, round_up_to_fen
+from .money import format_money, format_percent, round_down_to_fen, round_up_to_fen
 from .pace import share_of
 from .policy import Policy
 from .requirements import (
-    PER_MEMBER_OR_WELFARE_SHARE, SHARE_OF_UNION_PURCHASES, deadline_status, reserve_target, union_exempt,
+    PER_MEMBER_AND_WELFARE_SHARE, PER_MEMBER_OR_WELFARE_SHARE, UNION_MODE_PARAMS, deadline_status, reserve_target,
+    union_exempt, union_unstated,
 )
 
 CANTEEN_RULES = ("canteen-ratio", "canteen-not-below-last-year", "canteen-outsourced", "canteen-shared", "canteen-none")
@@ -118,6 +119,13 @@ class Figure:
 
 
 def union_figures(profile: UnitProfile, plan: AnnualPlan, policy: Policy) -> list[Figure]:
+    """The union reserve per member, per employee and as shares, each beside the standard the
+    policy sets for it (whatever the mode) and whether it is met, judged on exact amounts.
+
+    Shown figures never overstate the reserve: a figure held against a minimum is rounded down
+    (299.999 yuan per member reads 299.99, not 300.00, beside "不低于 300 元"), one held against a
+    cap is rounded up; shares are rounded down to 0.01 point like every ratio.
+    """
     reserve = plan.union_reserve
     standard = policy.rule("union-standard")
     cap = policy.rule("union-cap")
@@ -130,17 +138,27 @@ def union_figures(profile: UnitProfile, plan: AnnualPlan, policy: Policy) -> lis
     per_employee = ratio(reserve, Decimal(profile.employees) if profile.employees else None)
     welfare_share = ratio(reserve * 100 if reserve is not None else None, plan.welfare_total)
     purchase_share = ratio(reserve * 100 if reserve is not None else None, plan.union_farm_total)
-    money = lambda v: "—" if v is None else format_money(round_up_to_fen(v)) + " 元"  # noqa: E731
-    percent = lambda v: "—" if v is None else format_percent(v.quantize(Decimal("0.01")))  # noqa: E731
 
-    either_mode = standard is not None and standard["mode"] == PER_MEMBER_OR_WELFARE_SHARE
-    per_member_min = standard["per_member"] if either_mode else None
-    welfare_min = standard["welfare_share"] if either_mode else None
-    purchase_min = standard["union_purchase_share"] if standard and standard["mode"] == SHARE_OF_UNION_PURCHASES else None
-    either = per_member_min is not None and welfare_min is not None
+    def money(value: Decimal | None, upper: bool = False) -> str:
+        if value is None:
+            return "—"
+        return format_money(round_up_to_fen(value) if upper else round_down_to_fen(value)) + " 元"
+
+    def percent(value: Decimal | None) -> str:
+        return "—" if value is None else format_percent(value.quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
+
+    mode = standard["mode"] if standard is not None else None
+    wanted = UNION_MODE_PARAMS.get(mode, ())
+    per_member_min = standard["per_member"] if "per_member" in wanted else None
+    welfare_min = standard["welfare_share"] if "welfare_share" in wanted else None
+    purchase_min = standard["union_purchase_share"] if "union_purchase_share" in wanted else None
+    either = mode == PER_MEMBER_OR_WELFARE_SHARE
+    both = mode == PER_MEMBER_AND_WELFARE_SHARE
     either_met = either and (
         (per_member is not None and per_member >= per_member_min) or (welfare_share is not None and welfare_share >= welfare_min)
     )
+    member_note = "（与福利占比满足其一）" if either else "（与福利占比都要达到）" if both else ""
+    welfare_note = "（与人均满足其一）" if either else "（与人均都要达到）" if both else ""
 
     def met(value, minimum, upper=False):
         if minimum is None or value is None:
@@ -149,23 +167,32 @@ def union_figures(profile: UnitProfile, plan: AnnualPlan, policy: Policy) -> lis
 
     figures.append(Figure(
         "人均（每名会员）", money(per_member),
-        f"不低于 {format_money(per_member_min)} 元" + ("（与福利占比满足其一）" if either else "") if per_member_min is not None else "—",
+        f"不低于 {format_money(per_member_min)} 元{member_note}" if per_member_min is not None else "—",
         (either_met if either and per_member is not None else met(per_member, per_member_min)),
     ))
-    cap_value = cap["per_employee_max"] if cap else None
-    figures.append(Figure(
-        "人均（每名职工）", money(per_employee),
-        f"不超过 {format_money(cap_value)} 元" if cap_value is not None else "—", met(per_employee, cap_value, upper=True),
-    ))
+    cap_max = cap["per_employee_max"] if cap else None
+    cap_min = cap["per_employee_min"] if cap else None
+    employee_standard = "，".join(
+        words for words in (
+            f"不低于 {format_money(cap_min)} 元" if cap_min is not None else "",
+            f"不超过 {format_money(cap_max)} 元" if cap_max is not None else "",
+        ) if words
+    ) or "—"
+    employee_met = None
+    if per_employee is not None and (cap_min is not None or cap_max is not None):
+        employee_met = (cap_min is None or per_employee >= cap_min) and (cap_max is None or per_employee <= cap_max)
+    # against a cap alone the figure is rounded up; against a minimum, down
+    figures.append(Figure("人均（每名职工）", money(per_employee, upper=cap_min is None), employee_standard, employee_met))
     figures.append(Figure(
         "占年度福利总额", percent(welfare_share),
-        f"不低于 {format_percent(welfare_min)}" + ("（与人均满足其一）" if either else "") if welfare_min is not None else "—",
+        f"不低于 {format_percent(welfare_min)}{welfare_note}" if welfare_min is not None else "—",
         (either_met if either and welfare_share is not None else met(welfare_share, welfare_min)),
     ))
     figures.append(Figure(
         "占工会农副产品采购总额", percent(purchase_share),
         f"不低于 {format_percent(purchase_min)}" if purchase_min is not None else "—", met(purchase_share, purchase_min),
     ))
-    if union_exempt(profile, policy):
+    if union_exempt(profile, policy) or union_unstated(profile, policy):
+        # no union standard applies to this unit: no 达标 mark for it (the per-employee cap still does)
         figures = [dataclasses.replace(f, met=None) if "每名职工" not in f.label else f for f in figures]
     return figures
