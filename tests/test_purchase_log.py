@@ -375,9 +375,10 @@ def test_export_writes_the_shown_rows(qtbot, tab, workspace, tmp_path):
     sheet = load_workbook(tmp_path / "log.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
     assert "2024 年度采购记录" in rows[0][0]
-    assert rows[1][:6] == ("日期", "订单号", "供应商", "商品", "金额（元）", "计入情况") and "备注" not in rows[1]
+    assert rows[1][:7] == ("日期", "订单号", "供应商", "商品", "金额（元）", "退款金额（元）", "计入情况") and "备注" not in rows[1]
     assert len(rows) == 3
-    assert rows[2][0] == dt.datetime(2024, 5, 20) and rows[2][1] == "X1" and rows[2][4] == 1234.5 and rows[2][5] == "计入"
+    assert rows[2][0] == dt.datetime(2024, 5, 20) and rows[2][1] == "X1" and rows[2][4] == 1234.5 and rows[2][6] == "计入"
+    assert rows[2][5] is None  # nothing refunded: an empty cell, not 0.00
 
     blocked = tmp_path / "folder.xlsx"
     blocked.mkdir()  # a path that cannot be written: a message, not a traceback

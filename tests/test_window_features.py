@@ -138,3 +138,86 @@ def test_the_letter_from_the_menu_carries_the_last_exports_fingerprint(qtbot, ma
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(dialog.rendered.pdf)).pages)
     assert fingerprint in "".join(text.split())
     dialog.deleteLater()
+
+
+def test_the_log_shows_refunds_delivery_dates_and_hand_edits_a_re_import_keeps(qtbot, make_window, tmp_path, monkeypatch, messages):
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop832.ui.purchases.fields import COLUMN_KEYS, HAND_EDITED_TIP
+
+    from .test_order_lists import HEADERS, order, xlsx
+
+    window = make_window()
+    store = window.workspace.store
+    headers = HEADERS + ["退款金额"]
+    first = xlsx(tmp_path / "march.xlsx", headers=headers, rows=[
+        order("832V1", "1000.00", "部分退款") + ["100.00"],
+        order("832V2", "500.00", "已完结") + [None],
+        order("832V2", "-500.00", "退款") + [None],  # a refund line: refunded in full
+        order("832V3", "300.00", "待验货", paid="", delivered="") + [None],
+        order("832V4", "40.00", date="2024-03-20 09:00:00") + [None],
+    ])
+    later = xlsx(tmp_path / "april.xlsx", headers=headers, rows=[
+        order("832V1", "1000.00", "部分退款", paid="2024-03-09 10:00:00") + ["100.00"],
+        order("832V2", "500.00", "已完结") + [None], order("832V2", "-500.00", "退款") + [None],
+        order("832V3", "300.00", "已完结", paid="2024-03-12 10:00:00", delivered="2024-03-10 10:00:00") + [None],
+        order("832V5", "20.00", date="2024-03-31 09:00:00") + [None],
+    ])  # 832V4 (20 March), inside the period the list covers, is no longer in it
+    chosen = {"path": first}
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(chosen["path"]), ""))
+    seen = {}
+
+    def run_dialog(dialog):
+        seen["missing"] = [dialog.missing_view.model().index(r, 0).data() for r in range(dialog.missing_view.model().rowCount())]
+        seen["changes"] = [dialog.changes_view.model().index(r, 3).data() for r in range(dialog.changes_view.model().rowCount())]
+        dialog.next_button.click()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(import_dialog.ImportOrdersDialog, "exec", run_dialog)
+    window.import_action.trigger()
+    window.tabs.setCurrentIndex(TAB_PURCHASES)
+    tab = window.purchase_tab
+    col = {key: i for i, key in enumerate(COLUMN_KEYS)}
+
+    def shown(order_no, key, role=Qt.ItemDataRole.DisplayRole):
+        row = next(r for r in range(tab.model.rowCount()) if tab.model.index(r, col["order_no"]).data() == order_no)
+        return tab.model.index(row, col[key]).data(role)
+
+    # a partial refund keeps the rest counted; a refund in full counts nothing; both are shown
+    assert (shown("832V1", "amount"), shown("832V1", "refunded"), shown("832V1", "counted")) == ("900.00", "100.00", "计入")
+    assert "部分退款" in shown("832V1", "refunded", Qt.ItemDataRole.ToolTipRole)
+    assert (shown("832V2", "amount"), shown("832V2", "refunded"), shown("832V2", "state")) == ("0.00", "500.00", "已退款")
+    assert "全额退款" in shown("832V2", "refunded", Qt.ItemDataRole.ToolTipRole)
+    assert shown("832V1", "delivered_on") == "2024-03-05" and shown("832V3", "delivered_on") == ""
+
+    # the clerk corrects 832V1's payment date in the log: the cell is marked as set by hand
+    row = next(r for r in range(tab.model.rowCount()) if tab.model.index(r, col["order_no"]).data() == "832V1")
+    tab.table.selectRow(row)
+    qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)  # 用表单编辑…
+    form = tab.dialog.form
+    type_ascii(qtbot, form.paid_on_edit, "2024-03-03")
+    with qtbot.waitSignal(tab.purchasesChanged):
+        qtbot.mouseClick(form.button_box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert shown("832V1", "paid_on") == "2024-03-03"
+    assert shown("832V1", "paid_on", Qt.ItemDataRole.FontRole).italic()
+    assert HAND_EDITED_TIP in shown("832V1", "paid_on", Qt.ItemDataRole.ToolTipRole)
+    assert shown("832V1", "amount", Qt.ItemDataRole.FontRole) is None  # only the field edited
+
+    chosen["path"] = later
+    window.import_action.trigger()
+    assert seen["missing"] == ["832V4"]
+    assert seen["changes"] == ["付款日期 2024-03-03 → 2024-03-09（手工修改过，保留台账中的值）",
+                               "订单状态 未完结 → 已完结；付款日期 空 → 2024-03-12；收货日期 空 → 2024-03-10"]
+    by_no = {p.order_no: p for p in store.purchases()}
+    assert by_no["832V1"].paid_on == dt.date(2024, 3, 3) and "832V4" in by_no  # kept, never deleted
+    assert (shown("832V3", "state"), shown("832V3", "delivered_on")) == ("已完结", "2024-03-10")
+    assert shown("832V1", "paid_on", Qt.ItemDataRole.FontRole).italic()
+
+    window.undo_action.trigger()  # the re-import, through 编辑 → 撤销
+    assert (shown("832V3", "state"), shown("832V3", "delivered_on")) == ("未完结", "")
+    window.redo_action.trigger()
+    assert (shown("832V3", "state"), shown("832V3", "delivered_on")) == ("已完结", "2024-03-10")
+    assert shown("832V1", "paid_on") == "2024-03-03"

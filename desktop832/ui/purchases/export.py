@@ -14,7 +14,8 @@ from ...documents.files import write_atomically
 from ...store import purchase_queries as q
 from . import fields as fields
 
-_NUMBER_FORMATS = {"amount": "#,##0.00", "date": "yyyy-mm-dd", "paid_on": "yyyy-mm-dd"}
+_NUMBER_FORMATS = {"amount": "#,##0.00", "refunded": "#,##0.00", "date": "yyyy-mm-dd", "paid_on": "yyyy-mm-dd",
+                   "delivered_on": "yyyy-mm-dd"}
 _ROWS_PER_READ = 2000
 
 

@@ -27,6 +27,7 @@ class Column:
     key: str  # a Purchase field, or q.COUNTED
     width: int  # initial width in Chinese characters
     tip: str = ""
+    read_only: bool = False  # shown, never typed into (the platform's figure)
 
     @property
     def title(self) -> str:
@@ -37,7 +38,7 @@ class Column:
 
     @property
     def editable(self) -> bool:
-        return self.key != q.COUNTED
+        return self.key != q.COUNTED and not self.read_only
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -46,11 +47,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("supplier", 11),
     Column("description", 8),
     Column("amount", 7),
+    Column("refunded", 6, "平台订单退款的部分（退款金额列或退款行）：金额已扣除退款；部分退款时计入余下的部分", read_only=True),
     Column(q.COUNTED, 10, "是否计入年度采购总额；不计入时写明原因"),
     Column("purpose", 6),
     Column("channel", 5),
     Column("state", 5),
     Column("paid_on", 7, "已完结的832平台订单超过政策规定天数未付款时标红"),
+    Column("delivered_on", 7, "收货、验货或验票的日期：政策规定从收货起算付款期限时由此日算起"),
     Column("evaluated", 4, "是否已在832平台进行履约评价"),
     Column("note", 10),
 )
@@ -108,7 +111,7 @@ _RAW_INDEX = {name: i for i, name in enumerate(q.ROW_COLUMNS)}
 def edit_text(key: str, row: Sequence) -> str:
     """What an editor starts with: plain, parseable text."""
     value = row[_RAW_INDEX[key]]
-    if key == "amount":
+    if key in ("amount", "refunded"):
         return f"{from_fen(value):f}"
     if value is None:
         return ""
@@ -124,6 +127,10 @@ def display(key: str, row: Sequence, reason: str | None, overdue: int | None) ->
     value = row[_RAW_INDEX[key]]
     if key == "amount":
         return format_money(from_fen(value))
+    if key == "refunded":
+        return format_money(from_fen(value)) if value else ""
+    if key == "delivered_on":
+        return value or ""
     if key == "paid_on" and value is None:
         return f"超期 {overdue} 天未付" if overdue is not None else ""
     return value
@@ -132,10 +139,21 @@ def display(key: str, row: Sequence, reason: str | None, overdue: int | None) ->
 def export_value(key: str, row: Sequence, reason: str | None, overdue: int | None):
     """The spreadsheet value: real dates and amounts, so the file can be summed and sorted."""
     value = row[_RAW_INDEX[key]] if key != q.COUNTED else None
-    if key in ("date", "paid_on") and value:
+    if key in ("date", "paid_on", "delivered_on") and value:
         return dt.date.fromisoformat(value)
     if key == "amount":
         return from_fen(value)
+    if key == "refunded":
+        return from_fen(value) if value else None
     if key == "evaluated":
         return "是" if value else "否"
     return display(key, row, reason, overdue)
+
+
+HAND_EDITED_TIP = "手工修改过：重新导入平台订单时保留此值，不按平台数据更新"
+
+
+def hand_edited(row: Sequence) -> frozenset[str]:
+    """The fields of a raw row the clerk changed by hand (re-imports leave them)."""
+    text = row[_RAW_INDEX["hand_edited"]]
+    return frozenset(text.split(",")) if text else frozenset()

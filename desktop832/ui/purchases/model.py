@@ -14,10 +14,11 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from ...domain.errors import InputError
 from ...domain.model import Purchase
+from ...domain.money import format_money, from_fen
 from ...store import purchase_queries as q
 from ...store.errors import StoreError
 from . import fields as fields
@@ -27,15 +28,19 @@ OVERDUE_BACKGROUND = QBrush(QColor("#fde8e8"))
 OVERDUE_TEXT = QBrush(QColor("#b71c1c"))
 COUNTED_TEXT = QBrush(QColor("#1b5e20"))
 NOT_COUNTED_TEXT = QBrush(QColor("#8d4e00"))
+HAND_EDITED_TEXT = QBrush(QColor("#0d47a1"))  # with an italic face: a value the clerk set by hand
+HAND_EDITED_FONT = QFont()
+HAND_EDITED_FONT.setItalic(True)
 ID_ROLE = R.UserRole
 _AMOUNT = fields.column_index("amount")
+_REFUNDED = fields.column_index("refunded")
 _EVALUATED = fields.column_index("evaluated")
 _COUNTED = fields.column_index(q.COUNTED)
 _PAID_ON = fields.column_index("paid_on")
 # the view asks for about ten roles per cell on every paint: answer the rest before any lookup
 _ROLES = frozenset(int(role) for role in (
     R.DisplayRole, R.EditRole, R.CheckStateRole, R.TextAlignmentRole, R.BackgroundRole, R.ForegroundRole,
-    R.ToolTipRole, ID_ROLE,
+    R.ToolTipRole, R.FontRole, ID_ROLE,
 ))
 
 
@@ -152,8 +157,10 @@ class PurchaseTableModel(QAbstractTableModel):
             return fields.edit_text(key, raw) if key != q.COUNTED else None
         if role == R.CheckStateRole and col == _EVALUATED:
             return Qt.CheckState.Checked if raw[q.EVALUATED] else Qt.CheckState.Unchecked
-        if role == R.TextAlignmentRole and col == _AMOUNT:
+        if role == R.TextAlignmentRole and col in (_AMOUNT, _REFUNDED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == R.FontRole:
+            return HAND_EDITED_FONT if key in fields.hand_edited(raw) else None
         if role == R.BackgroundRole:
             return OVERDUE_BACKGROUND if self._judged(raw)[1] is not None else None
         if role == R.ForegroundRole:
@@ -162,7 +169,7 @@ class PurchaseTableModel(QAbstractTableModel):
                 return COUNTED_TEXT if reason is None else NOT_COUNTED_TEXT
             if col == _PAID_ON and overdue is not None:
                 return OVERDUE_TEXT
-            return None
+            return HAND_EDITED_TEXT if key in fields.hand_edited(raw) else None
         if role == R.ToolTipRole:
             return self._tooltip(col, raw)
         if role == ID_ROLE:
@@ -170,7 +177,17 @@ class PurchaseTableModel(QAbstractTableModel):
         return None
 
     def _tooltip(self, col: int, raw: tuple) -> str | None:
+        tip = self._plain_tooltip(col, raw)
+        if fields.COLUMNS[col].key in fields.hand_edited(raw):
+            return f"{tip}\n{fields.HAND_EDITED_TIP}" if tip else fields.HAND_EDITED_TIP
+        return tip
+
+    def _plain_tooltip(self, col: int, raw: tuple) -> str | None:
         reason, overdue = self._judged(raw)
+        if col == _REFUNDED and raw[q.REFUNDED]:
+            gross = format_money(from_fen(raw[q.AMOUNT] + raw[q.REFUNDED]))
+            kind = "全额退款" if raw[q.AMOUNT] == 0 else "部分退款，金额为余下计入的部分"
+            return f"{kind}（实付 {gross} 元，退款 {format_money(from_fen(raw[q.REFUNDED]))} 元）"
         if col == _COUNTED:
             return reason or "计入年度采购总额"
         if col == _PAID_ON and overdue is not None:
