@@ -1,6 +1,8 @@
-"""Where things live: shipped resources, the clerk's data, backups, logs, user policy files.
+"""Where things live: shipped resources, the clerk's data, backups, logs, settings, user policy files.
 
-``DESKTOP832_HOME`` (used by the tests) puts every per-user folder under one directory.
+``DESKTOP832_HOME`` (used by the tests) puts every per-user folder under one directory. A bundle
+with a file named ``portable`` beside its executable (the portable zip) keeps them in ``data/``
+beside the executable instead, so it runs from a USB stick without touching the PC's user folders.
 """
 
 from __future__ import annotations
@@ -27,10 +29,33 @@ def forms_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "forms"
 
 
+PORTABLE_MARKER = "portable"  # the file that makes a bundle portable (build_installer.py adds it)
+PORTABLE_DATA = "data"  # the portable copy's data folder, beside the executable
+
+
+def bundle_dir() -> Path | None:
+    """The folder of the frozen executables (the installed or unpacked bundle); ``None`` from source."""
+    if not getattr(sys, "frozen", False):
+        return None
+    return Path(sys.executable).resolve().parent
+
+
+def portable_root() -> Path | None:
+    """The bundle's folder when it holds the ``portable`` marker file, else ``None``."""
+    folder = bundle_dir()
+    if folder is not None and (folder / PORTABLE_MARKER).is_file():
+        return folder
+    return None
+
+
 def _user_dir(kind: str) -> Path:
     home = os.environ.get("DESKTOP832_HOME")
     if home:
         return Path(home) / kind
+    portable = portable_root()
+    if portable is not None:  # one folder beside the program: the data file, backups, policies, logs
+        data = portable / PORTABLE_DATA
+        return data if kind == "data" else data / "logs"
     import platformdirs
 
     return Path(getattr(platformdirs, f"user_{kind}_dir")(APP_NAME, appauthor=False))
@@ -46,6 +71,17 @@ def log_dir() -> Path:
 
 def default_database() -> Path:
     return data_dir() / "desktop832.sqlite"
+
+
+def settings_file() -> Path:
+    """The window's settings (QSettings, INI format): in the data folder, so they go with it."""
+    return data_dir() / "settings.ini"
+
+
+def licenses_dir() -> Path | None:
+    """The bundle's ``licenses/`` folder (licence texts of everything shipped); ``None`` from source."""
+    folder = bundle_dir()
+    return folder / "licenses" if folder is not None else None
 
 
 def backup_dir() -> Path:

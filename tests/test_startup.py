@@ -97,9 +97,9 @@ def test_findings_about_union_basics_lead_to_the_union_tab_whichever_tab_was_bui
 
 
 def test_a_start_on_the_purchase_log_builds_the_forms_afterwards(qtbot, make_window, unit_with_a_low_reserve):
-    from PySide6.QtCore import QSettings
+    from desktop832.ui.settings import app_settings
 
-    QSettings().setValue("window/tab", TAB_PURCHASES)  # where the clerk left the window last time
+    app_settings().setValue("window/tab", TAB_PURCHASES)  # where the clerk left the window last time
     window = make_window(unit_with_a_low_reserve, first_start=False)
     assert window.tabs.currentIndex() == TAB_PURCHASES
     assert window.tabs.widget(TAB_PURCHASES) is window.purchase_tab

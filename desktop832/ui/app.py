@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 STYLE = """
 QLineEdit:read-only, QPlainTextEdit[readOnly="true"] { background: #f2f2f2; color: #444; }
@@ -21,16 +20,16 @@ QLabel#welcome_label { background: #e8f5e9; border: 1px solid #a5d6a7; padding: 
 
 
 def configure_application(app) -> None:
-    """Names QSettings uses; under DESKTOP832_HOME (tests, portable use) settings go there too."""
-    from PySide6.QtCore import QSettings
+    """Names, style and translation; the settings file upgraded from older places (``settings.py``)."""
+    from .settings import APPLICATION, ORGANIZATION, upgrade_settings
 
-    app.setOrganizationName("desktop832")
-    app.setApplicationName("desktop832")
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("desktop832")
-    home = os.environ.get("DESKTOP832_HOME")
-    if home:
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(Path(home) / "config"))
+    try:
+        upgrade_settings()
+    except OSError:
+        pass  # no data folder to be had (read-only, full): the window says so where it opens the file
     app.setStyleSheet(STYLE)
     install_qt_translation(app)
 

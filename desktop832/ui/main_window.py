@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, paths
 from . import file_dialogs
+from .settings import app_settings
 from .icons import icon
 from .start import LAST_FILE_KEY
 
@@ -35,7 +36,7 @@ class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None, today=None):
         super().__init__(parent)
         self.today = today  # fixed "today" for tests and demonstrations; None: the real date
-        self.settings = QSettings()
+        self.settings = app_settings()
         self.undo_stack = QUndoStack(self)
         self.workspace = None
         self.document = None
@@ -757,6 +758,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
+        self.settings.sync()  # written now: the process may end before Qt would write it
         if self.workspace is not None:
             from .dialogs.backup import wait_for_open_backups
 

@@ -39,6 +39,7 @@ from ...documents.fonts import FontChoice, FontFileError, Role, probe
 from ...documents.letter import DateStyle, LetterDraft, LetterProblem, Severity, build_draft, check_letter
 from ...documents.letter_pdf import RenderedLetter, render_letter, write_bytes_atomically
 from ..forms import FormWidget
+from ..settings import app_settings
 
 PREVIEW_DELAY_MS = 300  # typing pauses this long before the preview is rebuilt
 PRINT_DPI = 300  # raster resolution sent to the printer: sharp on paper, bounded memory
@@ -71,7 +72,7 @@ class LetterDialog(QDialog):
         self.profile, self.plan, self.policy, self.today = profile, plan, policy, today
         self.fingerprint = fingerprint
         self.problems: list[LetterProblem] = []
-        self.settings = settings if settings is not None else QSettings()
+        self.settings = settings if settings is not None else app_settings()
         self.use_system_fonts = use_system_fonts
         self.rendered: RenderedLetter | None = None
         self.saved_path: Path | None = None

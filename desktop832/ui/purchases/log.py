@@ -38,6 +38,7 @@ from ...domain.pace import policy_pace
 from ...store import purchase_queries as q
 from . import fields as fields
 from ..forms import FormWidget
+from ..settings import app_settings
 from .commands import AddPurchase, DeletePurchases, EditPurchase
 from .delegate import PurchaseDelegate
 from .model import PurchaseTableModel
@@ -69,7 +70,7 @@ class PurchaseLogTab(FormWidget):
         self.workspace = workspace
         self._purchases_changed = purchases_changed  # () -> None; None: the workspace's own
         self.undo_stack = undo_stack
-        self.settings = settings if settings is not None else QSettings()
+        self.settings = settings if settings is not None else app_settings()
         self.year: int | None = None
         self.plan = self.policy = self.profile = None
         self.judge: q.Judge | None = None
