@@ -252,3 +252,52 @@ def test_hand_edits_are_marked_only_for_reconciled_fields():
     assert after.hand_edited == {"amount"}  # the supplier is not something a re-import brings
     again = mark_hand_edits(after, dataclasses.replace(after, paid_on=dt.date(2024, 3, 9)))
     assert again.hand_edited == {"amount", "paid_on"}
+
+
+def _stored_rows(path):
+    connection = sqlite3.connect(path)
+    try:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(purchase)")]
+        typed = ", ".join(f'"{c}", typeof("{c}")' for c in columns)
+        return connection.execute(f"SELECT {typed} FROM purchase ORDER BY id").fetchall()
+    finally:
+        connection.close()
+
+
+def test_many_purchases_are_stored_exactly_as_sqlalchemys_insert_stores_them(tmp_path):
+    # add_purchases hands plain tuples to SQLite (the fast path an import takes); every value and
+    # its SQLite type must be what the table's own insert writes for the same purchases
+    from sqlalchemy import insert
+
+    from desktop832.store import tables
+    from desktop832.store.database import _purchase_values
+
+    many = [
+        Purchase(date=dt.date(2024, 1, 2), amount=D("0.01")),
+        Purchase(date=dt.date(2024, 12, 31), amount=D("99999999.99"), order_no="832-1", supplier="合作社'\"",
+                 description="大米;DROP", purpose=Purpose.UNION, state=OrderState.OPEN, paid_on=dt.date(2025, 1, 3),
+                 evaluated=True, note="多行\n备注", delivered_on=dt.date(2024, 12, 31), refunded=D("10.50"),
+                 hand_edited=frozenset({"amount", "state"})),
+        Purchase(date=dt.date(2023, 6, 1), amount=D("-5.00"), state=OrderState.REFUNDED, id=77),
+        Purchase(date=dt.date(2024, 2, 29), amount=D("1234.5"), hand_edited=frozenset({"paid_on"})),
+    ]
+    with Store.open(tmp_path / "fast.sqlite") as fast:
+        assert fast.add_purchases(many) == len(many)
+    with Store.open(tmp_path / "reference.sqlite") as reference:
+        with reference.transaction() as connection:
+            connection.execute(insert(tables.purchase), [_purchase_values(p) for p in many])
+    assert _stored_rows(tmp_path / "fast.sqlite") == _stored_rows(tmp_path / "reference.sqlite")
+    with Store.open(tmp_path / "fast.sqlite") as fast:
+        assert [p.id for p in fast.purchases(2023)] == [77]
+        assert [p.hand_edited for p in fast.purchases(2024)] == [frozenset(), frozenset({"paid_on"}), frozenset({"amount", "state"})]
+
+
+def test_many_purchases_are_all_or_nothing(tmp_path):
+    from sqlalchemy.exc import IntegrityError
+
+    with Store.open(tmp_path / "unit.sqlite") as store:
+        store.add_purchases([Purchase(date=dt.date(2024, 1, 2), amount=D("1.00"), id=5)])
+        with pytest.raises(IntegrityError):  # a program error (an id taken twice), not the clerk's
+            store.add_purchases([Purchase(date=dt.date(2024, 1, 3), amount=D("2.00")),
+                                 Purchase(date=dt.date(2024, 1, 4), amount=D("3.00"), id=5)])
+        assert [p.amount for p in store.purchases(2024)] == [D("1.00")]

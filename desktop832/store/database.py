@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import operator
 import os
 import sqlite3
 import threading
@@ -407,15 +408,15 @@ class Store:
 
     def add_purchases(self, purchases: Iterable[Purchase], connection: Connection | None = None) -> int:
         """Insert many purchases in one transaction (all or none), or in ``connection``'s; returns how many."""
-        rows = [_purchase_values(p) for p in purchases]
-        if not rows:
+        purchases = list(purchases)
+        if not purchases:
             return 0
         if connection is not None:
-            connection.execute(insert(tables.purchase), rows)
+            _insert_purchases(connection, purchases)
         else:
             with self.transaction() as c:
-                c.execute(insert(tables.purchase), rows)
-        return len(rows)
+                _insert_purchases(c, purchases)
+        return len(purchases)
 
     def update_purchase(self, purchase: Purchase) -> None:
         if purchase.id is None:
@@ -506,6 +507,27 @@ def _purchase_values(purchase: Purchase) -> dict:
     # every row names every column, ``id`` None included (SQLite then picks the next id): one
     # executemany takes rows only when they all name the same columns
     return {"year": purchase.date.year, **_values(purchase, _PURCHASE_FIELDS)}
+
+
+def _purchase_year(purchase: Purchase) -> int:
+    return purchase.date.year
+
+
+def _insert_purchases(connection: Connection, purchases: list[Purchase]) -> None:
+    """One ``executemany`` of plain tuples, each value passed through its column type's own bind
+    processor: the same stored values as ``insert(tables.purchase)`` with a list of dicts, without
+    SQLAlchemy building a parameter dict per row (three quarters of an import's insert time)."""
+    columns = list(tables.purchase.columns)  # an id of None lets SQLite pick the next one
+    fields = []
+    for column in columns:
+        get = _purchase_year if column.name == "year" else operator.attrgetter(column.name)
+        process = column.type.bind_processor(connection.dialect)
+        fields.append(get if process is None else (lambda p, get=get, process=process: process(get(p))))
+    rows = [tuple(field(purchase) for field in fields) for purchase in purchases]
+    quoted = ", ".join(f'"{c.name}"' for c in columns)
+    connection.exec_driver_sql(
+        f"INSERT INTO purchase ({quoted}) VALUES ({', '.join('?' * len(columns))})", rows,
+    )
 
 
 def _write(connection: Connection, table: Table, values: dict) -> None:
