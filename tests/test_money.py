@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from desktop832.domain.errors import InputError
 from desktop832.domain.money import (
@@ -112,3 +112,24 @@ def test_parse_percent_rejects(text):
 def test_format_percent():
     assert format_percent(Decimal("15.00")) == "15%"
     assert format_percent(Decimal("15.50")) == "15.5%"
+
+
+# Plain "1234.56" takes a shortcut; it must read every text exactly as the general path reads the
+# same text with a space around it (which the shortcut does not take): value or message.
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.from_regex(r"\A[0-9]{1,13}(\.[0-9]{0,3})?\Z", fullmatch=True),
+    st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2).map(str),
+    st.text(alphabet="0123456789.", min_size=1, max_size=16),
+))
+def test_the_plain_amount_shortcut_agrees_with_the_general_path(text):
+    def outcome(value):
+        try:
+            return parse_money(value)
+        except InputError as exc:
+            return ("refused", exc.message)
+
+    shortcut, general = outcome(text), outcome(f" {text} ")
+    assert shortcut == general
+    if not isinstance(shortcut, tuple):
+        assert str(shortcut) == str(general)  # the same places too (Decimal("1.50") == Decimal("1.5"))
