@@ -402,6 +402,8 @@ def test_unpaid_past_the_limit(policies, profile, plan):
     ]
     [finding] = of(run(policies, profile, plan, purchases, today=dt.date(2024, 4, 1)), "pay-on-time")
     assert finding.severity is Severity.WARNING and finding.message.startswith("1 笔") and "100.00" in finding.message
+    [finding] = of(run(policies, profile, plan, purchases, today=dt.date(2024, 4, 2)), "pay-on-time")
+    assert finding.message.startswith("2 笔") and "共 300.00 元" in finding.message
 
 
 # --- deadlines -------------------------------------------------------------------------------

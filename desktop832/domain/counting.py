@@ -150,14 +150,12 @@ class Tally:
     counted_by_month: dict[int, Decimal]
     overdue: tuple[OverduePayment, ...]
     unevaluated: int
+    # summed once here: the rules read it on every keystroke, and a big log has many overdue orders
+    overdue_total: Decimal = ZERO
 
     @property
     def union_counted(self) -> Decimal:
         return self.counted_by_purpose.get(Purpose.UNION, ZERO)
-
-    @property
-    def overdue_total(self) -> Decimal:
-        return sum((o.amount for o in self.overdue), ZERO)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -205,8 +203,9 @@ def tally_groups(
         counted_by_purpose=dict(counted),
         not_counted_by_reason=dict(not_counted),
         counted_by_month=dict(by_month),
-        overdue=tuple(sorted(overdue, key=lambda o: (o.date, o.purchase_id or 0))),
+        overdue=(overdue := tuple(sorted(overdue, key=lambda o: (o.date, o.purchase_id or 0)))),
         unevaluated=unevaluated,
+        overdue_total=sum((o.amount for o in overdue), ZERO),
     )
 
 
