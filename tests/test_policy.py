@@ -370,3 +370,26 @@ def test_hidden_files_in_a_policy_folder_are_not_policies(tmp_path):
     shutil.copyfile(ROOT / "resources" / "policies" / "cn-2025.toml", tmp_path / "cn-2025.toml")
     found, errors = discover([tmp_path])
     assert list(found) == ["cn-2025"] and errors == []
+
+
+def test_a_county_file_governs_its_county_units_only(tmp_path, policies):
+    text = (ROOT / "resources/policies/zhengzhou-2023.toml").read_text("utf-8")
+    text = text.replace('id = "zhengzhou-2023"', 'id = "zhongmou-2023"').replace('city = "郑州市"', 'city = "郑州市"\ncounty = "中牟县"')
+    text = text.replace('levels = ["市级", "县级"]', 'levels = ["县级"]').replace('extends = "henan-2023"', 'extends = "zhengzhou-2023"')
+    source = tmp_path / "zhongmou-2023.toml"
+    source.write_text(text, "utf-8")
+    county = parse_policy(source.read_bytes(), "zhongmou-2023.toml")
+    assert county.scope.county == "中牟县" and county.region == "河南省郑州市中牟县"
+    found = {**policies, "zhongmou-2023": county}
+    for name in ("中牟县", "中牟"):
+        chosen = select(found.values(), 2023, unit(level=Level.COUNTY, county=name))
+        assert chosen.policy.id == "zhongmou-2023", chosen.reason
+        assert dict((p.id, why) for p, why in chosen.passed_over)["zhengzhou-2023"].endswith("更具体")
+    # another county of Zhengzhou, and a county unit that has not said its county: Zhengzhou's file
+    for elsewhere in ("新郑市", ""):
+        chosen = select(found.values(), 2023, unit(level=Level.COUNTY, county=elsewhere))
+        assert chosen.policy.id == "zhengzhou-2023"
+        assert dict((p.id, why) for p, why in chosen.passed_over)["zhongmou-2023"].startswith("适用于中牟县，本单位所在区县为")
+    with pytest.raises(PolicyError, match="写了 county 就要写所在省份"):
+        parse_policy('format = 1\nid = "x"\nname = "x"\nyear = 2023\ncounty = "中牟县"\n'
+                     '[[notice]]\nkey = "a"\nnumber = "1"\ntitle = "t"\n', "x.toml")

@@ -670,3 +670,59 @@ def test_a_deadline_on_a_public_holiday_is_said_so(policies, profile, plan):
     assert "还有 10 天" in finding.message and "2024-02-20 为法定节假日，天数按日历日计算" in finding.message
     [plain] = of(run(policies, profile, plan, today=dt.date(2024, 2, 10)), "filing-deadline")
     assert "节假日" not in plain.message
+
+
+# --- union: a share of union funds, not below last year's union reserve --------------------------
+
+
+def _with_rule(policy, rule_id, **params):
+    from desktop832.domain.policy import Rule
+
+    base = policy.rule("union-standard")
+    rule = Rule(rule_id, params, base.notice, "（测试）", (), None, policy.id)
+    return dataclasses.replace(policy, rules={**policy.rules, rule_id: rule})
+
+
+def test_a_share_of_union_funds_for_units_without_a_canteen(policies, profile, plan):
+    # e.g. 博州: 无食堂 units reserve not less than 20% of union funds
+    policy = _with_rule(policies["qinghai-2024"], "union-funds-share", funds_share=D("20"), canteen_modes=(CanteenMode.NONE,))
+    none = dataclasses.replace(profile, canteen_mode=CanteenMode.NONE)
+    funds = plan.with_(union_funds_total=D("100000.01"))  # 20% = 20,000.002 → 20,000.01
+    [low] = of(evaluate(none, funds.with_(union_reserve=D("20000.00")), [], policy, dt.date(2024, 2, 1)), "union-funds-share")
+    assert low.severity is Severity.ERROR and "应不低于工会年度经费总额 100,000.01 元的 20%（20,000.01 元），还差 0.01 元" in low.message
+    [met] = of(evaluate(none, funds.with_(union_reserve=D("20000.01")), [], policy, dt.date(2024, 2, 1)), "union-funds-share")
+    assert met.severity is Severity.OK
+    [ask] = of(evaluate(none, plan, [], policy, dt.date(2024, 2, 1)), "union-funds-share")
+    assert ask.severity is Severity.ERROR and ask.fields == ("plan.union_funds_total",)
+    # a unit with its own canteen is not asked
+    assert not of(evaluate(profile, plan, [], policy, dt.date(2024, 2, 1)), "union-funds-share")
+
+
+@pytest.mark.parametrize(
+    "mode, explanation, severity",
+    [("hard", "", Severity.ERROR), ("in-principle", "", Severity.WARNING), ("explain", "", Severity.ERROR),
+     ("explain", "会员减少", Severity.INFO)],
+)
+def test_union_reserve_not_below_last_year(policies, profile, plan, mode, explanation, severity):
+    policy = _with_rule(policies["qinghai-2024"], "union-not-below-last-year", mode=mode)
+    # this year's union reserve is 15,000.00
+    drop = plan.with_(last_year_union_reserve=D("15000.01"), drop_explanation=explanation)
+    [finding] = of(evaluate(profile, drop, [], policy, dt.date(2024, 2, 1)), "union-not-below-last-year")
+    assert finding.severity is severity and "由上年度 15,000.01 元降至 15,000.00 元" in finding.message
+    same = plan.with_(last_year_union_reserve=D("15000.00"))
+    [ok] = of(evaluate(profile, same, [], policy, dt.date(2024, 2, 1)), "union-not-below-last-year")
+    assert ok.severity is Severity.OK
+    [unknown] = of(evaluate(profile, plan, [], policy, dt.date(2024, 2, 1)), "union-not-below-last-year")
+    assert unknown.severity is Severity.INFO and unknown.fields == ("plan.last_year_union_reserve",)
+
+
+def test_last_years_union_reserve_comes_from_last_years_plan():
+    from desktop832.domain.model import plan_for_year
+
+    last = AnnualPlan(2024).with_(union_reserve=D("12000"))
+    typed = AnnualPlan(2025).with_(last_year_union_reserve=D("1"))
+    assert plan_for_year(2025, typed, last).last_year_union_reserve == D("12000")
+    assert plan_for_year(2025, None, last).last_year_union_reserve == D("12000")
+    # the first year in the file keeps what the clerk typed
+    assert plan_for_year(2025, typed, None).last_year_union_reserve == D("1")
+    assert plan_for_year(2025, typed, AnnualPlan(2024)).last_year_union_reserve == D("1")

@@ -227,5 +227,5 @@ def test_an_export_made_under_the_previous_field_list_still_verifies(exported, w
 
 def test_an_export_of_a_version_never_made_is_refused_by_name(exported, ws):
     _edit_data(exported.path, "export.version", 1)
-    with pytest.raises(ExchangeError, match="格式版本是 1，本程序只核验版本 2 的文件"):
+    with pytest.raises(ExchangeError, match="格式版本是 1，本程序只核验版本 2、3 的文件"):
         verify_file(exported.path, ws.library)

@@ -568,7 +568,8 @@ def test_tab_on_the_union_goes_top_to_bottom(qtbot, make_window):
     visited = tab_walk(qtbot, union, union.u_has_union_funds_check)
     assert_reading_order(union, visited)
     assert visited == [union.u_has_union_funds_check, union.u_union_members_edit, union.u_employees_edit,
-                       union.welfare_total_edit, union.union_farm_total_edit, union.union_reserve_edit]
+                       union.welfare_total_edit, union.union_farm_total_edit, union.union_funds_total_edit,
+                       union.union_reserve_edit, union.last_year_union_reserve_edit]
 
 
 # --- saving -----------------------------------------------------------------------------------------

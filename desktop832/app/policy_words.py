@@ -17,6 +17,9 @@ CHOICES = {
     ("canteen-not-below-last-year", "mode"): {
         "hard": "预留金额不得低于上年度", "explain": "低于上年度须说明原因", "in-principle": "原则上不低于上年度",
     },
+    ("union-not-below-last-year", "mode"): {
+        "hard": "工会预留不得低于上年度", "explain": "工会预留低于上年度须说明原因", "in-principle": "工会预留原则上不低于上年度",
+    },
     ("union-standard", "mode"): {
         "per-member-or-welfare-share": "按会员人数或福利总额比例（二者取一）",
         "per-member-and-welfare-share": "按会员人数和福利总额比例（二者都要达到）",
@@ -46,6 +49,7 @@ _TEMPLATES = {
     "no_funds_exempt": "无独立工会经费的单位不作要求", "zero_filing": "无食堂单位须零填报",
     "contract_must_state_policy": "外包合同须约定落实政策和预留比例", "executing_purchaser_required": "须确定采购执行主体",
     "account_required": "须为承包方开通交易账号",
+    "funds_share": "工会预留不低于工会年度经费总额的 {}", "canteen_modes": "适用于：{}",
 }
 _UNITS = {"per_member": "元", "per_employee_max": "元", "per_employee_min": "元"}
 _DAYS = {"max_unpaid_days", "contract_max_days", "warn_days"}

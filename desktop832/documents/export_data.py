@@ -70,6 +70,8 @@ RECORD_FIELDS: dict[int, tuple[str, ...]] = {
         "plan.supervisor_confirmed_on", "plan.finance_confirmed_on", "plan.letter_sent", "plan.note",
     ),
 }
+# 3: the unit's county, the union's annual funds and last year's union reserve
+RECORD_FIELDS[3] = RECORD_FIELDS[2] + ("profile.county", "plan.union_funds_total", "plan.last_year_union_reserve")
 # how each kind of catalogue field is written to and read from a cell
 _CELL_KINDS = {
     Kind.TEXT: "text", Kind.CHOICE: "enum", Kind.MONEY: "money", Kind.RATIO: "percent", Kind.DATE: "date",

@@ -22,7 +22,8 @@ from typing import Iterable
 from ..domain.model import Purchase
 
 FORMAT = "desktop832-export"
-VERSION = 2  # 2: findings and the counted purposes are part of the data (the form is rebuilt from the file alone)
+VERSION = 3  # 2: findings and the counted purposes are part of the data (the form is rebuilt from the file alone);
+# 3: the unit's county, the union's annual funds and last year's union reserve
 DIGEST_LENGTH = 12  # per-row check codes: enough to tell a changed row, short enough to print
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode

@@ -40,6 +40,8 @@ def policy_document(policy: Policy) -> dict[str, Any]:
         doc["province"] = policy.scope.province
     if policy.scope.city:
         doc["city"] = policy.scope.city
+    if policy.scope.county:
+        doc["county"] = policy.scope.county
     doc["levels"] = [level.value for level in policy.scope.levels]
     if policy.scope.directly_affiliated_only:
         doc["directly_affiliated_only"] = True

@@ -80,6 +80,7 @@ class UnitProfile:
     directly_affiliated: bool = False  # 直属单位
     province: str = ""
     city: str = ""
+    county: str = ""  # 区县, for a county's own notice (empty: not in a county, or not given)
     supervising_department: str = ""
     contact_name: str = ""
     phone: str = ""
@@ -116,6 +117,8 @@ class AnnualPlan:
     welfare_total: Decimal | None = None
     union_farm_total: Decimal | None = None
     union_reserve: Decimal | None = None
+    union_funds_total: Decimal | None = None  # 工会年度经费总额 (a share of it for units without a canteen)
+    last_year_union_reserve: Decimal | None = None  # from last year's plan when the file has one
     filing_status: FilingStatus = FilingStatus.DRAFT
     filed_on: dt.date | None = None
     supervisor_confirmed_on: dt.date | None = None
@@ -207,9 +210,12 @@ class AnnualPlan:
         year's comparison follows. Without a plan for last year (the first year in the file) the
         figures the clerk typed stay.
         """
-        if not sets_last_year(previous):
-            return self
-        return self.with_(last_year_amount=previous.reserve_amount, last_year_ratio=previous.reserve_ratio)
+        plan = self
+        if sets_last_year(previous):
+            plan = plan.with_(last_year_amount=previous.reserve_amount, last_year_ratio=previous.reserve_ratio)
+        if sets_last_year_union(previous):
+            plan = plan.with_(last_year_union_reserve=previous.union_reserve)
+        return plan
 
     def next_year(self) -> AnnualPlan:
         """A new year's plan starting from this one: totals carried, this reserve becomes last year's."""
@@ -224,6 +230,8 @@ class AnnualPlan:
             welfare_total=self.welfare_total,
             union_farm_total=self.union_farm_total,
             union_reserve=self.union_reserve,
+            union_funds_total=self.union_funds_total,
+            last_year_union_reserve=self.union_reserve,
         )
 
 
@@ -280,13 +288,18 @@ def mark_hand_edits(before: Purchase, after: Purchase) -> Purchase:
 __all__ = [
     "RECONCILED_FIELDS", "mark_hand_edits", "AnnualPlan", "CanteenMode", "Channel", "FilingStatus", "Level", "OrderState", "Purchase",
     "Purpose", "ReserveBasis", "UnitProfile", "amount_for_ratio", "plan_for_year", "ratio_of", "round_down_to_fen",
-    "sets_last_year",
+    "sets_last_year", "sets_last_year_union",
 ]
 
 
 def sets_last_year(previous: AnnualPlan | None) -> bool:
     """Whether last year's plan decides this year's "last year" figures (see ``AnnualPlan.following``)."""
     return previous is not None and previous.reserve_amount is not None
+
+
+def sets_last_year_union(previous: AnnualPlan | None) -> bool:
+    """Whether last year's plan decides this year's "last year's union reserve"."""
+    return previous is not None and previous.union_reserve is not None
 
 
 def plan_for_year(year: int, stored: AnnualPlan | None, previous: AnnualPlan | None) -> AnnualPlan:

@@ -22,7 +22,7 @@ from .requirements import (
 )
 
 CANTEEN_RULES = ("canteen-ratio", "canteen-not-below-last-year", "canteen-outsourced", "canteen-shared", "canteen-none")
-UNION_RULES = ("union-standard", "union-cap")
+UNION_RULES = ("union-standard", "union-cap", "union-not-below-last-year", "union-funds-share")
 FILING_RULES = ("filing-deadline", "supervisor-deadline", "confirmation-deadline")
 
 

@@ -87,16 +87,18 @@ class Scope:
 
     province: str = ""
     city: str = ""
+    county: str = ""  # a county's (区县) own notice
     levels: tuple[Level, ...] = tuple(Level)
     directly_affiliated_only: bool = False  # only 直属单位, where a notice says so
 
     @property
     def specificity(self) -> int:
-        return (2 if self.city else 1 if self.province else 0) * 2 + (len(self.levels) < len(Level)) + self.directly_affiliated_only
+        place = 3 if self.county else 2 if self.city else 1 if self.province else 0
+        return place * 2 + (len(self.levels) < len(Level)) + self.directly_affiliated_only
 
     @property
     def region(self) -> str:
-        return (self.province + self.city) or "全国"
+        return (self.province + self.city + self.county) or "全国"
 
     @property
     def text(self) -> str:
@@ -109,6 +111,8 @@ class Scope:
             return f"适用于{self.province}，本单位所在省份为{unit.province or '（未填写）'}"
         if self.city and _region_key(self.city) != _region_key(unit.city):
             return f"适用于{self.city}，本单位所在城市为{unit.city or '（未填写）'}"
+        if self.county and _county_key(self.county) != _county_key(unit.county):
+            return f"适用于{self.county}，本单位所在区县为{unit.county or '（未填写）'}"
         if unit.level not in self.levels:
             return f"适用于{'、'.join(level.value for level in self.levels)}单位，本单位为{unit.level.value}单位"
         if self.directly_affiliated_only and not unit.directly_affiliated:
@@ -117,7 +121,7 @@ class Scope:
 
 
 def unit_text(unit: UnitProfile) -> str:
-    where = (unit.province + unit.city) or "（未填写所在地区）"
+    where = (unit.province + unit.city + unit.county) or "（未填写所在地区）"
     return f"{where}{unit.level.value}单位"
 
 
@@ -205,6 +209,15 @@ class Deadline:
 def _region_key(name: str) -> str:
     name = (name or "").strip()
     for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _county_key(name: str) -> str:
+    """A county's name with or without its 县/区/旗: ``中牟县`` = ``中牟``."""
+    name = (name or "").strip()
+    for suffix in ("自治县", "自治旗", "县", "区", "旗", "市"):
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name

@@ -29,7 +29,7 @@ def _known_rules() -> dict:
 
 _RULE_META_KEYS = {"notice", "clause", "quote", "severity", "enabled"}
 _TOP_KEYS = {
-    "format", "id", "name", "year", "province", "city", "levels", "directly_affiliated_only", "extends",
+    "format", "id", "name", "year", "province", "city", "county", "levels", "directly_affiliated_only", "extends",
     "description", "notice", "rules",
 }
 _NOTICE_KEYS = {"key", "number", "title", "date", "issuer", "text", "checked", "source"}
@@ -84,11 +84,14 @@ def parse_policy(data: bytes | str, source: str = "<policy>") -> Policy:
     scope = Scope(
         province=need(doc, "province", text, "province", "", required=False).strip(),
         city=need(doc, "city", text, "city", "", required=False).strip(),
+        county=need(doc, "county", text, "county", "", required=False).strip(),
         levels=tuple(sorted(set(levels), key=list(Level).index)),
         directly_affiliated_only=need(doc, "directly_affiliated_only", boolean, "directly_affiliated_only", False, False),
     )
     if scope.city and not scope.province:
         raise PolicyError(source, "province", "写了 city 就要写所在省份")
+    if scope.county and not scope.province:
+        raise PolicyError(source, "province", "写了 county 就要写所在省份")
     extends = need(doc, "extends", text, "extends", "", required=False)
     if extends == policy_id:
         raise PolicyError(source, "extends", "不能扩展自己")

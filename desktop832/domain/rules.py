@@ -18,7 +18,7 @@ from .counting import COUNT_COMPLETED, COUNT_WHEN, Tally, tally as make_tally
 from .errors import InputError
 from .findings import Finding, Severity
 from .identifiers import parse_credit_code, parse_phone
-from .model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
+from .model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile, amount_for_ratio
 from .money import format_money as m, format_percent as pct, round_up_to_fen
 from .pace import PACE_LINEAR, PACE_MILESTONES, PACE_NONE, policy_pace
 from .policy import (
@@ -70,6 +70,7 @@ TITLES = {
     "canteen-none": "无食堂", "union-standard": "工会标准", "union-cap": "职工人均上限", "what-counts": "计入范围",
     "filing-deadline": "填报期限", "supervisor-deadline": "主管部门确认期限", "confirmation-deadline": "确认汇总期限",
     "purchase-progress": "采购进度", "pay-on-time": "及时付款", "performance-evaluation": "履约评价",
+    "union-not-below-last-year": "工会不低于上年度", "union-funds-share": "工会经费比例",
 }
 
 
@@ -394,6 +395,68 @@ def _union_standard(c: Context) -> Iterator[Finding]:
         )
     else:
         yield c.finding(Severity.OK, f"工会预留金额 {m(reserve)} 元达到标准（{basis}，{m(minimum)} 元）", "plan.union_reserve")
+
+
+@rule(
+    "union-not-below-last-year",
+    "工会预留金额与上年度工会预留金额（有上年度计划时取自该计划）比较：hard：不得低于（错误）；explain：下降须填写下降说明；"
+    "in-principle：“原则上不低于”，下降时给出警告。",
+    mode=Param(choice("hard", "explain", "in-principle"), True, doc="hard、explain 或 in-principle"),
+)
+def _union_not_below_last_year(c: Context) -> Iterator[Finding]:
+    plan = c.plan
+    if not c.profile.has_union_funds and plan.union_reserve is None:
+        return
+    last = plan.last_year_union_reserve
+    if last is None:
+        yield c.finding(Severity.INFO, "请填写上年度工会预留金额，才能核对工会预留不低于上年度", "plan.last_year_union_reserve")
+        return
+    if plan.union_reserve is None:
+        return  # union-standard (or the clerk) asks for the reserve itself
+    if plan.union_reserve >= last:
+        yield c.finding(Severity.OK, f"工会预留金额不低于上年度（{m(last)} 元）", "plan.union_reserve")
+        return
+    what = f"工会预留金额由上年度 {m(last)} 元降至 {m(plan.union_reserve)} 元"
+    mode = c.rule["mode"]
+    if mode == "hard":
+        yield c.finding(Severity.ERROR, f"{what}：不得低于上年度工会预留金额", "plan.union_reserve", "plan.last_year_union_reserve")
+    elif mode == "in-principle":
+        yield c.finding(Severity.WARNING, f"{what}：政策要求原则上不低于上年度", "plan.union_reserve", "plan.last_year_union_reserve")
+    elif not plan.drop_explanation.strip():
+        yield c.finding(Severity.ERROR, f"{what}：须作出说明，请填写下降说明", "plan.drop_explanation")
+    else:
+        yield c.finding(Severity.INFO, f"{what}；已填写下降说明，报送时一并提交", "plan.drop_explanation")
+
+
+@rule(
+    "union-funds-share",
+    "canteen_modes 所列食堂情况的单位（默认无食堂单位）：工会预留金额不低于工会年度经费总额 × funds_share（向上取整到分）。",
+    funds_share=Param(percent, True, doc="工会年度经费总额的比例（百分数）"),
+    canteen_modes=Param(list_of(CanteenMode), default=(CanteenMode.NONE,), doc="适用的食堂情况（默认只有无食堂）"),
+)
+def _union_funds_share(c: Context) -> Iterator[Finding]:
+    p, plan = c.profile, c.plan
+    if p.canteen_mode not in c.rule["canteen_modes"]:
+        return
+    share = c.rule["funds_share"]
+    if plan.union_funds_total is None:
+        yield c.finding(
+            Severity.ERROR, f"{p.canteen_mode.value}单位：请填写工会年度经费总额（工会预留应不低于其 {pct(share)}）",
+            "plan.union_funds_total",
+        )
+        return
+    minimum = amount_for_ratio(plan.union_funds_total, share)
+    reserve = plan.union_reserve
+    basis = f"工会年度经费总额 {m(plan.union_funds_total)} 元的 {pct(share)}"
+    if reserve is None or reserve < minimum:
+        have = "未填写" if reserve is None else f"{m(reserve)} 元"
+        short = "" if reserve is None else f"，还差 {m(minimum - reserve)} 元"
+        yield c.finding(
+            Severity.ERROR, f"{p.canteen_mode.value}单位：工会预留金额{have}，应不低于{basis}（{m(minimum)} 元）{short}",
+            "plan.union_reserve",
+        )
+    else:
+        yield c.finding(Severity.OK, f"工会预留金额 {m(reserve)} 元不低于{basis}（{m(minimum)} 元）", "plan.union_reserve")
 
 
 def _cap_check(params: dict):

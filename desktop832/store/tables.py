@@ -52,6 +52,7 @@ profile = Table(
     _optional("union_members", Integer),
     _optional("employees", Integer),
     _required("person_in_charge", String(_length("profile.person_in_charge"))),
+    _required("county", String(_length("profile.county"))),
 )
 
 plan = Table(
@@ -75,6 +76,8 @@ plan = Table(
     _optional("finance_confirmed_on", Date),
     _required("letter_sent", Boolean),
     _required("note", Text),
+    _optional("union_funds_total", Money),
+    _optional("last_year_union_reserve", Money),
 )
 
 purchase = Table(

@@ -18,7 +18,7 @@ from ..domain import fields as catalogue
 from ..domain import rules
 from ..domain.counting import Tally
 from ..domain.findings import Finding
-from ..domain.model import AnnualPlan, UnitProfile, plan_for_year, sets_last_year
+from ..domain.model import AnnualPlan, UnitProfile, plan_for_year, sets_last_year, sets_last_year_union
 from ..domain.overview import Overview, overview
 from ..domain.policy import Policy, Selection
 from .edit_commands import EditRecords
@@ -38,6 +38,7 @@ class UnitDocument(QObject):
         self.profile: UnitProfile = workspace.store.profile()
         self.plan: AnnualPlan = AnnualPlan(workspace.today.year)
         self.last_year_planned = False  # last year's figures come from last year's plan
+        self.last_year_union_planned = False  # so does last year's union reserve
         self.policy: Policy | None = None
         self.selection: Selection | None = None  # why this policy (or none) governs the year
         self.tally: Tally | None = None
@@ -59,6 +60,7 @@ class UnitDocument(QObject):
         stored, previous = self.workspace.store.plan(year), self.workspace.store.plan(year - 1)
         self.plan = plan_for_year(year, stored, previous)
         self.last_year_planned = sets_last_year(previous)
+        self.last_year_union_planned = sets_last_year_union(previous)
         # a new year (when asked), or last year's plan changed since: write what is shown
         if (stored is None and create) or (stored is not None and stored != self.plan):
             if not self.workspace.store.readonly:

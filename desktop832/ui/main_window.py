@@ -443,11 +443,12 @@ class MainWindow(QMainWindow):
         self.binder.refresh(document.value)
         for key in ("plan.last_year_amount", "plan.last_year_ratio"):  # taken from last year's plan
             self.binder.set_locked(key, document.last_year_planned)
+        self.binder.set_locked("plan.last_year_union_reserve", document.last_year_union_planned)
         self.binder.mark(document.findings)
         for tab in self._form_tabs.values():  # a tab not built yet catches up when it is
             tab.refresh(document)
         self.findings_panel.set_findings(document.findings)
-        policy_sources = ("load", "policy", "profile.province", "profile.city", "profile.level", "plan.policy_id", "undo")
+        policy_sources = ("load", "policy", "profile.province", "profile.city", "profile.county", "profile.level", "plan.policy_id", "undo")
         if source in policy_sources and TAB_QUOTA in self._form_tabs:
             self._offer_policies()
         if source != "purchases":

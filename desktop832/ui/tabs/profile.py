@@ -22,7 +22,7 @@ class ProfileTab(FormWidget):
     WIDGETS = {
         "welcome_label": QLabel,
         "name_edit": QLineEdit, "credit_code_edit": QLineEdit, "level_combo": QComboBox,
-        "directly_affiliated_check": QCheckBox, "province_combo": QComboBox, "city_edit": QLineEdit,
+        "directly_affiliated_check": QCheckBox, "province_combo": QComboBox, "city_edit": QLineEdit, "county_edit": QLineEdit,
         "supervising_department_edit": QLineEdit, "person_in_charge_edit": QLineEdit,
         "contact_name_edit": QLineEdit, "phone_edit": QLineEdit,
         "canteen_mode_combo": QComboBox, "canteen_hint_label": QLabel,
@@ -46,6 +46,7 @@ class ProfileTab(FormWidget):
         b.check(self.directly_affiliated_check, "profile.directly_affiliated")
         b.editable_combo(self.province_combo, "profile.province")
         b.line(self.city_edit, "profile.city", f.parser("profile.city"), f.show_text)
+        b.line(self.county_edit, "profile.county", f.parser("profile.county"), f.show_text)
         b.line(self.supervising_department_edit, "profile.supervising_department", f.parser("profile.supervising_department"), f.show_text)
         b.line(self.person_in_charge_edit, "profile.person_in_charge", f.parser("profile.person_in_charge"), f.show_text)
         b.line(self.contact_name_edit, "profile.contact_name", f.parser("profile.contact_name"), f.show_text)

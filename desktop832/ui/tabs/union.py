@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QCheckBox, QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem
 
-from ...domain.overview import union_figures
+from ...domain.overview import UNION_RULES, union_figures
 from ...domain.requirements import union_minimum
 from ..forms import FormWidget
 from . import fields as f
@@ -21,7 +21,7 @@ class UnionTab(FormWidget):
         "u_has_union_funds_check": QCheckBox, "u_union_members_edit": QLineEdit, "u_employees_edit": QLineEdit,
         "no_funds_label": QLabel, "welfare_total_edit": QLineEdit, "union_farm_total_edit": QLineEdit,
         "union_reserve_edit": QLineEdit, "union_minimum_label": QLabel, "figures_table": QTableWidget,
-        "union_standard_label": QLabel,
+        "union_standard_label": QLabel, "union_funds_total_edit": QLineEdit, "last_year_union_reserve_edit": QLineEdit,
     }
 
     def __init__(self, parent=None):
@@ -40,6 +40,11 @@ class UnionTab(FormWidget):
         b.line(self.union_reserve_edit, "plan.union_reserve", f.parser("plan.union_reserve"), f.show_money)
         b.line(self.welfare_total_edit, "plan.welfare_total", f.parser("plan.welfare_total"), f.show_money)
         b.line(self.union_farm_total_edit, "plan.union_farm_total", f.parser("plan.union_farm_total"), f.show_money)
+        b.line(self.union_funds_total_edit, "plan.union_funds_total", f.parser("plan.union_funds_total"), f.show_money)
+        b.line(
+            self.last_year_union_reserve_edit, "plan.last_year_union_reserve", f.parser("plan.last_year_union_reserve"),
+            f.show_money,
+        )
         b.check(self.u_has_union_funds_check, "profile.has_union_funds")
         b.line(self.u_union_members_edit, "profile.union_members", f.parser("profile.union_members"), f.show_count)
         b.line(self.u_employees_edit, "profile.employees", f.parser("profile.employees"), f.show_count)
@@ -61,5 +66,5 @@ class UnionTab(FormWidget):
                 if column == 3:
                     item.setForeground(QBrush(QColor(MET_COLOURS[figure.met])))
                 table.setItem(row, column, item)
-        standard = [x for x in document.findings if x.rule_id in ("union-standard", "union-cap")]
+        standard = [x for x in document.findings if x.rule_id in UNION_RULES]
         self.union_standard_label.setText("\n".join(f"{x.severity.label}：{x.message}" for x in standard))
