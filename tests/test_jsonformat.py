@@ -81,3 +81,46 @@ def test_the_refusal_names_the_plan_it_is_in():
     with pytest.raises(JsonFormatError) as caught:
         load(bad)
     assert str(caught.value).startswith("$.plans[1].reserve_ratio：预留比例 15% 与预留金额 1.00 元不一致")
+
+
+def _purchases(n):
+    import datetime as dt
+
+    from desktop832.domain.model import OrderState, Purchase, Purpose
+
+    odd = ['引号"与\\反斜杠', "换行\n与\t制表", "emoji 🍚", "</script>", ""]
+    return [
+        Purchase(date=dt.date(2024, 1 + i % 12, 1 + i % 28), amount=D(i) + D("0.01"), order_no=f"832-{i}",
+                 supplier=odd[i % len(odd)], note=odd[(i + 1) % len(odd)], purpose=list(Purpose)[i % len(Purpose)],
+                 state=list(OrderState)[i % len(OrderState)], paid_on=None if i % 2 else dt.date(2024, 12, 31),
+                 hand_edited=frozenset({"amount", "state"}) if i % 3 == 0 else frozenset(), id=i + 1)
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 7])
+def test_the_streamed_dump_is_byte_for_byte_the_whole_dump(profile, plan, count):
+    from desktop832.domain.jsonformat import dump_chunks
+
+    purchases = _purchases(count)
+    whole = json.dumps(dump(profile, [plan, plan.with_(year=2025)], purchases), ensure_ascii=False, indent=2) + "\n"
+    streamed = "".join(dump_chunks(profile, [plan, plan.with_(year=2025)], iter(purchases)))
+    assert streamed == whole
+
+
+def test_dump_streams_from_the_store_and_loads_back(tmp_path, profile, plan):
+    # the command reads the log in batches; a batch boundary inside the log changes nothing
+    from desktop832.cli import main
+    from desktop832.store.database import Store
+
+    purchases = _purchases(4500)
+    with Store.open(tmp_path / "unit.sqlite") as store:
+        store.save_profile(profile)
+        store.save_plan(plan)
+        store.add_purchases(purchases)
+        assert [p.order_no for p in store.iter_purchases(batch=1000)] == [p.order_no for p in store.purchases()]
+        expected = json.dumps(dump(profile, store.plans(), store.purchases()), ensure_ascii=False, indent=2) + "\n"
+    assert main(["--db", str(tmp_path / "unit.sqlite"), "dump", "-o", str(tmp_path / "out.json")]) == 0
+    assert (tmp_path / "out.json").read_text("utf-8") == expected
+    _, _, loaded = load(json.loads(expected))
+    assert len(loaded) == 4500

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from typing import Iterable
 from pathlib import Path
 
 from .. import __version__, paths
@@ -290,15 +291,16 @@ def cmd_dump(args) -> int:
 
     ws = open_workspace(args)
     try:
-        doc = jsonformat.dump(ws.store.profile(), ws.store.plans(), ws.store.purchases())
+        # written as it is read, one purchase at a time: memory stays flat at a million purchases
+        chunks = jsonformat.dump_chunks(ws.store.profile(), ws.store.plans(), ws.store.iter_purchases())
+        if args.output:
+            write_text_atomically(args.output, chunks)
+        else:
+            sys.stdout.writelines(chunks)
     finally:
         ws.close()
-    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        write_text_atomically(args.output, text)
         print(f"已写出 {args.output}")
-    else:
-        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -373,13 +375,18 @@ def _read_failure_reason(exc: OSError) -> str:
     }.get(exc.errno, "无法读取该文件")
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a crash never leaves half a file."""
+def write_text_atomically(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, in order) through a temporary file and rename, so a crash
+    never leaves half a file."""
     from ..documents.errors import ExchangeError
     from ..documents.files import write_atomically
 
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.writelines([text] if isinstance(text, str) else text)
+
     try:
-        write_atomically(Path(path), lambda tmp: tmp.write_text(text, "utf-8"))
+        write_atomically(Path(path), write)
     except ExchangeError as exc:
         raise CommandError(exc.message, 1) from None
 

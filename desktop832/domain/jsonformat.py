@@ -9,8 +9,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import json
+from json.encoder import encode_basestring
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import fields as catalogue
 from .errors import ClerkError, InputError
@@ -133,6 +135,54 @@ def dump(profile: UnitProfile, plans: list[AnnualPlan], purchases: list[Purchase
         "plans": [_to_json(p) for p in plans],
         "purchases": purchase_dicts,
     }
+
+
+def dump_chunks(profile: UnitProfile, plans: list[AnnualPlan], purchases: Iterable[Purchase]) -> Iterator[str]:
+    """The text ``json.dumps(dump(...), ensure_ascii=False, indent=2) + "\\n"`` gives, in pieces,
+    one purchase at a time: a log of any size is written in bounded memory, byte for byte the same.
+
+    ``purchases`` is the last key, so everything before it is written whole and the list follows
+    item by item with the indentation ``json.dumps`` gives a list nested one level deep."""
+    head = dump(profile, plans, [])
+    del head["purchases"]
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    yield text[:-2] + ',\n  "purchases": ['  # the head without its closing "\n}"
+    separator = "\n    "
+    for purchase in purchases:
+        item = _to_json(purchase)
+        item.pop("id")
+        yield separator + _item_text(item)
+        separator = ",\n    "
+    yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"
+
+
+def _scalar(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` for one value, without building an encoder each
+    time (``encode_basestring`` is the string writer ``json.dumps`` itself uses for that case)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _item_text(item: dict[str, Any]) -> str:
+    """``json.dumps(item, ensure_ascii=False, indent=2)`` as it reads two levels deep, for a flat
+    record of scalars and lists of scalars; json's own encoder with ``indent`` is pure Python and
+    would take most of a big dump's time."""
+    lines = []
+    for key, value in item.items():
+        if isinstance(value, list):
+            value = "[]" if not value else (
+                "[\n        " + ",\n        ".join(_scalar(v) for v in value) + "\n      ]")
+        else:
+            value = _scalar(value)
+        lines.append(f"{_scalar(key)}: {value}")
+    return "{\n      " + ",\n      ".join(lines) + "\n    }" if lines else "{}"
 
 
 # --- reading ---------------------------------------------------------------------------------

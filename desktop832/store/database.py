@@ -386,6 +386,16 @@ class Store:
         with self.reader() as c:
             return [Purchase(*row) for row in c.execute(query)]
 
+    def iter_purchases(self, batch: int = 2000) -> Iterator[Purchase]:
+        """Every purchase in the order :meth:`purchases` gives, read ``batch`` rows at a time in
+        one read transaction (one consistent view however long the caller takes): for writing a
+        whole file out in bounded memory."""
+        purchase = tables.purchase
+        query = select(*[purchase.c[name] for name in _PURCHASE_FIELDS]).order_by(purchase.c.date, purchase.c.id)
+        with self.reader() as c, c.begin():
+            for row in c.execution_options(yield_per=batch).execute(query):
+                yield Purchase(*row)
+
     def purchase(self, purchase_id: int) -> Purchase | None:
         purchase = tables.purchase
         query = select(*[purchase.c[name] for name in _PURCHASE_FIELDS]).where(purchase.c.id == purchase_id)
