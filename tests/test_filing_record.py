@@ -225,3 +225,43 @@ def test_the_window_shows_the_record_warns_before_re_filing_and_records_a_return
     assert len(asked) == 1 and "这次导出是重新填报" in asked[0] and "填报日期仍为首次填报的 2024-02-01" in asked[0]
     assert quota.filed_on_edit.text() == "2024-02-01"
     assert not any("报送的文件已过时" in m for m in window.findings_panel.messages())
+
+
+def test_dump_and_load_carry_the_filing_record(tmp_path, profile, plan, capsys):
+    import json
+
+    db = tmp_path / "a.sqlite"
+    ws = workspace(db, profile, plan, sample_purchases(3))
+    export_year(ws, 2024, tmp_path / "x.xlsx")
+    record_answer(ws, 2024, EventKind.RETURNED, dt.date(2024, 2, 10), "请补充下降说明")
+    before = ws.store.filing_events()
+    ws.close()
+    dumped = tmp_path / "a.json"
+    assert main(["--db", str(db), "dump", "-o", str(dumped)]) == 0
+    doc = json.loads(dumped.read_text("utf-8"))
+    assert [f["kind"] for f in doc["filings"]] == ["首次填报", "退回修改"] and doc["filings"][1]["reason"] == "请补充下降说明"
+    copy = tmp_path / "b.sqlite"
+    assert main(["load", str(dumped), "--db", str(copy)]) == 0
+    again = Workspace.open(copy)
+    try:
+        after = again.store.filing_events()
+        assert [dataclasses.replace(e, id=None) for e in after] == [dataclasses.replace(e, id=None) for e in before]
+    finally:
+        again.close()
+    capsys.readouterr()
+    # a damaged record is refused with the rest, naming where
+    doc["filings"][0]["kind"] = "已盖章"
+    dumped.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    assert main(["load", str(dumped), "--db", str(tmp_path / "c.sqlite")]) == 2
+    assert "$.filings[0].kind" in capsys.readouterr().err and not (tmp_path / "c.sqlite").exists()
+
+
+def test_the_streamed_dump_with_a_filing_record_is_the_whole_dump(ws, tmp_path):
+    import json
+
+    from desktop832.domain.jsonformat import dump, dump_chunks
+
+    export_year(ws, 2024, tmp_path / "x.xlsx")
+    args = (ws.store.profile(), ws.store.plans(), ws.store.purchases(), ws.store.filing_events())
+    whole = json.dumps(dump(*args), ensure_ascii=False, indent=2) + "\n"
+    assert "".join(dump_chunks(args[0], args[1], iter(args[2]), args[3])) == whole

@@ -292,7 +292,9 @@ def cmd_dump(args) -> int:
     ws = open_workspace(args)
     try:
         # written as it is read, one purchase at a time: memory stays flat at a million purchases
-        chunks = jsonformat.dump_chunks(ws.store.profile(), ws.store.plans(), ws.store.iter_purchases())
+        # the filing record, when the file has one (a file never exported dumps as it always did)
+        chunks = jsonformat.dump_chunks(
+            ws.store.profile(), ws.store.plans(), ws.store.iter_purchases(), ws.store.filing_events() or None)
         if args.output:
             write_text_atomically(args.output, chunks)
         else:
@@ -345,6 +347,7 @@ def _load(args) -> int:
         raise CommandError(f"{args.file} 不是有效的 JSON，未写入任何数据：{exc.problem}") from None
     try:
         profile, plans, purchases = jsonformat.load(doc)
+        filings = jsonformat.load_filings(doc)
     except jsonformat.JsonFormatError as exc:
         raise CommandError(f"{args.file} 有误，未写入任何数据：{exc}") from None
     # build in a temporary file beside the target, then move it in place: all or nothing
@@ -352,7 +355,7 @@ def _load(args) -> int:
     tmp.unlink(missing_ok=True)
     try:
         with Store.open(tmp) as store:
-            store.replace_all(profile, plans, purchases)
+            store.replace_all(profile, plans, purchases, filings)
         tmp.replace(args.db)
     except StoreError as exc:
         raise CommandError(exc.message) from None

@@ -122,7 +122,8 @@ def _to_json(obj) -> dict:
     return out
 
 
-def dump(profile: UnitProfile, plans: list[AnnualPlan], purchases: list[Purchase]) -> dict:
+def dump(profile: UnitProfile, plans: list[AnnualPlan], purchases: list[Purchase], filings=None) -> dict:
+    """The whole data file; ``filings`` (the filing record, all years) is written when given."""
     purchase_dicts = []
     for p in purchases:
         d = _to_json(p)
@@ -133,17 +134,19 @@ def dump(profile: UnitProfile, plans: list[AnnualPlan], purchases: list[Purchase
         "version": VERSION,
         "profile": _to_json(profile),
         "plans": [_to_json(p) for p in plans],
+        # before the purchases: dump_chunks writes the purchases last, one at a time
+        **({"filings": [_filing_json(e) for e in filings]} if filings is not None else {}),
         "purchases": purchase_dicts,
     }
 
 
-def dump_chunks(profile: UnitProfile, plans: list[AnnualPlan], purchases: Iterable[Purchase]) -> Iterator[str]:
+def dump_chunks(profile: UnitProfile, plans: list[AnnualPlan], purchases: Iterable[Purchase], filings=None) -> Iterator[str]:
     """The text ``json.dumps(dump(...), ensure_ascii=False, indent=2) + "\\n"`` gives, in pieces,
     one purchase at a time: a log of any size is written in bounded memory, byte for byte the same.
 
     ``purchases`` is the last key, so everything before it is written whole and the list follows
     item by item with the indentation ``json.dumps`` gives a list nested one level deep."""
-    head = dump(profile, plans, [])
+    head = dump(profile, plans, [], filings)
     del head["purchases"]
     text = json.dumps(head, ensure_ascii=False, indent=2)
     yield text[:-2] + ',\n  "purchases": ['  # the head without its closing "\n}"
@@ -183,6 +186,66 @@ def _item_text(item: dict[str, Any]) -> str:
             value = _scalar(value)
         lines.append(f"{_scalar(key)}: {value}")
     return "{\n      " + ",\n      ".join(lines) + "\n    }" if lines else "{}"
+
+def _filing_json(event) -> dict:
+    return {
+        "year": event.year, "kind": event.kind.value, "on": event.on.isoformat(),
+        "recorded_at": event.recorded_at.isoformat(), "fingerprint": event.fingerprint, "file_name": event.file_name,
+        "snapshot": dict(event.snapshot), "reason": event.reason,
+    }
+
+
+_FILING_KEYS = ("year", "kind", "on", "recorded_at", "fingerprint", "file_name", "snapshot", "reason")
+
+
+def load_filings(doc: Any) -> list:
+    """The filing record of a document :func:`load` accepted (``[]`` when it has none)."""
+    from .filings import REASON_LENGTH, EventKind, FilingEvent
+
+    raw = doc.get("filings", []) if isinstance(doc, dict) else []
+    if not isinstance(raw, list):
+        raise JsonFormatError("$.filings", "应为数组 […]")
+    events = []
+    for i, item in enumerate(raw):
+        path = f"$.filings[{i}]"
+        if not isinstance(item, dict):
+            raise JsonFormatError(path, "应为对象 {…}")
+        for key in item:
+            if key not in _FILING_KEYS:
+                raise JsonFormatError(f"{path}.{key}", "不认识的字段")
+        for key in _FILING_KEYS:
+            if key not in item:
+                raise JsonFormatError(f"{path}.{key}", "缺少该字段")
+        year = item["year"]
+        if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+            raise JsonFormatError(f"{path}.year", "应为 2000 到 2100 之间的年度")
+        try:
+            kind = EventKind(item["kind"])
+        except (ValueError, TypeError):
+            raise JsonFormatError(f"{path}.kind", "应为以下之一：" + "、".join(k.value for k in EventKind)) from None
+        try:
+            on = dt.date.fromisoformat(item["on"])
+        except (ValueError, TypeError):
+            raise JsonFormatError(f"{path}.on", "应为日期，如 \"2024-02-20\"") from None
+        try:
+            recorded = dt.datetime.fromisoformat(item["recorded_at"])
+        except (ValueError, TypeError):
+            raise JsonFormatError(f"{path}.recorded_at", "应为时间，如 \"2024-02-20T09:30:00\"") from None
+        texts = {}
+        for key, length in (("fingerprint", 64), ("file_name", 260), ("reason", REASON_LENGTH)):
+            value = item[key]
+            if not isinstance(value, str) or len(value) > length or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+                raise JsonFormatError(f"{path}.{key}", f"应为不超过 {length} 个字的字符串")
+            texts[key] = value
+        if texts["fingerprint"] and not all(c in "0123456789abcdef" for c in texts["fingerprint"]):
+            raise JsonFormatError(f"{path}.fingerprint", "应为 SHA-256 的十六进制小写数字")
+        snapshot = item["snapshot"]
+        if not isinstance(snapshot, dict) or not all(
+            isinstance(k, str) and len(k) <= 100 and (v is None or isinstance(v, (str, int, bool))) for k, v in snapshot.items()
+        ):
+            raise JsonFormatError(f"{path}.snapshot", "应为 {字段: 值} 对象，值为字符串、整数、是否或 null")
+        events.append(FilingEvent(year, kind, on, recorded, texts["fingerprint"], texts["file_name"], dict(snapshot), texts["reason"]))
+    return events
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -389,7 +452,7 @@ def load(doc: Any) -> tuple[UnitProfile, list[AnnualPlan], list[Purchase]]:
     if doc.get("version") != VERSION:
         raise JsonFormatError("$.version", f"版本 {doc.get('version')!r} 不受支持（本程序读取版本 {VERSION}）")
     for key in doc:
-        if key not in ("format", "version", "profile", "plans", "purchases"):
+        if key not in ("format", "version", "profile", "plans", "purchases", "filings"):
             raise JsonFormatError(f"$.{key}", "不认识的字段")
     profile = _read_object(doc.get("profile", {}), "$.profile", PROFILE_READERS, UnitProfile)
     plans_raw = doc.get("plans", [])
@@ -408,4 +471,5 @@ def load(doc: Any) -> tuple[UnitProfile, list[AnnualPlan], list[Purchase]]:
         _read_object(p, f"$.purchases[{i}]", PURCHASE_READERS, Purchase, _REQUIRED["purchases"])
         for i, p in enumerate(purchases_raw)
     ]
+    load_filings(doc)  # validated with the rest: a document is taken whole or not at all
     return profile, plans, purchases

@@ -449,11 +449,14 @@ class Store:
 
     # --- the filing record ---------------------------------------------------------------------
 
-    def filing_events(self, year: int) -> list[FilingEvent]:
-        """The year's filings and answers, oldest first."""
+    def filing_events(self, year: int | None = None) -> list[FilingEvent]:
+        """The year's filings and answers (every year's without ``year``), oldest first."""
         table = tables.filing_event
+        query = select(table).order_by(table.c.year, table.c.id)
+        if year is not None:
+            query = query.where(table.c.year == year)
         with self.reader() as c:
-            rows = c.execute(select(table).where(table.c.year == year).order_by(table.c.id)).all()
+            rows = c.execute(query).all()
         return [
             FilingEvent(
                 row.year, row.kind, row.event_date, row.recorded_at, row.fingerprint, row.file_name,
@@ -464,13 +467,8 @@ class Store:
 
     def add_filing_event(self, event: FilingEvent, plan: AnnualPlan | None = None) -> FilingEvent:
         """Append ``event`` to the record, and save ``plan`` (its new status) in the same transaction."""
-        values = {
-            "year": event.year, "kind": event.kind, "event_date": event.on, "recorded_at": event.recorded_at,
-            "fingerprint": event.fingerprint, "file_name": event.file_name,
-            "snapshot": json.dumps(event.snapshot, ensure_ascii=False, sort_keys=True), "reason": event.reason,
-        }
         with self.transaction() as c:
-            result = c.execute(insert(tables.filing_event), values)
+            result = c.execute(insert(tables.filing_event), _filing_values(event))
             if plan is not None:
                 _write(c, tables.plan, _values(plan, _PLAN_FIELDS))
         return dataclasses.replace(event, id=result.inserted_primary_key[0])
@@ -488,7 +486,10 @@ class Store:
 
     # --- whole-file operations ----------------------------------------------------------------
 
-    def replace_all(self, profile: UnitProfile, plans: Sequence[AnnualPlan], purchases: Sequence[Purchase]) -> None:
+    def replace_all(
+        self, profile: UnitProfile, plans: Sequence[AnnualPlan], purchases: Sequence[Purchase],
+        filings: Sequence[FilingEvent] = (),
+    ) -> None:
         """Replace everything in one transaction (used by ``load``)."""
         with self.transaction() as c:
             c.execute(delete(tables.purchase))
@@ -498,6 +499,8 @@ class Store:
             if plans:
                 c.execute(insert(tables.plan), [_values(plan, _PLAN_FIELDS) for plan in plans])
             self.add_purchases(purchases, connection=c)
+            if filings:
+                c.execute(insert(tables.filing_event), [_filing_values(e) for e in filings])
 
     def integrity_ok(self) -> bool:
         with self.reader() as c:
@@ -538,6 +541,14 @@ def _insert_purchases(connection: Connection, purchases: list[Purchase]) -> None
     connection.exec_driver_sql(
         f"INSERT INTO purchase ({quoted}) VALUES ({', '.join('?' * len(columns))})", rows,
     )
+
+
+def _filing_values(event: FilingEvent) -> dict:
+    return {
+        "year": event.year, "kind": event.kind, "event_date": event.on, "recorded_at": event.recorded_at,
+        "fingerprint": event.fingerprint, "file_name": event.file_name,
+        "snapshot": json.dumps(event.snapshot, ensure_ascii=False, sort_keys=True), "reason": event.reason,
+    }
 
 
 def _write(connection: Connection, table: Table, values: dict) -> None:
