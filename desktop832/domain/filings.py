@@ -81,18 +81,26 @@ def short(fingerprint: str) -> str:
 
 def snapshot(profile: UnitProfile, plan: AnnualPlan, purchase_count: int, purchase_total: Decimal) -> dict[str, object]:
     """The figures a filing carries, in canonical (JSON) form, by catalogue key."""
-    from .jsonformat import dump
-
-    doc = dump(profile, [plan], [])
     values: dict[str, object] = {}
-    for scope, record in (("profile", doc["profile"]), ("plan", doc["plans"][0])):
-        for name, value in record.items():
-            key = f"{scope}.{name}"
+    for scope, record in (("profile", profile), ("plan", plan)):
+        for f in dataclasses.fields(record):
+            key = f"{scope}.{f.name}"
             if key in catalogue.FIELDS and key not in NOT_SNAPSHOT:
-                values[key] = value
+                values[key] = _canonical(getattr(record, f.name))
     values[PURCHASE_COUNT] = purchase_count
     values[PURCHASE_TOTAL] = f"{purchase_total:.2f}"
     return values
+
+
+def _canonical(value):
+    """A value as the JSON format writes it (``desktop832 dump``): what a snapshot holds."""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
