@@ -6,15 +6,20 @@
 1. PyInstaller (``packaging/desktop832.spec``) makes a one-folder bundle in ``dist/desktop832``:
    Python, Qt and every file the app loads at run time. On Windows it holds ``desktop832.exe``
    (the window, no console) and ``desktop832-cli.exe`` (console: sub-commands and ``--self-test``).
-2. The bundle's own ``desktop832-cli --self-test`` must pass (offscreen, from another folder).
-3. On Linux (any system but Windows) the bundle is packed as ``.tar.gz``.
-4. NSIS (``makensis``, ``packaging/installer.nsi``) wraps the bundle in a per-user Windows
+2. ``licenses/`` is written into the bundle: the licence texts of every distribution PyInstaller
+   bundled (from their metadata), Python's, the fonts', Qt's (LGPL-3.0, with where its source is)
+   and the project's own (``desktop832/app/licences.py``).
+3. The bundle's own ``desktop832-cli --self-test`` must pass (offscreen, from another folder).
+4. The portable zip: the bundle with a ``portable`` marker file, so that it keeps its data in
+   ``data/`` beside the executable (a USB stick, a PC where the clerk may not install software).
+   On Linux (any system but Windows) the bundle is also packed as ``.tar.gz``.
+5. NSIS (``makensis``, ``packaging/installer.nsi``) wraps the bundle in a per-user Windows
    installer. PyInstaller does not cross-compile, so only a build on Windows gives an installer
    to ship; elsewhere the installer script is still compiled around the local bundle to check it,
    and named ``…-setup-<system>-payload.exe`` so nobody ships it by mistake.
 
 It prints the output paths, the bundle's size and the time taken. Needs the ``build`` extra
-(``pip install -e ".[build]"``) and, for step 4, ``makensis`` (Debian: ``apt-get install nsis``;
+(``pip install -e ".[build]"``) and, for step 5, ``makensis`` (Debian: ``apt-get install nsis``;
 Windows: NSIS 3 from nsis.sourceforge.io).
 """
 
@@ -34,6 +39,7 @@ import tarfile
 import tempfile
 import time
 import tomllib
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -42,6 +48,9 @@ SPEC = PACKAGING / "desktop832.spec"
 NSIS_SCRIPT = PACKAGING / "installer.nsi"
 VERSION_TEMPLATE = PACKAGING / "version_info.txt"
 ICON_SVG = ROOT / "resources" / "icons" / "desktop832.svg"
+LICENSE = ROOT / "LICENSE"
+QT_LICENCE_TEXTS = PACKAGING / "licenses"
+FONTS = ROOT / "resources" / "fonts"
 ICON_SIZES = (16, 20, 24, 32, 40, 48, 64, 128, 256)
 WINDOWS = sys.platform == "win32"
 EXE_SUFFIX = ".exe" if WINDOWS else ""
@@ -207,6 +216,62 @@ def make_archive(bundle: Path, target: Path, quick: bool) -> Path:
     return target
 
 
+# --- licences --------------------------------------------------------------------------------------
+
+
+def bundled_modules(work: Path) -> list[str]:
+    """The top-level names the spec recorded of everything it bundled."""
+    recorded = work / "desktop832" / "bundled-modules.json"
+    if not recorded.is_file():
+        raise BuildError(f"PyInstaller left no list of bundled modules ({recorded})")
+    import json
+
+    return json.loads(recorded.read_text("utf-8"))
+
+
+def write_licenses(bundle: Path, modules: list[str], project: Project) -> list:
+    """``licenses/`` beside the executables, for what the bundle holds."""
+    from PySide6.QtCore import qVersion
+
+    from desktop832.app.licences import bundled_distributions, write_licenses_folder
+
+    return write_licenses_folder(
+        bundle / "licenses", bundled_distributions(modules), project_licence=LICENSE,
+        project_version=project.version, fonts_dir=FONTS, qt_texts_dir=QT_LICENCE_TEXTS, qt_version=qVersion(),
+    )
+
+
+# --- the portable zip ------------------------------------------------------------------------------
+
+PORTABLE_MARKER = "portable"  # desktop832.paths.PORTABLE_MARKER
+PORTABLE_NOTE = """\
+这是 desktop832 的便携版标记文件：程序目录中有这个名为 portable 的文件时，数据文件、备份、日志、
+政策文件和设置都保存在程序旁边的 data 文件夹中，不写入这台电脑的用户文件夹，可以放在U盘上使用。
+删除这个文件，程序就改用这台电脑的用户数据文件夹。
+"""
+
+
+def make_portable_zip(bundle: Path, target: Path, quick: bool) -> Path:
+    """The bundle, in its folder, with the ``portable`` marker; links stay links, modes are kept."""
+    tmp = target.with_name(target.name + ".part")
+    level = 1 if quick else 9
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for path in sorted(bundle.rglob("*")):
+            name = f"{bundle.name}/{path.relative_to(bundle).as_posix()}"
+            if path.is_symlink():
+                info = zipfile.ZipInfo(name, time.localtime(path.lstat().st_mtime)[:6])
+                info.create_system = 3  # Unix: the mode below marks a symbolic link
+                info.external_attr = (0o120777 << 16)
+                archive.writestr(info, os.readlink(path))
+            elif path.is_file():
+                archive.write(path, name)
+        marker = zipfile.ZipInfo(f"{bundle.name}/{PORTABLE_MARKER}", time.localtime()[:6])
+        marker.external_attr = 0o644 << 16
+        archive.writestr(marker, PORTABLE_NOTE.encode("utf-8"))
+    tmp.replace(target)
+    return target
+
+
 # --- the installer ---------------------------------------------------------------------------------
 
 
@@ -227,6 +292,27 @@ def nsis_string(value: str) -> str:
     return value.replace("$", "$$").replace('"', '$\\"')
 
 
+def write_license_page(bundle: Path, target: Path) -> Path:
+    """The installer's licence page: the project's licence, then what ships with it under which licence.
+
+    UTF-8 with a byte order mark, which NSIS needs to read a text file as Unicode.
+    """
+    import json
+
+    text = LICENSE.read_text("utf-8").strip() + "\n"
+    index = bundle / "licenses" / "index.json"
+    if index.is_file():
+        listed = [c for c in json.loads(index.read_text("utf-8")) if c["name"] != "desktop832"]
+        text += "\n随附的第三方组件（许可证全文在安装目录的 licenses 文件夹中）：\n\n"
+        text += "".join(f"  {c['name']} {c['version']}".rstrip() + f"：{c['licence']}\n" for c in listed)
+        source = bundle / "licenses" / "Qt-PySide6-SOURCE.txt"
+        if source.is_file():
+            text += "\n" + source.read_text("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text.replace("\n", "\r\n"), "utf-8-sig", newline="")
+    return target
+
+
 def write_nsis_defines(project: Project, bundle: Path, icon: Path, outfile: Path, quick: bool, target: Path) -> Path:
     defines = {
         "VERSION": project.version,
@@ -235,6 +321,7 @@ def write_nsis_defines(project: Project, bundle: Path, icon: Path, outfile: Path
         "BUNDLE": str(bundle),
         "OUTFILE": str(outfile),
         "ICON": str(icon),
+        "LICENSE_PAGE": str(write_license_page(bundle, target.parent / "license-page.txt")),
     }
     lines = ["; generated by build_installer.py from pyproject.toml"]
     lines += [f'!define {key} "{nsis_string(value)}"' for key, value in defines.items()]
@@ -249,10 +336,18 @@ def make_installer(makensis: str, project: Project, bundle: Path, icon: Path, ou
                    quick: bool) -> Path:
     defines = write_nsis_defines(project, bundle, icon, outfile, quick, work / "installer" / "defines.nsh")
     outfile.unlink(missing_ok=True)
-    command = [makensis, "-V2", "-WX", "-INPUTCHARSET", "UTF8", f"-DDEFINES_FILE={defines}", str(NSIS_SCRIPT)]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, errors="replace")
+    # -V4: every page, section, function and instruction as compiled, kept in makensis.log (the tests
+    # read what the installer does there)
+    command = [makensis, "-V4", "-WX", "-INPUTCHARSET", "UTF8"]
+    if WINDOWS:  # elsewhere makensis writes UTF-8 and refuses the option
+        command += ["-OUTPUTCHARSET", "UTF8"]
+    command += [f"-DDEFINES_FILE={defines}", str(NSIS_SCRIPT)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    (work / "installer" / "makensis.log").write_text(result.stdout + result.stderr, "utf-8")
     if result.returncode != 0 or not outfile.is_file():
-        raise BuildError(f"makensis failed (exit status {result.returncode}):\n{result.stdout}\n{result.stderr}")
+        errors = [line for line in result.stdout.splitlines() if "rror" in line or "arning" in line]
+        detail = "\n".join(errors[-20:] + result.stdout.splitlines()[-15:])
+        raise BuildError(f"makensis failed (exit status {result.returncode}):\n{detail}\n{result.stderr}")
     return outfile
 
 
@@ -279,13 +374,19 @@ def build(args) -> int:
     render_version_file(project, "desktop832-cli", f"{project.product}（命令行）",
                         generated / "version-desktop832-cli.txt")
     bundle = run_pyinstaller(dist, work, icon, generated, args.clean)
+    components = write_licenses(bundle, bundled_modules(work), project)
     built = time.monotonic()
     size = bundle_size(bundle)
     print(f"bundle built in {built - started:.0f} s: {bundle} ({mib(size)} unpacked)", flush=True)
+    print(f"licenses/: {len(components)} components, {mib(bundle_size(bundle / 'licenses'))}", flush=True)
 
     outputs: list[tuple[str, Path]] = [("bundle", bundle)]
     if not args.no_self_test:
         print(f"self-test: {run_self_test(bundle)}", flush=True)
+    if not args.no_portable:
+        suffix = "windows" if WINDOWS else system_tag()
+        portable = make_portable_zip(bundle, dist / f"desktop832-{project.version}-portable-{suffix}.zip", args.quick)
+        outputs.append(("portable", portable))
     if not WINDOWS and not args.no_archive:
         archive = make_archive(bundle, dist / f"desktop832-{project.version}-{system_tag()}.tar.gz", args.quick)
         outputs.append(("archive", archive))
@@ -319,6 +420,7 @@ def parse_args(argv: list[str] | None = None):
     parser.add_argument("--no-self-test", action="store_true", help="skip the bundled --self-test")
     parser.add_argument("--no-archive", action="store_true", help="no .tar.gz (Linux)")
     parser.add_argument("--no-installer", action="store_true", help="no NSIS installer")
+    parser.add_argument("--no-portable", action="store_true", help="no portable zip")
     parser.add_argument("--makensis", help="path of makensis (default: found on PATH)")
     return parser.parse_args(argv)
 

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop832.ui import file_dialogs
-from desktop832 import __version__
+from desktop832 import __version__, paths
 from desktop832.domain.model import CanteenMode, OrderState, Purchase
 from desktop832.store.database import Store
 from desktop832.store.errors import StoreError
 from desktop832.ui.main_window import TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION
+from desktop832.ui.dialogs.about import AboutDialog
 from desktop832.ui.dialogs.policy import PolicyDialog
 from desktop832.ui.dialogs.verify import VerifyDialog
 
@@ -171,20 +172,63 @@ def test_policy_files_dialog_lists_the_shipped_policies(qtbot, make_window, poli
     assert not handled[0].isVisible()
 
 
-def test_about_box_names_the_version_and_the_data_file(qtbot, make_window):
+def table_rows(html: str) -> list[list[str]]:
+    """The table's rows as the browser holds them, each a list of its cells' text."""
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)]
+
+
+def test_about_box_names_the_version_the_data_file_and_the_licences(qtbot, make_window):
     window = make_window()
     shown = {}
 
-    def read_and_close(box):
-        shown["text"] = box.text()
-        qtbot.mouseClick(box.buttons()[0], Qt.MouseButton.LeftButton)
+    def read_and_close(dialog):
+        shown["text"] = dialog.browser.toPlainText()
+        shown["rows"] = table_rows(dialog.browser.toHtml())
+        shown["folder button"] = dialog.licenses_button.isVisibleTo(dialog)
+        box = dialog.findChild(QDialogButtonBox, "button_box")
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Close), Qt.MouseButton.LeftButton)
 
-    handled = on_next_modal(QMessageBox, read_and_close)
+    handled = on_next_modal(AboutDialog, read_and_close)
     window.about_action.trigger()
 
     assert handled
-    assert __version__ in shown["text"]
-    assert str(window.workspace.store.path) in shown["text"]
+    text = shown["text"]
+    assert __version__ in text and str(window.workspace.store.path) in text
+    assert str(paths.settings_file()) in text and "MIT 许可证" in text
+    # run from source: every runtime requirement is listed with the licence its metadata states
+    for name, licence in [("PySide6_Essentials", "LGPL-3.0"), ("SQLAlchemy", "MIT"), ("openpyxl", "MIT"),
+                          ("reportlab", "BSD"), ("Python", "PSF-2.0")]:
+        row = next((row for row in shown["rows"] if row[0] == name), None)
+        assert row is not None and licence in row[2], (name, shown["rows"])
+    assert not shown["folder button"]  # no licenses/ folder beside a source checkout
+
+
+def test_about_box_in_a_bundle_reads_its_licenses_folder(qtbot, make_window, monkeypatch, tmp_path):
+    from desktop832.app import licences
+
+    folder = tmp_path / "licenses"
+    folder.mkdir()
+    (folder / licences.INDEX).write_text(
+        '[{"name": "Qt", "version": "6.12.0", "licence": "LGPL-3.0-only", "files": ["LGPL-3.0.txt"]},'
+        ' {"name": "Desktop832Song", "version": "", "licence": "OFL-1.1", "files": ["OFL-Desktop832Song.txt"]}]',
+        "utf-8")
+    monkeypatch.setattr(paths, "licenses_dir", lambda: folder)
+    window = make_window()
+    shown = {}
+
+    def read_and_close(dialog):
+        shown["text"] = dialog.browser.toPlainText()
+        shown["rows"] = table_rows(dialog.browser.toHtml())
+        shown["folder button"] = dialog.licenses_button.isVisibleTo(dialog)
+        dialog.reject()
+
+    on_next_modal(AboutDialog, read_and_close)
+    window.about_action.trigger()
+    assert shown["rows"][1:] == [["Qt", "6.12.0", "LGPL-3.0-only"], ["Desktop832Song", "", "OFL-1.1"]]
+    assert str(folder) in shown["text"]
+    assert "SQLAlchemy" not in shown["text"]  # the bundle's own list, not this machine's packages
+    assert shown["folder button"]
 
 
 def test_quit_closes_the_window_and_frees_the_file(qtbot, make_window, tmp_path):

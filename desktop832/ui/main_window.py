@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QToolBar, QWidget,
 )
 
-from .. import __version__, paths
+from .. import paths
 from . import file_dialogs
 from .settings import app_settings
 from .icons import icon
@@ -731,15 +731,9 @@ class MainWindow(QMainWindow):
         PolicyDialog(library, current, self).exec()
 
     def about(self) -> None:
-        db = self.workspace.store.path if self.workspace else "—"
-        QMessageBox.about(
-            self,
-            self.tr("关于 desktop832"),
-            self.tr(
-                "<h3>desktop832 %1</h3><p>政府采购脱贫地区农副产品（832平台）预留份额填报与采购台账。</p>"
-                "<p>数据文件：%2<br>日志目录：%3</p>"
-            ).replace("%1", __version__).replace("%2", str(db)).replace("%3", str(paths.log_dir())),
-        )
+        from .dialogs.about import AboutDialog
+
+        AboutDialog(self.workspace.store.path if self.workspace else "—", self).exec()
 
     # --- closing ------------------------------------------------------------------------------
 
