@@ -4,6 +4,8 @@ import json
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop832 import paths
 from desktop832.domain.jsonformat import JsonFormatError, dump, load
@@ -124,3 +126,100 @@ def test_dump_streams_from_the_store_and_loads_back(tmp_path, profile, plan):
     assert (tmp_path / "out.json").read_text("utf-8") == expected
     _, _, loaded = load(json.loads(expected))
     assert len(loaded) == 4500
+
+
+# --- load read piece by piece ------------------------------------------------------------------
+
+
+def _pieces(text, size):
+    return (text[i:i + size] for i in range(0, len(text), size))
+
+
+def _streamed(text, size):
+    from desktop832.domain.jsonformat import stream_load
+
+    profile, plans, purchases, filings = stream_load(_pieces(text, size))
+    return profile, plans, list(purchases), filings
+
+
+def _whole(text):
+    from desktop832.domain.jsonformat import parse_text
+
+    from desktop832.domain.jsonformat import load_filings
+
+    doc = parse_text(text)
+    return (*load(doc), load_filings(doc))
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 64, 1 << 20])
+@pytest.mark.parametrize("count", [0, 1, 5])
+def test_a_dump_read_piece_by_piece_is_what_reading_it_whole_gives(profile, plan, size, count):
+    from desktop832.domain.jsonformat import dump_chunks
+
+    text = "".join(dump_chunks(profile, [plan, plan.with_(year=2025)], _purchases(count)))
+    assert _streamed(text, size) == _whole(text)
+
+
+@pytest.mark.parametrize("text", [
+    '{"format": "desktop832", "version": 1, "purchases": [], "plans": []}',  # purchases not last
+    '{"format": "desktop832", "version": 1, "purchases": [],}',  # a comma too many
+    '{"format": "desktop832", "version": 1,}',
+    '{"format": "desktop832", "version": 1, "purchases": [{"date": "2024-01-02", "amount": "1.00"},]}',
+    '{"format": "desktop832", "version": 1, "purchases": []} x',  # text after the end
+    '{"format": "desktop832", "version": 1, "format": "desktop832", "purchases": []}',  # a key twice
+    '{"format": "desktop832", "version": 1, "purchases": [{"date": "2024-01-02", "amount": "1.00", "amount": "2.00"}]}',
+    '{"format": "desktop832", "version": 1, "purchases": [{"date": "2024-01-02", "amount": "abc"}]}',
+    '{"format": "other", "version": 1, "purchases": []}',
+    '{"format": "desktop832", "version": 1, "purchases": [{"date": "2024-01-02", "amount": "1.00", "note": "\\ud800"}]}',
+    '{"format": "desktop832", "version": 1, "purchases": [NaN]}',
+    '[1, 2]',
+])
+def test_what_is_not_laid_out_as_dump_writes_it_is_left_to_the_whole_reading(text):
+    from desktop832.domain.jsonformat import NotStreamable
+
+    with pytest.raises(NotStreamable):
+        _streamed(text, 5)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_damaged_dump_is_never_read_differently_piece_by_piece(profile, plan, data):
+    # whatever the damage, the streamed reading either gives exactly what the whole reading gives
+    # or hands the file over to it: it never accepts what the whole reading refuses
+    from desktop832.domain.jsonformat import NotStreamable, dump_chunks
+
+    text = "".join(dump_chunks(profile, [plan], _purchases(3)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(text)))
+        cut = data.draw(st.integers(0, 3))
+        insert = data.draw(st.sampled_from(["", ",", "]", "}", '"', "1", " ", "\\", "{", "[", "x", "\ud800", ":"]))
+        text = text[:at] + insert + text[at + cut:]
+    try:
+        whole = _whole(text)
+    except JsonFormatError:
+        whole = None
+    try:
+        streamed = _streamed(text, data.draw(st.sampled_from([1, 3, 50, 1 << 20])))
+    except NotStreamable:
+        return
+    assert whole is not None and streamed == whole
+
+
+def test_load_of_a_big_dump_streams_and_a_damaged_one_says_what_the_whole_reading_says(tmp_path, profile, plan, capsys):
+    from desktop832.cli import main
+    from desktop832.domain.jsonformat import dump_chunks
+
+    good = tmp_path / "good.json"
+    good.write_text("".join(dump_chunks(profile, [plan], _purchases(12000))), "utf-8")
+    assert main(["load", str(good), "--db", str(tmp_path / "a.sqlite")]) == 0
+    assert "1 个年度，12000 笔采购" in capsys.readouterr().out
+    # damaged far into the file, after thousands of purchases were already taken: nothing is
+    # left behind, and the message is the one the whole reading gives
+    text = good.read_text("utf-8")
+    bad = tmp_path / "bad.json"
+    bad.write_text(text.replace('"order_no": "832-11000"', '"order_no": 832', 1), "utf-8")
+    assert main(["load", str(bad), "--db", str(tmp_path / "b.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert "$.purchases[11000].order_no" in err and "未写入任何数据" in err
+    assert not (tmp_path / "b.sqlite").exists() or (tmp_path / "b.sqlite").stat().st_size == 0
+    assert not [p.name for p in tmp_path.iterdir() if ".loading" in p.name]

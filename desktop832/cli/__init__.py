@@ -324,9 +324,6 @@ def cmd_load(args) -> int:
 
 def _load(args) -> int:
     from ..domain import jsonformat
-    from ..oserrors import write_failure_reason
-    from ..store.database import Store
-    from ..store.errors import StoreError
 
     if args.db.exists() and args.db.stat().st_size > 0:
         raise CommandError(f"数据文件已存在，为避免覆盖，请指定一个新文件：{args.db}")
@@ -334,38 +331,80 @@ def _load(args) -> int:
 
     try:
         protected_files.refuse_reading(args.file)
-        text = args.file.read_text("utf-8-sig")
+        # first as dump writes it, piece by piece (memory stays flat at a million purchases);
+        # a file laid out otherwise, or with anything wrong in it, is read whole for the message
+        plans, count = _build(args.db, lambda: jsonformat.stream_load(_text_pieces(args.file)))
+    except jsonformat.NotStreamable:
+        plans, count = _build(args.db, lambda: _read_whole(args.file))
     except protected_files.ProtectedFileError as exc:
         raise CommandError(exc.message) from None
     except OSError as exc:
         raise CommandError(f"无法读取 {args.file}：{_read_failure_reason(exc)}") from None
+    print(f"已建立 {args.db}：{len(plans)} 个年度，{count} 笔采购")
+    return EXIT_OK
+
+
+def _text_pieces(path: Path, size: int = 1 << 20):
+    import codecs
+
+    from ..domain.jsonformat import NotStreamable
+
+    # a file that cannot be read or decoded is read again whole, which says why in Chinese
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        with open(path, "rb") as source:
+            while block := source.read(size):
+                yield decoder.decode(block)
+        yield decoder.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        raise NotStreamable from None
+
+
+def _read_whole(path: Path):
+    from .. import protected_files
+    from ..domain import jsonformat
+
+    try:
+        protected_files.refuse_reading(path)
+        text = path.read_text("utf-8-sig")
+    except protected_files.ProtectedFileError as exc:
+        raise CommandError(exc.message) from None
+    except OSError as exc:
+        raise CommandError(f"无法读取 {path}：{_read_failure_reason(exc)}") from None
     except UnicodeDecodeError:
-        raise CommandError(f"{args.file} 不是有效的 JSON：不是 UTF-8 编码的文本") from None
+        raise CommandError(f"{path} 不是有效的 JSON：不是 UTF-8 编码的文本") from None
     try:
         doc = jsonformat.parse_text(text)
     except jsonformat.JsonFormatError as exc:
-        raise CommandError(f"{args.file} 不是有效的 JSON，未写入任何数据：{exc.problem}") from None
+        raise CommandError(f"{path} 不是有效的 JSON，未写入任何数据：{exc.problem}") from None
     try:
-        profile, plans, purchases = jsonformat.load(doc)
-        filings = jsonformat.load_filings(doc)
+        return (*jsonformat.load(doc), jsonformat.load_filings(doc))
     except jsonformat.JsonFormatError as exc:
-        raise CommandError(f"{args.file} 有误，未写入任何数据：{exc}") from None
-    # build in a temporary file beside the target, then move it in place: all or nothing
-    tmp = args.db.with_name(args.db.name + ".loading")
+        raise CommandError(f"{path} 有误，未写入任何数据：{exc}") from None
+
+
+def _build(db: Path, read) -> tuple[list, int]:
+    """Build the new data file from ``read()`` (profile, plans, purchases, filings) in a temporary file
+    beside ``db``, then move it in place: all or nothing, whatever ``read`` raises."""
+    from ..oserrors import write_failure_reason
+    from ..store.database import Store
+    from ..store.errors import StoreError
+
+    tmp = db.with_name(db.name + ".loading")
     tmp.unlink(missing_ok=True)
     try:
+        profile, plans, purchases, filings = read()
         with Store.open(tmp) as store:
-            store.replace_all(profile, plans, purchases, filings)
-        tmp.replace(args.db)
+            count = store.replace_all(profile, plans, purchases, filings)
+        tmp.replace(db)
     except StoreError as exc:
         raise CommandError(exc.message) from None
     except OSError as exc:
-        raise CommandError(f"无法写入 {args.db}：{write_failure_reason(exc)}") from None
+        raise CommandError(f"无法写入 {db}：{write_failure_reason(exc)}") from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
             leftover.unlink(missing_ok=True)
-    print(f"已建立 {args.db}：{len(plans)} 个年度，{len(purchases)} 笔采购")
-    return EXIT_OK
+    return plans, count
 
 
 def _read_failure_reason(exc: OSError) -> str:

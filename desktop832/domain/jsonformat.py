@@ -49,7 +49,18 @@ def parse_text(text: str) -> Any:
     ``Infinity`` (not JSON), and text holding a lone UTF-16 surrogate (no valid character; SQLite
     cannot store it).
     """
-    import json
+    try:
+        doc = _decoder().decode(text)
+    except json.JSONDecodeError as exc:
+        raise JsonFormatError("$", f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近格式不对") from None
+    except RecursionError:
+        raise JsonFormatError("$", "嵌套层数过多，不是 desktop832 导出的数据") from None
+    _check_plain(doc)
+    return doc
+
+
+def _decoder() -> json.JSONDecoder:
+    """The JSON reader with :func:`parse_text`'s refusals: a key twice, long numbers, NaN."""
 
     def pairs(items):
         seen = {}
@@ -67,22 +78,16 @@ def parse_text(text: str) -> Any:
     def constant(name: str):
         raise JsonFormatError("$", f"“{name}”不是有效的 JSON 数值")
 
-    try:
-        doc = json.loads(
-            text, object_pairs_hook=pairs, parse_int=lambda t: int(number(t)),
-            parse_float=lambda t: float(number(t)), parse_constant=constant,
-        )
-    except json.JSONDecodeError as exc:
-        raise JsonFormatError("$", f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近格式不对") from None
-    except RecursionError:
-        raise JsonFormatError("$", "嵌套层数过多，不是 desktop832 导出的数据") from None
-    _check_plain(doc)
-    return doc
+    return json.JSONDecoder(
+        object_pairs_hook=pairs, parse_int=lambda t: int(number(t)),
+        parse_float=lambda t: float(number(t)), parse_constant=constant,
+    )
 
 
-def _check_plain(doc: Any) -> None:
-    """Depth and characters, walked without recursion (the document may be deep)."""
-    stack: list[tuple[Any, int]] = [(doc, 0)]
+def _check_plain(doc: Any, depth: int = 0) -> None:
+    """Depth and characters, walked without recursion (the document may be deep); ``depth`` is
+    where ``doc`` sits in its document."""
+    stack: list[tuple[Any, int]] = [(doc, depth)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
@@ -98,8 +103,13 @@ def _check_plain(doc: Any) -> None:
 
 
 def _check_characters(text: str) -> None:
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
-        raise JsonFormatError("$", "含有无效的字符（孤立的 UTF-16 代理项），文件可能已损坏")
+    # strict UTF-8 refuses exactly the surrogate code points: the check runs in C, not per character
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise JsonFormatError("$", "含有无效的字符（孤立的 UTF-16 代理项），文件可能已损坏") from None
 
 
 def _printable(text: str) -> str:
@@ -473,3 +483,128 @@ def load(doc: Any) -> tuple[UnitProfile, list[AnnualPlan], list[Purchase]]:
     ]
     load_filings(doc)  # validated with the rest: a document is taken whole or not at all
     return profile, plans, purchases
+
+
+# --- reading a big file as it comes ----------------------------------------------------------
+
+
+class NotStreamable(Exception):
+    """The text is not laid out as ``dump`` writes it, or something in it is wrong: read it whole
+    with :func:`parse_text` and :func:`load`, which say exactly what (never shown to the clerk)."""
+
+
+_WHITESPACE = " \t\n\r"
+_LONGEST_VALUE = 4 * 1024 * 1024
+
+
+class _Reader:
+    """JSON text arriving in pieces; values are read with the same decoder as :func:`parse_text`."""
+
+    def __init__(self, chunks: Iterable[str]):
+        self.chunks, self.text, self.pos, self.decoder = iter(chunks), "", 0, _decoder()
+
+    def more(self) -> bool:
+        chunk = next(self.chunks, None)
+        if chunk is None:
+            return False
+        self.text, self.pos = self.text[self.pos:] + chunk, 0
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not whitespace ("" at the end of the text)."""
+        while True:
+            while self.pos < len(self.text) and self.text[self.pos] in _WHITESPACE:
+                self.pos += 1
+            if self.pos < len(self.text) or not self.more():
+                return self.text[self.pos:self.pos + 1]
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise NotStreamable
+        self.pos += 1
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError:
+                # the value may go on in the next piece; no value of a data file is this long,
+                # so past that it is an error (read whole, once, for its message)
+                if len(self.text) - self.pos < _LONGEST_VALUE and self.more():
+                    continue
+                raise NotStreamable from None
+            except (JsonFormatError, RecursionError):
+                raise NotStreamable from None
+            if end == len(self.text) and self.more():
+                continue  # a number may go on in the next piece: read it again with its end
+            self.pos = end
+            return value
+
+
+def stream_load(chunks: Iterable[str]) -> tuple[UnitProfile, list[AnnualPlan], Iterator[Purchase], list]:
+    """:func:`load` and :func:`load_filings` of the text ``dump`` writes, read piece by piece:
+    the profile, the plans and the filing record, then the purchases one at a time as the caller
+    takes them, so memory stays flat whatever the size of the log.
+
+    The same refusals as :func:`parse_text` and :func:`load`, raised as :class:`NotStreamable`
+    (also for any layout but ``dump``'s: ``purchases`` the last key, after ``format`` and
+    ``version``), when the profile and plans are read or while the purchases are taken: the
+    caller then throws away what it built and reads the file whole for the exact message."""
+    reader = _Reader(chunks)
+    reader.take("{")
+    head: dict[str, Any] = {}
+    found = False
+    while reader.peek() != "}":
+        if reader.peek() != '"':
+            raise NotStreamable
+        key = reader.value()
+        reader.take(":")
+        if key in head:
+            raise NotStreamable
+        if key == "purchases":
+            found = True
+            break
+        head[key] = reader.value()
+        if reader.peek() != ",":
+            break
+        reader.take(",")
+        if reader.peek() != '"':
+            raise NotStreamable  # a comma before the closing brace
+    if not found:
+        reader.take("}")
+        if reader.peek() != "":
+            raise NotStreamable
+    try:
+        for key, value in head.items():
+            _check_characters(key)
+            _check_plain(value, 1)
+        profile, plans, _ = load({**head, "purchases": []})
+        filings = load_filings(head)
+    except JsonFormatError:
+        raise NotStreamable from None
+    return profile, plans, _stream_purchases(reader) if found else iter(()), filings
+
+
+def _stream_purchases(reader: _Reader) -> Iterator[Purchase]:
+    reader.take("[")
+    index = 0
+    if reader.peek() == "]":
+        reader.take("]")
+    else:
+        while True:
+            raw = reader.value()
+            try:
+                _check_plain(raw, 2)
+                yield _read_object(raw, f"$.purchases[{index}]", PURCHASE_READERS, Purchase, _REQUIRED["purchases"])
+            except JsonFormatError:
+                raise NotStreamable from None
+            index += 1
+            if reader.peek() == ",":
+                reader.take(",")
+                continue
+            reader.take("]")
+            break
+    reader.take("}")
+    if reader.peek() != "":
+        raise NotStreamable

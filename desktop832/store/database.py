@@ -487,10 +487,13 @@ class Store:
     # --- whole-file operations ----------------------------------------------------------------
 
     def replace_all(
-        self, profile: UnitProfile, plans: Sequence[AnnualPlan], purchases: Sequence[Purchase],
+        self, profile: UnitProfile, plans: Sequence[AnnualPlan], purchases: Iterable[Purchase],
         filings: Sequence[FilingEvent] = (),
-    ) -> None:
-        """Replace everything in one transaction (used by ``load``)."""
+    ) -> int:
+        """Replace everything in one transaction (used by ``load``); returns how many purchases.
+
+        ``purchases`` is taken in batches, so a stream of them is never held whole; anything it
+        raises rolls the whole replacement back."""
         with self.transaction() as c:
             c.execute(delete(tables.purchase))
             c.execute(delete(tables.plan))
@@ -498,9 +501,16 @@ class Store:
             _write(c, tables.profile, {"id": 1, **_values(profile, _PROFILE_FIELDS)})
             if plans:
                 c.execute(insert(tables.plan), [_values(plan, _PLAN_FIELDS) for plan in plans])
-            self.add_purchases(purchases, connection=c)
+            count, batch = 0, []
+            for purchase in purchases:
+                batch.append(purchase)
+                if len(batch) == 5000:
+                    count += self.add_purchases(batch, connection=c)
+                    batch = []
+            count += self.add_purchases(batch, connection=c)
             if filings:
                 c.execute(insert(tables.filing_event), [_filing_values(e) for e in filings])
+            return count
 
     def integrity_ok(self) -> bool:
         with self.reader() as c:
