@@ -340,9 +340,44 @@ def test_fallback_fonts_say_which_style_stands_in(unit, policies):
     assert "标题：桌面832宋体（程序自带，宋体），不是公文要求的小标宋" in described
 
 
-def test_a_county_name_and_a_bureau_joined_by_a_conjunction_are_never_broken():
+def test_a_county_name_is_never_broken_before_its_kind():
     from desktop832.documents.title_words import words
 
     found = words("青海省海东市互助土族自治县农业农村和科技局机关后勤服务中心")
-    assert "互助土族自治县" in found and "农业农村和科技局" in found
+    assert "互助土族自治县" in found
     assert words("内蒙古自治区财政厅")[0] == "内蒙古自治区"
+
+
+# --- any text the clerk may type ---------------------------------------------------------------
+
+from hypothesis import assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LATIN = st.text(alphabet="abcXYZ0189/.-:?", min_size=1, max_size=70)
+_PIECE = st.one_of(
+    st.sampled_from("我单位承诺食堂"),
+    st.builds(lambda c, m: c + m, st.sampled_from("我单位承诺"), st.sampled_from("，。、；：）》”")),
+    st.builds(lambda m, c: m + c, st.sampled_from("（《“"), st.sampled_from("我单位承诺")),
+    _LATIN,
+    st.builds(lambda run: run + "）", _LATIN),
+    st.builds(lambda run: "（" + run, _LATIN),
+    st.just(" "),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECE, min_size=1, max_size=60))
+def test_any_paragraph_breaks_inside_the_margin_after_the_rules(pieces):
+    # widths as on the grid: Chinese one cell, Latin half a cell
+    setter = Typesetter(lambda char, role, size: size if ord(char) > 0x2000 else size / 2)
+    text = "".join(pieces).strip()
+    assume(text)
+    lines = setter.paragraph(text)
+    assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    for before, line in zip([None, *lines], lines):
+        assert line.text.strip(), lines  # no empty grid line
+        xs = setter.positions(line)
+        assert xs[0] >= -0.01 and xs[-1] <= TEXT_WIDTH + 0.01, line.text  # never past the margin
+        assert all(b >= a - 0.01 for a, b in zip(xs, xs[1:])), line.text  # nothing drawn backwards
+        assert line.text[0] not in NO_LINE_START or before is None, (before.text, line.text)
+        assert line.text[-1] not in NO_LINE_END, line.text

@@ -157,10 +157,29 @@ class Typesetter:
         box = self._measure(char, role, size)
         return box / 2 if box >= 0.9 * size else 0.0
 
+    def _may_squeeze(self, text: str, k: int, role: Role = Role.BODY, size: float = BODY_SIZE) -> bool:
+        """May the mark at ``k`` give up its blank half? Not at the start of a line (its box would
+        cross the margin), not where that half faces a space (nothing to close up), nor where it
+        faces a narrow mark (a proportional quote would run into its ink)."""
+        if text[k] in SQUEEZE_OPEN:
+            if k == 0:
+                return False
+            side = text[k - 1]
+        elif k + 1 < len(text):
+            side = text[k + 1]
+        else:
+            return True  # a closing mark ending the line
+        if side == " ":
+            return False
+        if side in NO_LINE_START or side in NO_LINE_END:
+            return self._measure(side, role, size) >= 0.9 * size
+        return True
+
     def spare(self, text: str, role: Role = Role.BODY, size: float = BODY_SIZE) -> float:
         """How much ``text`` could give up by setting its marks half width (of a closing mark
         followed by an opening one, whose blank halves face each other, only one gives)."""
-        amounts = [self.squeeze_amount(c, role, size) for c in text]
+        amounts = [self.squeeze_amount(c, role, size) if self._may_squeeze(text, k, role, size) else 0.0
+                   for k, c in enumerate(text)]
         total = sum(amounts)
         for k, (a, b) in enumerate(zip(text, text[1:])):
             if a in SQUEEZE_CLOSE and b in SQUEEZE_OPEN:
@@ -194,96 +213,96 @@ class Typesetter:
     def wrap(self, text: str, limit: float, *, role: Role = Role.BODY, size: float = BODY_SIZE,
              first_indent: float = 0.0, squeeze: bool = False) -> list[str]:
         """Greedy line breaking with 禁则; Latin runs move whole, one wider than a line is cut.
-        With ``squeeze``, a token whose move would push characters down or leave a Latin-sized hole
-        stays on the line when setting the line's marks half width makes room for it (the lines
-        returned may then be wider than ``limit`` by at most what :meth:`spare` gives)."""
+
+        A line ends at the last place 禁则 allows (the characters after it are pushed down); where
+        a line has no such place (a Latin run followed by a closing mark, say), the run gives up
+        its last character to go down with the mark. With ``squeeze``, a token whose move would
+        leave a hole justification cannot fill stays on the line when setting the line's marks
+        half width makes room for it, as does a closing mark that fits by giving up its own blank
+        half (the lines returned may then be wider than ``limit`` by at most what :meth:`spare`
+        gives)."""
         char_space = base_char_space(size)
         measure = lambda t: self.width(t, role, size, char_space)  # noqa: E731
+        tokens = list(_tokens(text))
         lines: list[list[str]] = []
-        current: list[str] = []
-        used = 0.0
-        queue = deque(_tokens(text))
-
-        def room() -> float:
-            return limit - (first_indent if not lines else 0.0)
-
-        def finish() -> None:
-            nonlocal current, used
-            while current and current[-1].isspace():
-                current.pop()
-            if current:
-                lines.append(current)
-            current, used = [], 0.0
-
-        while queue:
-            token = queue.popleft()
-            if token.isspace() and not current:
-                continue  # a line never starts with a space
-            width = measure(token)
-            if used + width <= room() + _EPSILON:
-                current.append(token)
-                used += width
+        i = 0
+        while i < len(tokens):
+            while i < len(tokens) and tokens[i].isspace():
+                i += 1  # a line never starts with a space
+            if i == len(tokens):
+                break
+            room = limit - (first_indent if not lines else 0.0)
+            j, used = i, 0.0
+            while j < len(tokens):
+                width = measure(tokens[j])
+                if used + width <= room + _EPSILON or (
+                    squeeze and j > i and not tokens[j].isspace() and width <= limit
+                    and self._squeezes_in(tokens, i, j, room, used + width - room, measure, role, size)
+                ):
+                    used += width
+                    j += 1
+                else:
+                    break
+            if j == len(tokens):
+                lines.append(tokens[i:j])
+                break
+            token = tokens[j]
+            if token.isspace() and _may_break(tokens, j):
+                lines.append(tokens[i:j])  # the space is where this line ends; it is not printed
+                i = j + 1
                 continue
-            if token.isspace():
-                finish()  # the space is where this line ends; it is not printed
+            if j == i or measure(token) > limit + _EPSILON:
+                # wider than any line (or than this one, alone): fill this line to the margin
+                piece = _cut(token, room - used, measure)
+                if j > i and len(piece) < min(4, len(token)) and _may_break(tokens, j):
+                    lines.append(tokens[i:j])  # too little would fit here: the run starts the next line
+                    i = j
+                    continue
+                if not piece:
+                    back = _last_break(tokens, i, j)
+                    if back:
+                        lines.append(tokens[i:back])
+                        i = back
+                        continue
+                    piece = token[:1]
+                tokens[j:j + 1] = [piece, token[len(piece):]]
+                lines.append(tokens[i:j + 1])
+                i = j + 1
                 continue
-            excess = used + width - room()
-            if squeeze and width <= limit and current and not token.isspace() and (
-                excess <= self.spare("".join(current) + token, role, size) + _EPSILON
-            ) and (excess <= self.spare(token, role, size) + _EPSILON or self._ragged(current, token, room(), measure)):
-                # squeezed in (the line's marks go half width): a mark ending the line that gives
-                # up its own blank half, or a line that would otherwise be left with a hole
-                current.append(token)
-                used += width
+            back = _last_break(tokens, i, j)
+            if back:
+                lines.append(tokens[i:back])  # what follows the break is pushed down
+                i = back
                 continue
-            if width > limit + _EPSILON:
-                # wider than any line: fill this line to the margin, the rest follows
-                piece = _cut(token, room() - used, measure)
-                if len(piece) < min(4, len(token)) and current:
-                    finish()
-                    piece = _cut(token, room(), measure)
-                current.append(piece)
-                finish()
-                queue.appendleft(token[len(piece):])
-                continue
-            carried: list[str] = []
-            if token[0] in NO_LINE_START:
-                # push: the character before the closing mark goes down with it
-                while current and (not carried or carried[0][0] in NO_LINE_START):
-                    carried.insert(0, current.pop())
-            while current and current[-1][-1] in NO_LINE_END:
-                carried.insert(0, current.pop())
-            if not [t for t in current if not t.isspace()]:
-                # nothing would be left on this line (a line of marks): keep it as it was
-                current, carried = current + carried, []
-            finish()
-            current = [t for t in carried if not (t.isspace() and t is carried[0])]
-            used = sum(measure(t) for t in current)
-            queue.appendleft(token)
-            if used + width > room() + _EPSILON and current:
-                # what was pushed down and the mark do not fit together: give up pushing
-                queue.popleft()
-                current.append(token)
-                finish()
-        finish()
-        return ["".join(tokens) for tokens in lines] or [""]
+            k = j - 1
+            while k > i and tokens[k].isspace():
+                k -= 1
+            following = "".join(tokens[j:j + 2]).lstrip(" ")
+            if following[:1] in NO_LINE_START and len(tokens[k]) > 1 and is_word_char(tokens[k][-1]):
+                # one run and a closing mark: the run's last character goes down with the mark
+                tokens[k:k + 1] = [tokens[k][:-1], tokens[k][-1]]
+                j = k + 1
+            lines.append(tokens[i:j])  # a line of marks alone: nothing better is possible
+            i = j
+        out = ["".join(line).rstrip(" ") for line in lines]
+        return [line for line in out if line] or [""]
 
-    @staticmethod
-    def _ragged(current: list[str], token: str, room: float, measure: Callable[[str], float]) -> bool:
-        """Would moving ``token`` to the next line (pushing down with it what 禁则 asks) leave this
-        line with a hole wider than justification may fill?"""
-        kept = list(current)
-        carried = 0
-        if token[0] in NO_LINE_START:
-            while kept and (not carried or kept[-1][-1:] in NO_LINE_START):
-                kept.pop()
-                carried += 1
-        while kept and kept[-1][-1] in NO_LINE_END:
-            kept.pop()
-        line = "".join(kept).rstrip()
+    def _squeezes_in(self, tokens: list[str], start: int, at: int, room: float, excess: float,
+                     measure: Callable[[str], float], role: Role, size: float) -> bool:
+        """Should ``tokens[at]`` stay on the line ``tokens[start:at]`` by setting marks half width?
+        Where it can: for a closing mark that gives up its own blank half (推入), or when moving it
+        (and what 禁则 pushes down with it) would leave a hole justification may not fill."""
+        token = tokens[at]
+        if excess > self.spare("".join(tokens[start:at + 1]), role, size) + _EPSILON:
+            return False
+        if excess <= self.spare(token, role, size) + _EPSILON:
+            return True
+        back = _last_break(tokens, start, at)
+        if not back:
+            return True
+        line = "".join(tokens[start:back]).rstrip(" ")
         gaps = sum(1 for a, b in zip(line, line[1:]) if stretchable(a, b))
-        hole = room - measure(line)
-        return not gaps or hole / gaps > MAX_STRETCH * CELL
+        return not gaps or (room - measure(line)) / gaps > MAX_STRETCH * CELL
 
     def paragraph(self, text: str, *, indent_cells: float = 2, limit: float = TEXT_WIDTH, x: float = 0.0,
                   box: bool = False, part: str = "正文") -> list[Line]:
@@ -313,7 +332,7 @@ class Typesetter:
         """The marks of ``row`` to set half width so that it loses ``excess``: first a mark next to
         another mark (。” ，（ : the usual place), then the mark ending the line, then the others
         from the right."""
-        marks = [k for k, c in enumerate(row) if self.squeeze_amount(c)]
+        marks = [k for k, c in enumerate(row) if self.squeeze_amount(c) and self._may_squeeze(row, k)]
 
         def beside_a_mark(k: int) -> bool:
             neighbour = row[k + 1:k + 2] if row[k] in SQUEEZE_CLOSE else row[k - 1:k] if k else ""
@@ -502,16 +521,39 @@ def _combinations(points: list[int], k: int) -> Iterator[tuple[int, ...]]:
 
 
 def _cut(token: str, room: float, measure: Callable[[str], float]) -> str:
-    """The longest head of ``token`` that fits ``room`` (at least one character), ending after a
-    URL separator when there is one in its second half."""
+    """The longest head of ``token`` that fits ``room`` (possibly none), ending after a URL
+    separator when there is one in its second half; never leaving a closing mark to start the
+    rest or an opening one to end the head."""
     end = 0
     while end < len(token) and measure(token[:end + 1]) <= room + _EPSILON:
         end += 1
-    end = max(1, end)
     for at in range(end, max(1, end // 2), -1):
-        if token[at - 1] in _URL_BREAKS and at < len(token):
+        if token[at - 1] in _URL_BREAKS and at < len(token) and _may_cut(token, at):
             return token[:at]
+    while end > 1 and not _may_cut(token, end):
+        end -= 1
     return token[:end]
+
+
+def _may_cut(token: str, at: int) -> bool:
+    return at >= len(token) or (token[at] not in NO_LINE_START and token[at - 1] not in NO_LINE_END)
+
+
+def _may_break(tokens: list[str], at: int) -> bool:
+    """May a line end before ``tokens[at]`` (spaces between do not count)?"""
+    before = "".join(tokens[:at]).rstrip(" ")
+    after = "".join(tokens[at:at + 2]).lstrip(" ")
+    if not before or not after:
+        return True
+    return after[0] not in NO_LINE_START and before[-1] not in NO_LINE_END
+
+
+def _last_break(tokens: list[str], start: int, end: int) -> int:
+    """The last place after ``start`` and up to ``end`` where a line may end, or 0."""
+    for at in range(end, start, -1):
+        if at < len(tokens) and _may_break(tokens, at) and "".join(tokens[start:at]).strip():
+            return at
+    return 0
 
 
 def foot_text(draft: LetterDraft) -> str:
@@ -546,7 +588,7 @@ def _tokens(text: str) -> Iterator[str]:
     i, n = 0, len(text)
     while i < n:
         j = i + 1
-        if text[i] in _WORD_CHARS:
+        if text[i] in _WORD_CHARS and text[i] not in NO_LINE_START:  # a run never starts with . : ?
             while j < n and text[j] in _WORD_CHARS:
                 j += 1
         elif text[i] in "—…":  # ——, …… are one mark and never split

@@ -32,8 +32,7 @@ _SUFFIXES = frozenset("省市县区乡镇村州盟旗厅局委办署处科室所
 _LONGEST = max(len(w) for w in _WORDS)
 # Words that finish a place name (互助土族|自治县 is one county): never a line of their own start.
 _JOIN_PREVIOUS = frozenset({"自治区", "自治州", "自治县", "自治旗"})
-# A conjunction inside a name (农业农村和科技局) holds both neighbours to itself.
-_CONNECTORS = frozenset("和与及暨")
+
 
 
 def words(text: str) -> list[str]:
@@ -51,9 +50,8 @@ def words(text: str) -> list[str]:
             tokens.append((text[i], False))
             i += 1
     merged: list[list] = []
-    glue = False  # the token before was a conjunction: this one joins it
     for token, known in tokens:
-        joined = bool(merged) and (glue or token in _JOIN_PREVIOUS or token in _CONNECTORS)
+        joined = bool(merged) and token in _JOIN_PREVIOUS
         attach = merged and (
             joined
             # unknown characters stick together (郑州, 示例 …), and to a suffix after them (郑州市)
@@ -62,7 +60,6 @@ def words(text: str) -> list[str]:
             # Latin letters and digits are one word
             or (token.isascii() and merged[-1][0][-1:].isascii() and not token.isspace())
         )
-        glue = token in _CONNECTORS
         if attach:
             merged[-1][0] += token
             # a suffix closes the word (青海省|海东市), otherwise it stays as open as it was
