@@ -123,7 +123,7 @@ def frozen_at(monkeypatch, folder: Path) -> Path:
     executable.write_bytes(b"MZ")
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", str(executable))
-    monkeypatch.delenv("DESKTOP832_HOME")
+    monkeypatch.delenv("DESKTOP832_HOME", raising=False)
     return folder
 
 
@@ -169,3 +169,29 @@ def test_a_portable_copy_starts_its_own_settings_file(configured_app, monkeypatc
     app_settings().setValue("window/tab", 1)
     app_settings().sync()
     assert "tab=1" in (stick / "data" / "settings.ini").read_text("utf-8")
+
+
+def test_a_portable_copy_finds_its_last_file_on_another_drive_letter(qapp, monkeypatch, tmp_path):
+    import argparse
+
+    from desktop832.ui.start import LAST_FILE_KEY, choose_start_file, recalled, remembered
+
+    stick = frozen_at(monkeypatch, tmp_path / "E盘" / "desktop832")
+    (stick / paths.PORTABLE_MARKER).write_text("", "utf-8")
+    own = stick.resolve() / "data" / "单位.sqlite"
+    assert remembered(own) == "data/单位.sqlite"
+    elsewhere = tmp_path / "共享" / "unit.sqlite"
+    assert remembered(elsewhere) == str(elsewhere)  # a file off the stick is kept as it is
+
+    # the same stick on another PC: another drive letter, the same folder inside it
+    moved = frozen_at(monkeypatch, tmp_path / "F盘" / "desktop832")
+    (moved / paths.PORTABLE_MARKER).write_text("", "utf-8")
+    (moved / "data").mkdir()
+    (moved / "data" / "单位.sqlite").write_bytes(b"")
+    settings = app_settings()
+    settings.setValue(LAST_FILE_KEY, "data/单位.sqlite")
+    start = choose_start_file(argparse.Namespace(demo=False, db=None), settings)
+    assert start.path == moved.resolve() / "data" / "单位.sqlite" and start.missing is None
+
+    (moved / paths.PORTABLE_MARKER).unlink()  # an installed copy never reads a relative path against its folder
+    assert recalled("data/单位.sqlite") is None

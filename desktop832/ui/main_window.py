@@ -22,7 +22,7 @@ from .. import paths
 from . import file_dialogs
 from .settings import app_settings
 from .icons import icon
-from .start import LAST_FILE_KEY
+from .start import LAST_FILE_KEY, remembered
 
 TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION, TAB_PURCHASES = range(5)
 FORM_TABS = (TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION)
@@ -386,7 +386,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(not readonly)
         self.binder.set_read_only(readonly)
         if not temporary:
-            self.settings.setValue(LAST_FILE_KEY, str(path))
+            self.settings.setValue(LAST_FILE_KEY, remembered(path))
         welcome = (first_start or not self.document.profile.name) and not readonly
         self._welcome = welcome
         if welcome or TAB_PROFILE in self._form_tabs:

@@ -26,6 +26,27 @@ class StartFile:
     missing: Path | None = None  # last time's file, no longer found (``path`` is the default then)
 
 
+def remembered(path: Path) -> str:
+    """How the last file is kept in the settings: a portable copy keeps a file beside it relative to its
+    folder, since the USB stick gets another drive letter on another PC; any other file as it is."""
+    root = paths.portable_root()
+    if root is not None:
+        try:
+            return Path(path).resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def recalled(value: str) -> Path | None:
+    """The last file from its kept form; ``None`` for a relative one outside a portable copy."""
+    path = Path(value)
+    if path.is_absolute():
+        return path
+    root = paths.portable_root()
+    return root / path if root is not None else None
+
+
 def choose_start_file(args, settings) -> StartFile:
     if args.demo:
         from ..app.demo import make_demo_copy
@@ -35,10 +56,11 @@ def choose_start_file(args, settings) -> StartFile:
         path = Path(args.db)
         return StartFile(path, first_start=not path.exists())
     default = paths.default_database()
-    last = settings.value(LAST_FILE_KEY, "")
-    if last and Path(last).exists():
-        return StartFile(Path(last), first_start=False)
-    missing = Path(last) if last and Path(last) != default else None
+    kept = settings.value(LAST_FILE_KEY, "")
+    last = recalled(kept) if kept else None
+    if last is not None and last.exists():
+        return StartFile(last, first_start=False)
+    missing = last if last is not None and last != default else None
     return StartFile(default, first_start=not default.exists(), missing=missing)
 
 
