@@ -25,6 +25,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import functools
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Mapping
@@ -196,10 +197,12 @@ def _ours(order: ParsedOrder, profile: UnitProfile | None) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)  # a list names a handful of units over thousands of rows
 def _code(text: str) -> str:
     return "".join(normalise(text).split()).upper()
 
 
+@functools.lru_cache(maxsize=256)
 def _name(text: str) -> str:
     return "".join(normalise(text).split()).replace("(", "（").replace(")", "）")
 

@@ -395,6 +395,7 @@ def _optional_date(value, label: str, epoch: dt.date = EXCEL_EPOCH) -> dt.date |
 # the currency sign (￥-200.00), a minus sign (U+2212) for the hyphen
 _CURRENCY = re.compile(r"^(?:rmb|cny|人民币)\s*", re.IGNORECASE)
 _SIGN_AFTER_CURRENCY = re.compile(r"^([¥￥])\s*([-+])")
+_PLAIN_AMOUNT = re.compile(r"\d{1,12}(?:\.\d{1,2})?", re.ASCII)  # within the money parser's limit
 
 
 def _amount(value, label: str) -> Decimal:
@@ -403,6 +404,8 @@ def _amount(value, label: str) -> Decimal:
         amount = Decimal(repr(value))
         if amount.as_tuple().exponent >= -2:
             return amount.quantize(FEN)  # a number cell, exact to the fen
+    if type(value) is str and _PLAIN_AMOUNT.fullmatch(value):
+        return Decimal(value).quantize(FEN)  # "1234.50", as a CSV export writes it
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value < 0:
         return -money_from_cell(-value, label=label, required=True)
     if isinstance(value, str):
