@@ -181,3 +181,36 @@ def test_verify_dialog_reports_unchanged_and_changed(qtbot, tmp_path, profile, p
     dialog.verify(tmp_path / "x.xlsx")
     assert "不是 .xlsx 文件" in dialog.verdict_label.text()
     w.close()
+
+
+def test_a_list_that_hides_its_size_is_refused_while_read_in_the_background(qtbot, ws, tmp_path, messages, monkeypatch):
+    # the sheet does not say how many rows it has: the dialog opens it, then the worker reading it
+    # (behind the progress dialog with 取消) stops once it passes the limit; nothing is written
+    import re
+    import zipfile
+
+    from desktop832.documents import spreadsheets
+
+    from .test_order_lists import order, xlsx
+
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 50)
+    plain = xlsx(tmp_path / "plain.xlsx", [order(f"832L{i}") for i in range(120)])
+    hidden = tmp_path / "hidden.xlsx"
+    with zipfile.ZipFile(plain) as good, zipfile.ZipFile(hidden, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in good.infolist():
+            data = good.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            out.writestr(info, data)
+    ran = []
+
+    def spy(parent, title, label, work, **kw):
+        ran.append(label)
+        return run_in_background(parent, title, label, work, **kw)
+
+    monkeypatch.setattr(import_dialog, "run_in_background", spy)
+    dialog = ImportOrdersDialog(None, ws, hidden)
+    qtbot.addWidget(dialog)
+    assert ran == ["正在打开文件…", "正在读取 hidden.xlsx…"]
+    assert "超出订单列表的合理规模（最多 50 行）" in messages[-1] and dialog.pages.currentIndex() != PREVIEW_PAGE
+    assert ws.store.purchases() == [] and not dialog.changed

@@ -607,3 +607,25 @@ def test_the_encoding_sample_may_end_anywhere(encoding, text):
         decoded, _, codec = spreadsheets.decode(data[:cut], Path("q.csv"), final=False)
         assert codec == ("gb18030" if encoding == "gbk" else "big5")
         assert data.decode(encoding).startswith(decoded) and len(decoded) >= len(data[:cut].decode(encoding, "ignore")) - 1
+
+
+def test_a_csv_line_of_millions_of_empty_fields_is_refused_before_it_is_read(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_LINE_BYTES", 4096)
+    path = text_csv(tmp_path / "wide.csv", ORDERS)
+    with open(path, "ab") as handle:
+        handle.write(b"," * 10_000 + b"\r\n")
+    refused_untouched(db, path, "有一行超过")
+    ok = text_csv(tmp_path / "ok.csv", ORDERS * 1 + [order(f"832W{i}") for i in range(200)])  # many short lines pass
+    assert len(read_orders(ok).orders) == 203
+
+
+def test_exports_pasted_one_under_another_repeat_their_title_and_header(ws, tmp_path):
+    march = [order("832J1", "10.00"), order("832J2", "20.00")]
+    april = [order("832J3", "30.00", date="2024-04-01 10:00:00")]
+    rows = march + [["合计", None, None, None, "30.00"], [], ["832平台订单导出（4月）"], HEADERS] + april
+    preview, result = import_orders(ws, xlsx(tmp_path / "pasted.xlsx", rows, above=[["832平台订单导出（3月）"]]))
+    assert preview.errors == [] and {no: p.amount for no, p in logged(ws).items()} == {
+        "832J1": D("10.00"), "832J2": D("20.00"), "832J3": D("30.00")}
+    assert [(s.row, s.reason) for s in preview.skipped] == [
+        (1, "表头上方的标题或说明行"), (5, "“合计”行（合计、签名或说明行，不是订单）"),
+        (7, "只有一个单元格有文字的说明行，没有订单编号"), (8, "重复的表头行（几次导出拼接在一起时会有）")]

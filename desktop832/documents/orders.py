@@ -35,7 +35,7 @@ from ..domain.text import foreign_digit, normalise, refuse_foreign_digits
 from . import order_mapping as columns
 from .cells import cell_text, date_from_cell, money_from_cell
 from .errors import ExchangeError
-from .order_fields import Field, footer_word, purpose_of
+from .order_fields import Field, footer_word, header_key, purpose_of
 from .order_mapping import ColumnMapping, Layout
 from .progress import STEP, Progress, no_progress
 from .spreadsheets import EXCEL_EPOCH, open_table
@@ -259,6 +259,8 @@ class _RowParser:
         self.date_col = mapping.column(Field.DATE)
         self.amount_col = mapping.column(Field.AMOUNT)
         self.goods_col = mapping.column(Field.DESCRIPTION)
+        self.order_header = header_key(mapping.headers[self.order_col])
+        self.date_header = header_key(mapping.headers[self.date_col])
 
     def parse(self, number: int, values: tuple) -> ParsedOrder | SkippedRow | list[RowError] | None:
         order = values[self.order_col] if self.order_col < len(values) else None
@@ -293,7 +295,14 @@ class _RowParser:
         """A totals or signature line (a footer word in any cell while the order number and date
         cells hold none), or a lone note under the list."""
         date = values[self.date_col] if self.date_col is not None and self.date_col < len(values) else None
+        if isinstance(order, str) and isinstance(date, str) and header_key(order) == self.order_header \
+                and header_key(date) == self.date_header:
+            return SkippedRow(number, _row_text(values), "重复的表头行（几次导出拼接在一起时会有）")
         if not (_blank(order) or (isinstance(order, str) and footer_word(order))):
+            # a title line of a second export pasted under the first, in the order-number column
+            filled = [v for v in values if not _blank(v)]
+            if len(filled) == 1 and isinstance(order, str) and filled[0] is order and not _ORDER_NO.match(normalise(order)):
+                return SkippedRow(number, _row_text(values), "只有一个单元格有文字的说明行，没有订单编号")
             return None
         if not (_blank(date) or (isinstance(date, str) and footer_word(date))):
             return None

@@ -392,11 +392,29 @@ def _delimiter(text: str) -> str:
     return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
+MAX_LINE_BYTES = 1 << 20  # an order's line is a few hundred bytes; the csv module holds a whole line's fields
+
+
 def _count_lines(path: Path) -> int:
+    """The file's lines, refusing a line far longer than any order's (millions of empty fields
+    between commas would be held in memory at once)."""
     lines = 0
+    run = 0  # bytes since the last line break
     with open(path, "rb") as handle:
         while block := handle.read(1 << 20):
-            lines += block.count(b"\n")
+            breaks = block.count(b"\n")
+            if breaks:
+                first, last = block.index(b"\n"), block.rindex(b"\n")
+                longest = max(run + first, len(block) - 1 - last)
+                if breaks > 1 and longest <= MAX_LINE_BYTES:
+                    longest = max(longest, max(map(len, block[first + 1 : last].split(b"\n"))))
+                run = len(block) - 1 - last
+            else:
+                run += len(block)
+                longest = run
+            if longest > MAX_LINE_BYTES:
+                raise _unreadable(path, f"第 {lines + 1} 行附近有一行超过 {MAX_LINE_BYTES / (1 << 20):g} MB，不像是订单列表")
+            lines += breaks
     return lines + 1
 
 
