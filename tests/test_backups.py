@@ -463,19 +463,24 @@ def test_explain_open_failure_restores_a_damaged_file(qtbot, db, folder, monkeyp
 
 
 def test_backup_on_open_runs_off_the_gui_thread_and_reports_back(qtbot, db, folder, qapp):
-    from desktop832.ui.dialogs.backup import OpenBackup, wait_for_open_backups
+    import threading
 
-    job = OpenBackup(db, folder)
-    with qtbot.waitSignal(job.finished, timeout=10_000) as signal:
+    from desktop832.ui.dialogs.backup import OPEN_BACKUP, open_backup_task, wait_for_open_backups
+
+    job = open_backup_task(db, folder)
+    threads = []
+    job.work = (lambda work: lambda progress: threads.append(threading.current_thread()) or work(progress))(job.work)
+    with qtbot.waitSignal(job.succeeded, timeout=10_000) as signal:
         job.start()
-    backup, problem = signal.args
+    backup, problem = signal.args[0]
     assert problem == "" and backup.reason == "open" and canteen_total(backup.path) == 100000
-    assert job.thread is not None and job.thread.name == "desktop832-open-backup"
-    again = OpenBackup(db, folder)
-    with qtbot.waitSignal(again.finished, timeout=10_000) as signal:
+    assert threads == [job.thread] and job.thread is not threading.main_thread() and job.thread.name == OPEN_BACKUP
+    again = open_backup_task(db, folder)
+    with qtbot.waitSignal(again.succeeded, timeout=10_000) as signal:
         again.start()
         wait_for_open_backups()
-    assert signal.args == [None, ""]  # nothing changed: no second copy
+        assert again.done  # the restore's wait: the copy has ended before it goes on
+    assert signal.args == [(None, "")]  # nothing changed: no second copy
 
 
 def test_backup_on_open_reports_a_problem_in_chinese(qtbot, db, tmp_path, monkeypatch):

@@ -44,7 +44,7 @@ def install_qt_translation(app) -> None:
         app.installTranslator(translator)
 
 
-def preload_store_libraries() -> None:
+def preload_store_libraries():
     """Import SQLAlchemy on a worker thread while the window builds its forms.
 
     Opening the data file waits mostly for this import; meanwhile the main thread lays out the
@@ -55,15 +55,14 @@ def preload_store_libraries() -> None:
     make a module imported by both threads load once. A failure is left to the main thread's own
     import, which reports it where the file opens.
     """
-    import threading
+    from .background_task import BackgroundTask
 
-    def load() -> None:
-        try:
-            import sqlalchemy.dialects.sqlite  # noqa: F401  (the import is the work)
-        except Exception:  # noqa: BLE001  (not shown from here: see above)
-            pass
+    def load(_progress) -> None:
+        import sqlalchemy.dialects.sqlite  # noqa: F401  (the import is the work)
 
-    threading.Thread(target=load, name="preload-sqlalchemy", daemon=True).start()
+    task = BackgroundTask(load, name="preload-sqlalchemy")
+    task.finished.connect(task.deleteLater)  # a failure is not shown from here: see above
+    return task.start()
 
 
 def close_when_the_system_asks(app, window) -> None:
@@ -112,5 +111,8 @@ def run_gui(args) -> int:
     try:
         return app.exec()
     finally:
+        from .background_task import wait_for
+
+        wait_for(None, timeout=10)  # no worker may report to a window that is being destroyed
         handler.uninstall()
         logs.shutdown_logging()

@@ -1,9 +1,20 @@
-"""Run slow work (reading an order list, writing an export) off the main thread, with a progress
-dialog and a cancel button, and hand back its result or its exception on the main thread.
+"""The one way the window runs slow work off its thread.
 
 The work is a plain function taking a ``progress(done, total)`` callback (see
-:mod:`desktop832.documents.progress`). Cancelling makes that callback raise ``Cancelled`` in the
-worker; the work stops at its next report and rolls back, and ``Cancelled`` is raised here.
+:mod:`desktop832.documents.progress`). :class:`BackgroundTask` runs it on a worker thread and
+returns at once: progress, the result and the exception arrive as signals on the thread that made
+the task (the window's), through Qt's queued connections, so no event loop is ever nested.
+Cancelling makes the progress callback raise ``Cancelled`` in the worker; the work stops at its
+next report and rolls back, and ``failed`` carries the ``Cancelled``.
+
+:func:`run_with_progress` adds what the clerk sees: a window-modal progress dialog (shown only
+when the work takes longer than :data:`SHOW_AFTER_MS`) with a cancel button, and callbacks for
+success, cancel and failure, all called on the window's thread once the dialog is gone.
+
+The few tasks that are not shown run through the same class: the backup made when a file opens
+(``name`` lets a restore wait for it, :func:`wait_for`), the import of the store's libraries
+right after the first paint, and the purchase log's tally, summed by SQLite while the log collects
+its rows (:meth:`BackgroundTask.outcome` joins it).
 """
 
 from __future__ import annotations
@@ -11,40 +22,144 @@ from __future__ import annotations
 import threading
 from typing import Callable, TypeVar
 
-from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
 from ..documents.progress import Cancelled
 
 T = TypeVar("T")
 SHOW_AFTER_MS = 400  # quick work never flashes a dialog
 
+_alive: set["BackgroundTask"] = set()  # a task outlives its caller's reference until it has reported
+_alive_lock = threading.Lock()
 
-class _Worker(QThread):
-    progressed = Signal(int, int)  # done, total (-1: unknown)
 
-    def __init__(self, work: Callable, cancel: threading.Event):
-        super().__init__()
-        self.work, self.cancel = work, cancel
-        self.result = self.error = None
+class BackgroundTask(QObject):
+    """``work(progress)`` on a worker thread; ``start()`` returns at once.
 
-    def report(self, done: int, total: int | None) -> None:
-        if self.cancel.is_set():
+    Signals, all received on the thread that made the task: ``progressed(done, total)`` (``total``
+    -1 when unknown), then either ``succeeded(result)`` or ``failed(exception)`` (``Cancelled``
+    after :meth:`cancel`), then ``finished()``.
+    """
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+    _arrived = Signal()  # emitted by the worker, delivered on the task's own thread
+
+    def __init__(self, work: Callable[..., T], *, name: str = "desktop832-task", parent: QObject | None = None):
+        super().__init__(parent)
+        self.work, self.name = work, name
+        self.result: T | None = None
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+        self._reported = False
+        self._arrived.connect(self._report, Qt.ConnectionType.QueuedConnection)
+
+    # --- the caller's side ---------------------------------------------------------------------
+
+    def start(self) -> "BackgroundTask":
+        with _alive_lock:
+            _alive.add(self)
+        # a daemon thread: a backup or an import still running never holds up the app's exit
+        self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self.thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next progress report."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def done(self) -> bool:
+        """The work has ended (its signals may still be on their way)."""
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the work has ended (not its signals); whether it has."""
+        return self._done.wait(timeout)
+
+    def outcome(self) -> T:
+        """Wait for the work and return its result or raise its exception, here and now.
+
+        For work that overlaps a short synchronous step of the caller (the purchase log's tally):
+        the caller does its part, then joins. The signals still follow as for any task.
+        """
+        self.wait()
+        if self.error is not None:
+            raise self.error
+        return self.result  # type: ignore[return-value]
+
+    # --- the worker's side ---------------------------------------------------------------------
+
+    def _progress(self, done: int, total: int | None) -> None:
+        if self._cancel.is_set():
             raise Cancelled
         self.progressed.emit(done, -1 if total is None else total)
 
-    def run(self) -> None:
+    def _run(self) -> None:
         try:
-            self.result = self.work(self.report)
-        except BaseException as exc:  # handed to the main thread, which decides what it means
+            self.result = self.work(self._progress)
+        except BaseException as exc:  # handed to the caller's thread, which decides what it means
             self.error = exc
+        finally:
+            self._done.set()
+            self._arrived.emit()
+
+    def _report(self) -> None:
+        if self._reported:
+            return
+        self._reported = True
+        # the worker's last act was to post this report: let it return from that before anyone
+        # may delete the task (a task deleted under a thread still inside its emit crashes)
+        if self.thread is not None and self.thread is not threading.current_thread():
+            self.thread.join()
+        try:
+            if self.error is None:
+                self.succeeded.emit(self.result)
+            else:
+                self.failed.emit(self.error)
+            self.finished.emit()
+        finally:
+            with _alive_lock:
+                _alive.discard(self)
 
 
-def run_in_background(parent: QWidget | None, title: str, label: str, work: Callable[..., T], *, cancellable: bool = True) -> T:
-    """Run ``work(progress)`` on a worker thread while a modal progress dialog shows; return its
-    result, or raise its exception (``Cancelled`` when the clerk cancelled)."""
-    cancel = threading.Event()
-    worker = _Worker(work, cancel)
+def running(name: str | None = None) -> list[BackgroundTask]:
+    """Tasks started and not yet reported back, those called ``name`` when given."""
+    with _alive_lock:
+        tasks = list(_alive)
+    return [t for t in tasks if name is None or t.name == name]
+
+
+def wait_for(name: str | None, timeout: float | None = 30.0) -> bool:
+    """Let every running task called ``name`` (every task for ``None``) end: before a restore
+    replaces the file a backup reads, and before the application goes (a worker still running
+    then would report to objects being destroyed); whether all did within ``timeout`` seconds
+    each."""
+    return all(task.wait(timeout) for task in running(name))
+
+
+def run_with_progress(
+    parent: QWidget | None, title: str, label: str, work: Callable[..., T], *,
+    on_success: Callable[[T], object], on_failure: Callable[[BaseException], object] | None = None,
+    on_cancel: Callable[[], object] | None = None, cancellable: bool = True,
+) -> BackgroundTask:
+    """Run ``work(progress)`` off the window's thread behind a window-modal progress dialog.
+
+    Returns at once. When the work ends, the dialog closes and, on the window's thread,
+    ``on_success(result)`` is called, or ``on_cancel()`` when the clerk cancelled (nothing to say
+    by default), or ``on_failure(exception)``. Without ``on_failure`` an exception is raised on the
+    window's thread, where the crash handler reports it: expected errors are the caller's to name.
+    """
+    task = BackgroundTask(work, name="desktop832-" + title)
     dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -53,25 +168,68 @@ def run_in_background(parent: QWidget | None, title: str, label: str, work: Call
     dialog.setAutoReset(False)
     if not cancellable:
         dialog.setCancelButton(None)
-    dialog.canceled.connect(cancel.set)
+    # the bar is set directly: the dialog's own setValue runs the event loop when it is modal
+    bar = QProgressBar(dialog)
+    bar.setRange(0, 0)
+    dialog.setBar(bar)
+    dialog.canceled.connect(task.cancel)
     dialog.canceled.connect(lambda: dialog.setLabelText("正在取消…"))
+    task.dialog = dialog  # for tests and for a caller that wants to say more
 
     def show_progress(done: int, total: int) -> None:
         if total > 0:
-            dialog.setMaximum(total)
-            dialog.setValue(min(done, total))
+            bar.setRange(0, total)
+            bar.setValue(min(done, total))
         else:
-            dialog.setMaximum(0)
+            bar.setRange(0, 0)
 
-    worker.progressed.connect(show_progress)
+    def close_dialog() -> None:
+        dialog.canceled.disconnect()
+        dialog.close()
+        dialog.deleteLater()
+
+    def failed(error: BaseException) -> None:
+        close_dialog()
+        if isinstance(error, Cancelled):
+            if on_cancel is not None:
+                on_cancel()
+        elif on_failure is not None:
+            on_failure(error)
+        else:
+            raise error
+
+    def succeeded(result: T) -> None:
+        close_dialog()  # finished before it saw the cancel: the work is done, say so
+        on_success(result)
+
+    dialog.setValue(0)  # before it is shown: starts the timer that shows it after SHOW_AFTER_MS
+    task.progressed.connect(show_progress)
+    task.succeeded.connect(succeeded)
+    task.failed.connect(failed)
+    return task.start()
+
+
+def run_in_background(parent: QWidget | None, title: str, label: str, work: Callable[..., T], *, cancellable: bool = True) -> T:
+    """The blocking form the import, export and verify dialogs still use: waits in a local event
+    loop for :func:`run_with_progress` and returns the result or raises (``Cancelled`` too)."""
+    from PySide6.QtCore import QEventLoop
+
     loop = QEventLoop()
-    worker.finished.connect(loop.quit)
-    worker.start()
-    if not worker.isFinished():
+    outcome: dict = {}
+
+    def keep(key):
+        return lambda value=None: (outcome.__setitem__(key, value), loop.quit())
+
+    task = run_with_progress(
+        parent, title, label, work, on_success=keep("result"), on_failure=keep("error"),
+        on_cancel=lambda: keep("error")(Cancelled()), cancellable=cancellable,
+    )
+    while not outcome:
         loop.exec()
-    worker.wait()
-    dialog.close()
-    dialog.deleteLater()
-    if worker.error is not None:
-        raise worker.error
-    return worker.result  # finished before it saw the cancel: the work is done, say so
+    task.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+__all__ = ["BackgroundTask", "SHOW_AFTER_MS", "run_in_background", "run_with_progress", "running", "wait_for", "Cancelled"]

@@ -8,11 +8,10 @@ which must not be open meanwhile). The work itself is :mod:`desktop832.store.bac
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from ... import paths
 from ...store import backups
 from ...store.errors import StoreError
+from ..background_task import BackgroundTask, wait_for
 from ..forms import FormWidget
 
 log = logging.getLogger("desktop832.backups")
@@ -194,67 +194,47 @@ class BackupDialog(QDialog):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.backup_dir)))
 
 
-class OpenBackup(QObject):
-    """The automatic backup when a file is opened, made on a worker thread after the data is shown.
-
-    SQLite's backup copies a 20 MB file in a fraction of a second, but not in a frame: off the GUI
-    thread the clerk never waits for it. ``finished(backup or None, problem)`` arrives on the GUI
-    thread; ``problem`` is a Chinese message ("" when all went well, or nothing changed).
-    """
-
-    finished = Signal(object, str)
-
-    def __init__(self, source: Path | str, backup_dir: Path | None = None, parent: QObject | None = None):
-        super().__init__(parent)
-        self.source = Path(source)
-        self.backup_dir = Path(backup_dir) if backup_dir is not None else paths.backup_dir()
-        self.thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self.thread = threading.Thread(target=self._run, name="desktop832-open-backup", daemon=True)
-        with _running_lock:
-            _running.add(self.thread)
-        self.thread.start()
-
-    def _run(self) -> None:
-        backup, problem = None, ""
-        try:
-            backup = backups.backup_on_open(self.source, self.backup_dir)
-            if backup is not None:
-                log.info("backup on open: %s", backup.path)
-        except StoreError as exc:
-            problem = f"自动备份未能完成：{exc.message}"
-            log.warning("backup on open failed: %s", exc.message)
-        finally:
-            with _running_lock:
-                _running.discard(threading.current_thread())
-        self.finished.emit(backup, problem)
-
-    def wait(self, timeout: float | None = None) -> None:
-        if self.thread is not None:
-            self.thread.join(timeout)
+OPEN_BACKUP = "desktop832-open-backup"  # the name its task runs under
 
 
-_running: set[threading.Thread] = set()
-_running_lock = threading.Lock()
+def backup_on_open(source: Path | str, backup_dir: Path | None = None) -> tuple[object, str]:
+    """The automatic backup when a file is opened: ``(backup or None, problem)``, ``problem`` a
+    Chinese message ("" when all went well, or nothing changed). Run off the window's thread."""
+    backup_dir = Path(backup_dir) if backup_dir is not None else paths.backup_dir()
+    try:
+        backup = backups.backup_on_open(Path(source), backup_dir)
+    except StoreError as exc:
+        log.warning("backup on open failed: %s", exc.message)
+        return None, f"自动备份未能完成：{exc.message}"
+    if backup is not None:
+        log.info("backup on open: %s", backup.path)
+    return backup, ""
+
+
+def open_backup_task(source: Path | str, backup_dir: Path | None = None, parent: QObject | None = None) -> BackgroundTask:
+    """The backup on open as a background task (not started): SQLite's backup copies a 20 MB
+    file in a fraction of a second, but not in a frame, so the clerk never waits for it. Its
+    ``succeeded`` carries ``(backup or None, problem)``."""
+    return BackgroundTask(lambda _progress: backup_on_open(source, backup_dir), name=OPEN_BACKUP, parent=parent)
+
+
+def _raise(error: BaseException) -> None:
+    raise error
 
 
 def wait_for_open_backups(timeout: float = 30.0) -> None:
     """Let running backups on open finish (before a restore replaces the file they read)."""
-    with _running_lock:
-        threads = list(_running)
-    for thread in threads:
-        thread.join(timeout)
+    wait_for(OPEN_BACKUP, timeout)
 
 
-def start_open_backup(parent: QObject, source: Path | str, report: Callable[[str], object] | None = None) -> OpenBackup:
+def start_open_backup(parent: QObject | None, source: Path | str, report: Callable[[str], object] | None = None) -> BackgroundTask:
     """Start the automatic backup of ``source``; ``report(problem)`` is called only on a problem."""
-    job = OpenBackup(source, parent=parent)
+    task = open_backup_task(source, parent=parent)
     if report is not None:
-        job.finished.connect(lambda _backup, problem: problem and report(problem))
-    job.finished.connect(lambda *_: job.deleteLater())
-    job.start()
-    return job
+        task.succeeded.connect(lambda outcome: outcome[1] and report(outcome[1]))
+    task.failed.connect(_raise)  # not a StoreError: a bug, for the crash report
+    task.finished.connect(task.deleteLater)
+    return task.start()
 
 
 def show_backup_dialog(

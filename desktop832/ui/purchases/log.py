@@ -20,7 +20,6 @@ widths, visibility and the sort are remembered in QSettings under ``purchase_log
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import file_dialogs
+from ..background_task import BackgroundTask
 from ...domain.model import OrderState, Purpose, mark_hand_edits
 from ...domain.money import format_money, format_percent
 from ...domain.requirements import reserve_target
@@ -191,10 +191,10 @@ class PurchaseLogTab(FormWidget):
             self.judge = q.Judge(policy, today)
             # SQLite sums the year while Python collects the ids: the two overlap on two cores
             # (the workspace's tally is cached: the document's checks summed it already)
-            with ThreadPoolExecutor(max_workers=1) as worker:
-                tally = worker.submit(self.workspace.tally, year, policy)
-                self.model.set_query(self._query(), self.judge)
-                self.tally = tally.result()
+            workspace = self.workspace
+            tally = BackgroundTask(lambda _progress: workspace.tally(year, policy), name="desktop832-log-tally").start()
+            self.model.set_query(self._query(), self.judge)
+            self.tally = tally.outcome()
             self._scroll = None
             self._show_count()
         self._show_summary()
