@@ -265,3 +265,20 @@ def test_the_streamed_dump_with_a_filing_record_is_the_whole_dump(ws, tmp_path):
     args = (ws.store.profile(), ws.store.plans(), ws.store.purchases(), ws.store.filing_events())
     whole = json.dumps(dump(*args), ensure_ascii=False, indent=2) + "\n"
     assert "".join(dump_chunks(args[0], args[1], iter(args[2]), args[3])) == whole
+
+
+def test_the_filings_command_lists_the_record_and_records_an_answer(tmp_path, profile, plan, capsys):
+    db = tmp_path / "cli.sqlite"
+    workspace(db, profile, plan, sample_purchases(3)).close()
+    assert main(["--db", str(db), "filings", "--year", "2024"]) == 0
+    assert "尚未导出上报文件" in capsys.readouterr().out
+    assert main(["--db", str(db), "filings", "--year", "2024", "--record", "主管部门已确认", "--date", "2024-02-10"]) == 1
+    assert "还没有填报" in capsys.readouterr().err
+    assert main(["--db", str(db), "export", "--year", "2024", "-o", str(tmp_path / "a.xlsx"), "--today", "2024-02-10"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "filings", "--year", "2024", "--record", "退回修改", "--date", "2024-02-10"]) == 1
+    assert "须写明退回的原因" in capsys.readouterr().err
+    assert main(["--db", str(db), "filings", "--year", "2024", "--record", "退回修改", "--date", "2024-02-10",
+                 "--reason", "工会预留金额有误"]) == 0
+    out = capsys.readouterr().out
+    assert "填报状态：退回修改" in out and "首次填报　a.xlsx" in out and "退回修改　原因：工会预留金额有误" in out

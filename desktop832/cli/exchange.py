@@ -71,6 +71,45 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+# --- filings ---------------------------------------------------------------------------------------
+
+ANSWERS = ("主管部门已确认", "财政部门已确认", "退回修改")  # the EventKind values a department gives, for --help
+
+
+def _filings_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", type=_year, help="年度（默认最新的年度）")
+    p.add_argument("--record", choices=ANSWERS, help="记录审核结果（记入填报记录，以前的记录不变）")
+    p.add_argument("--date", type=_date, help="审核结果的日期（默认今天）")
+    p.add_argument("--reason", default="", help="退回修改的原因（退回修改时必填）")
+
+
+def cmd_filings(args) -> int:
+    from . import CommandError, open_workspace
+    from ..app.filings import record_answer
+    from ..domain.errors import InputError
+    from ..domain.filings import EventKind
+    from ..store.errors import StoreError
+
+    if args.record is None and (args.date or args.reason):
+        raise CommandError("--date 和 --reason 只与 --record 一起使用")
+    ws = open_workspace(args, write=args.record is not None)  # recording changes the file: one writer
+    try:
+        year = args.year or ws.default_year()
+        if args.record is not None:
+            try:
+                plan = record_answer(ws, year, EventKind(args.record), args.date or ws.today, args.reason)
+            except (InputError, StoreError) as exc:
+                raise CommandError(exc.message, EXIT_PROBLEM) from None
+            print(f"已记录：{year} 年度 {args.record}（{(args.date or ws.today):%Y-%m-%d}），填报状态：{plan.filing_status.value}")
+        events = ws.filing_events(year)
+    finally:
+        ws.close()
+    print(f"{year} 年度填报记录：" + ("" if events else "（尚未导出上报文件）"))
+    for event in events:
+        print("  " + event.line())
+    return EXIT_OK
+
+
 # --- verify ----------------------------------------------------------------------------------------
 
 
@@ -245,6 +284,7 @@ def cmd_stack(args) -> int:
 
 COMMANDS = [
     Command("export", "导出上报文件（.xlsx），并把填报状态设为“已导出待确认”", _export_arguments, cmd_export),
+    Command("filings", "列出年度的填报记录（每次导出和审核结果）；--record 记录主管部门、财政部门的确认或退回", _filings_arguments, cmd_filings),
     Command("verify", "核验上报文件：导出后是否被改动，并按其政策复核", _verify_arguments, cmd_verify),
     Command("import-orders", "导入832平台的订单列表到采购台账", _import_arguments, cmd_import_orders),
     Command("stack", "把多个单位上报文件的汇总数据合并成一张表", _stack_arguments, cmd_stack),
