@@ -138,3 +138,32 @@ def test_policy_format_md_documents_every_key_and_rule():
         assert f"## `{rule_id}`" in rules
         for name in params:
             assert f"| `{name}` |" in rules, (rule_id, name)
+
+
+def test_a_fresh_file_today_shows_the_truth_about_2026(qtbot, make_window, tmp_path, capsys):
+    """The first thing a clerk sees in December 2026: no file of 2026, and nothing borrowed from 2025."""
+    window = make_window(tmp_path / "new.sqlite", today=TODAY)
+    assert window.document.year == 2026 and window.document.policy is None
+    assert window.policy_label.text() == "2026 年度没有适用的政策文件"
+    overview = window.overview_tab
+    for label in (overview.filing_value, overview.canteen_value, overview.union_value, overview.progress_value):
+        assert "本年度没有政策文件" in label.text() and "2025" not in label.text()
+    quota = window.quota_tab
+    assert quota.deadline_label.text() == "—（本年度没有政策文件）" and quota.minimum_label.text() == ""
+    shown = " ".join(window.findings_panel.messages())
+    assert "2025-03-31" not in shown and "10%" not in shown
+    assert not any(f.severity is Severity.OK for f in window.document.findings)  # no 达标 mark
+    assert [f.rule_id for f in window.document.findings if f.severity is Severity.ERROR] == ["no-policy"]
+    assert window.document.save_now()
+    path = window.workspace.store.path
+    window.close()
+    # the export refuses the year, and check says the same and exits 1
+    ws = Workspace(Store.open(path), today=TODAY)
+    try:
+        with pytest.raises(ExportError):
+            collect(ws, 2026, TODAY)
+    finally:
+        ws.close()
+    assert main(["--db", str(path), "check", "--today", TODAY.isoformat()]) == 1
+    out = capsys.readouterr().out
+    assert "2026 年度" in out and "政策：无（本年度没有适用的政策文件）" in out and "2025-03-31" not in out

@@ -726,3 +726,19 @@ def test_last_years_union_reserve_comes_from_last_years_plan():
     # the first year in the file keeps what the clerk typed
     assert plan_for_year(2025, typed, None).last_year_union_reserve == D("1")
     assert plan_for_year(2025, typed, AnnualPlan(2024)).last_year_union_reserve == D("1")
+
+
+def test_the_state_of_a_filing_and_its_dates_are_judged_together(policies, profile, plan):
+    # a draft carrying a filing date: judged as a draft (overdue), and the contradiction is named
+    draft = plan.with_(filing_status=FilingStatus.DRAFT, filed_on=dt.date(2024, 2, 10))
+    found = of(run(policies, profile, draft, today=dt.date(2024, 3, 5)), "filing-deadline")
+    assert {f.severity for f in found} == {Severity.ERROR, Severity.WARNING}
+    assert any("状态为“草稿”，但填有填报日期 2024-02-10" in f.message for f in found)
+    assert not any("草稿" in f.message for f in of(run(policies, profile, plan, today=dt.date(2024, 3, 5)), "filing-deadline"))
+    # a confirmation dated before the filing it confirms
+    early = plan.with_(filing_status=FilingStatus.FINANCE_CONFIRMED, filed_on=dt.date(2024, 2, 10),
+                       finance_confirmed_on=dt.date(2024, 2, 9))
+    [finding] = of(run(policies, profile, early, today=dt.date(2024, 3, 5)), "confirmation-deadline")
+    assert finding.severity is Severity.WARNING and "早于填报日期 2024-02-10" in finding.message
+    same_day = early.with_(finance_confirmed_on=dt.date(2024, 2, 10))
+    assert worst(run(policies, profile, same_day, today=dt.date(2024, 3, 5)), "confirmation-deadline") is Severity.OK

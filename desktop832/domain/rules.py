@@ -664,6 +664,14 @@ def _filing_deadline(c: Context) -> Iterator[Finding]:
             yield c.finding(Severity.WARNING, f"距填报截止日期 {deadline:%Y-%m-%d} {status.text}" + _holiday(due), "plan.filing_status", rule=due.rule)
         else:
             yield c.finding(Severity.INFO, f"填报截止日期 {deadline:%Y-%m-%d}，{status.text}" + _holiday(due), "plan.filing_status", rule=due.rule)
+        if plan.filed_on is not None:
+            # the state and the date are judged together: a draft with a filing date is one or the other
+            yield c.finding(
+                Severity.WARNING,
+                f"状态为“草稿”，但填有填报日期 {plan.filed_on:%Y-%m-%d}：已填报的请改填报状态，未填报的请删去填报日期"
+                f"（按“草稿”判断是否逾期）",
+                "plan.filing_status", "plan.filed_on", rule=due.rule,
+            )
         return
     filed = plan.filed_on
     if filed is None:
@@ -692,7 +700,12 @@ def _confirmation(c: Context, rule_id: str, reached: FilingStatus, field: str, w
     deadline, plan = due.date, c.plan
     if plan.filing_status.step >= reached.step:
         day = getattr(plan, field)
-        if day is not None and day > deadline:
+        if day is not None and plan.filed_on is not None and day < plan.filed_on:
+            yield c.finding(
+                Severity.WARNING, f"{who}确认日期 {day:%Y-%m-%d} 早于填报日期 {plan.filed_on:%Y-%m-%d}，请核对",
+                f"plan.{field}", rule=due.rule,
+            )
+        elif day is not None and day > deadline:
             yield c.finding(Severity.WARNING, f"{who}于 {day:%Y-%m-%d} 确认，{_late(day, deadline)}", f"plan.{field}", rule=due.rule)
         else:
             when = f"（{day:%Y-%m-%d}）" if day else ""
