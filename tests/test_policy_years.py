@@ -49,7 +49,7 @@ def test_check_says_there_is_no_policy_and_exits_1(unit_2026, capsys, year):
     assert f"政策：无（本年度没有适用的政策文件）" in out
     assert f"没有适用于 {year} 年度、青海省西宁市市级单位的政策文件" in out
     errors = re.findall(r"^\[错误\] (.*)$", out, re.M)
-    assert len(errors) == 1 and "不借用其他年度或地区的政策" in errors[0] and "加载政策文件" in errors[0]
+    assert len(errors) == 1 and "不借用其他年度或地区的政策" in errors[0] and "加载政策文件" in errors[0] and "政策 → 新建年度政策…" in errors[0]
     # nothing of 2024 or 2025: no deadline, no ratio, no 达标
     assert "2024-02-20" not in out and "2025-03-31" not in out and "15%" not in out and "[达标]" not in out
     assert "错误 1 项" in out

@@ -130,8 +130,8 @@ def no_policy_findings(selection: Selection, profile: UnitProfile | None = None)
     return [Finding(
         NO_POLICY, Severity.ERROR,
         f"{selection.reason}。本程序不借用其他年度或地区的政策，因此不显示 {year} 年度的填报截止日期、预留比例和达标结论。"
-        f"获取办法：财政部门发布 {year} 年度的通知后，在“预留份额”页点“加载政策文件…”加载该年度的政策文件，"
-        "或按“帮助 → 政策文件”所说明的格式编写一个",
+        f"获取办法：收到 {year} 年度的通知后，用“政策 → 新建年度政策…”从上一年度的政策开始，按通知逐条改写；"
+        "或在“预留份额”页点“加载政策文件…”加载别处做好的该年度政策文件",
         "无（本年度没有政策文件）", ("plan.policy_id",),
     )] + sorted(hints, key=lambda f: -f.severity)
 

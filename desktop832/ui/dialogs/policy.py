@@ -18,8 +18,9 @@ WIDGETS = {"policy_browser": QTextBrowser, "load_button": QPushButton, "folder_b
 
 
 HOW_TO = (
-    "<h3>没有本年度的政策文件时</h3><p>程序不借用其他年度或地区的政策。财政部门发布新年度的通知后，"
-    "点“加载政策文件…”加载相应的政策文件；也可以复制一个自带的文件（“打开政策文件夹”），改写 "
+    "<h3>没有本年度的政策文件时</h3><p>程序不借用其他年度或地区的政策。收到新年度的通知后，用“政策 → "
+    "新建年度政策…”从上一年度的政策开始，按通知逐条改写并核对原文；或点“加载政策文件…”加载别处做好的政策文件；"
+    "也可以复制一个自带的文件（“打开政策文件夹”）用文本编辑器改写 "
     "<code>id</code>、<code>year</code>、适用范围（<code>province</code>、<code>city</code>、<code>levels</code>）、"
     "日期和比例，每条规则写明依据的通知（<code>notice</code>）、条款（<code>clause</code>）和通知原文"
     "（<code>quote</code>）；通知未规定的要求不要写成规则。未核对原文的通知写 <code>checked = false</code>，"

@@ -73,7 +73,7 @@ class OverviewTab(FormWidget):
         year = document.year
         self.headline_label.setText(
             f"<h2>{name} · {year} 年度</h2>"
-            f'<span style="color:#c62828">没有适用于 {year} 年度的政策文件</span>，请在“预留份额”中加载政策文件。'
+            f'<span style="color:#c62828">没有适用于 {year} 年度的政策文件</span>：收到通知后用“政策 → 新建年度政策…”建立，或在“预留份额”中加载政策文件。'
         )
         none = status_html(Status(None, "—（本年度没有政策文件，不作判断）"))
         for label in (self.filing_value, self.canteen_value, self.union_value):

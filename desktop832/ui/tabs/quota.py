@@ -112,7 +112,7 @@ def policy_text(document) -> str:
     lines = []
     if policy is None:
         lines.append(f"{document.plan.year} 年度没有适用于本单位的政策文件：不显示其他年度的截止日期和比例。"
-                     "请点“加载政策文件…”加载该年度的政策文件。")
+                     "收到该年度的通知后，用“政策 → 新建年度政策…”按通知建立，或点“加载政策文件…”加载。")
     else:
         lines.append(policy.description)
         lines.append(f"文件依据：{policy.notice_numbers}")
