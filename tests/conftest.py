@@ -69,6 +69,10 @@ def configured_app(qapp):
     return qapp
 
 
+def _no_question_at_teardown(window) -> None:
+    window._may_close_with_unreadable_text = lambda: True
+
+
 @pytest.fixture
 def make_window(qtbot, configured_app, tmp_path):
     """Open a main window on a data file, as the app does; ``today`` is fixed for the rules."""
@@ -79,7 +83,8 @@ def make_window(qtbot, configured_app, tmp_path):
     def make(path=None, today=dt.date(2024, 2, 1), first_start=None):
         path = path or tmp_path / "unit.sqlite"
         window = MainWindow(today=today)
-        qtbot.addWidget(window)
+        # a test that left unreadable text in a field is not asked about it when torn down
+        qtbot.addWidget(window, before_close_func=_no_question_at_teardown)
         with qtbot.waitActive(window):
             window.show()
             window.activateWindow()

@@ -16,6 +16,7 @@ from .model import AnnualPlan, FilingStatus, UnitProfile
 from .money import format_money, format_percent, round_down_to_fen, round_up_to_fen
 from .pace import share_of
 from .policy import Policy
+from .unreadable import TOPIC_FIELDS, UNREADABLE
 from .requirements import (
     PER_MEMBER_AND_WELFARE_SHARE, PER_MEMBER_OR_WELFARE_SHARE, UNION_MODE_PARAMS, deadline_status, reserve_target,
     union_exempt, union_unstated,
@@ -53,7 +54,17 @@ class Overview:
         return min(100, int(self.counted * 100 / self.target))
 
 
-def _status(findings: list[Finding], rule_ids: tuple[str, ...], empty: str) -> Status:
+def _unreadable(findings: list[Finding], topic: str) -> list[Finding]:
+    fields = TOPIC_FIELDS.get(topic, frozenset())
+    return [f for f in findings if f.rule_id == UNREADABLE and fields & set(f.fields)]
+
+
+def _status(findings: list[Finding], rule_ids: tuple[str, ...], empty: str, topic: str = "") -> Status:
+    """The worst finding of ``rule_ids``; unreadable text in one of the ``topic``'s fields comes
+    first, since what the rules judged is then not what the clerk sees."""
+    unreadable = _unreadable(findings, topic)
+    if unreadable:
+        return Status(Severity.ERROR, unreadable[0].message)
     relevant = [f for f in findings if f.rule_id in rule_ids]
     if not relevant:
         return Status(None, empty)
@@ -71,9 +82,11 @@ def overview(
     target = reserve_target(profile, plan)
     filing_rule = policy.deadline("filing-deadline", profile.level)
     deadline = filing_rule.date if filing_rule else None
-    filing = _status(findings, FILING_RULES, "政策未规定填报期限")
+    filing = _status(findings, FILING_RULES, "政策未规定填报期限", "filing")
     due = deadline_status(deadline, today)
-    if due is not None and plan.filing_status is FilingStatus.DRAFT:
+    if _unreadable(findings, "filing"):
+        pass  # unreadable text in a date: that is said, not the deadline
+    elif due is not None and plan.filing_status is FilingStatus.DRAFT:
         filing = Status(filing.severity, f"草稿 · 填报截止 {deadline:%Y-%m-%d}（{due.text}）")
     elif plan.filing_status is not FilingStatus.DRAFT:
         # the filing findings judge the date against the deadline: show theirs when they object
@@ -97,8 +110,8 @@ def overview(
         year=plan.year,
         policy_name=policy.name,
         filing=filing,
-        canteen=_status(findings, CANTEEN_RULES, "不适用"),
-        union=_status(findings, UNION_RULES, "不适用"),
+        canteen=_status(findings, CANTEEN_RULES, "不适用", "canteen"),
+        union=_status(findings, UNION_RULES, "不适用", "union"),
         counted=counted,
         target=target,
         progress=progress,

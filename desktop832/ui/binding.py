@@ -20,6 +20,8 @@ from ..domain.errors import InputError
 from ..domain.findings import Finding, Severity
 from .validators import ParserValidator
 
+_NOT_TYPING = object()
+
 # A dynamic property drives the look (see style.qss): "error", "warning" or "".
 MARK_PROPERTY = "finding"
 
@@ -34,12 +36,15 @@ class Binding:
     base_tooltip: str = ""
     shown: Any = None  # the value last displayed, to tell a real change from a refresh
     leads: bool = True  # a finding about the key leads here (not to a second copy of the field)
+    before: Any = _NOT_TYPING  # the value when the clerk began typing (_NOT_TYPING between typings)
+    typed_text: Callable[[], str] = lambda: ""
 
 
 class Binder(QObject):
     """Holds every binding of the window; emits ``edited(key, value)`` for valid edits."""
 
     edited = Signal(str, object)
+    problemsChanged = Signal(dict)  # key → (text, reason) of every field holding unreadable text
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -63,6 +68,10 @@ class Binder(QObject):
         A text field claims the undo and redo keys for its own history even when that is empty,
         so without this the window's 撤销/重做 did nothing while the cursor was in another field.
         """
+        if event.type() == QEvent.Type.FocusOut and isinstance(watched, QPlainTextEdit):
+            for binding in self.bindings:  # a text box has no editingFinished: leaving it ends the typing
+                if binding.widget is watched and binding.input_problem is None:
+                    binding.before = _NOT_TYPING
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(watched, (QLineEdit, QPlainTextEdit)):
             own = watched if isinstance(watched, QLineEdit) else watched.document()
             if (event.matches(QKeySequence.StandardKey.Undo) and not own.isUndoAvailable()) or (
@@ -97,6 +106,8 @@ class Binder(QObject):
                 return
             if binding.input_problem is not None and not changed:
                 return  # keep the refused text in view until the value itself changes
+            if changed:  # changed from elsewhere (undo, another year): typing starts anew
+                binding.before = _NOT_TYPING
             text = show(value)
             try:
                 same = read() == value
@@ -106,22 +117,14 @@ class Binder(QObject):
             if not (widget.hasFocus() and same) and widget.text() != text:
                 with QSignalBlocker(widget):
                     widget.setText(text)
-            binding.input_problem = None
-            self._apply_mark(binding)
+            self._set_problem(binding, None)
 
         def on_edit(_text):
-            try:
-                value = read()
-            except InputError as exc:
-                binding.input_problem = exc.message
-                self._apply_mark(binding)
-                return
-            binding.input_problem = None
-            self._apply_mark(binding)
-            self._emit(binding, value)
+            self._typed(binding, read)
 
         def on_finished():
             if binding.input_problem is None:
+                binding.before = _NOT_TYPING  # the typing is done: this value is the last valid one
                 try:
                     value = read()
                 except InputError:
@@ -132,6 +135,7 @@ class Binder(QObject):
                         widget.setText(text)
 
         binding.show, binding.read = display, read
+        binding.typed_text = widget.text
         widget.setValidator(ParserValidator(parse, widget))
         widget.installEventFilter(self)
         widget.textEdited.connect(on_edit)
@@ -142,25 +146,50 @@ class Binder(QObject):
         binding = Binding(key, widget, lambda v: None, base_tooltip=widget.toolTip())
 
         def display(value):
+            changed, binding.shown = value != binding.shown, value
+            if binding.input_problem is not None and not changed:
+                return  # keep the refused text in view until the value itself changes
             if self._active is not binding and widget.toPlainText() != (value or ""):
+                binding.before = _NOT_TYPING
                 with QSignalBlocker(widget):
                     widget.setPlainText(value or "")
-
-        def on_change():
-            try:
-                value = parse(widget.toPlainText())
-            except InputError as exc:
-                binding.input_problem = exc.message
-                self._apply_mark(binding)
-                return
-            binding.input_problem = None
-            self._apply_mark(binding)
-            self._emit(binding, value)
+                self._set_problem(binding, None)
 
         binding.show = display
+        binding.read = lambda: parse(widget.toPlainText())
+        binding.typed_text = widget.toPlainText
         widget.installEventFilter(self)
-        widget.textChanged.connect(on_change)
+        widget.textChanged.connect(lambda: self._typed(binding, binding.read))
         return self._register(binding, True)
+
+    def _typed(self, binding: Binding, read: Callable[[], Any]) -> None:
+        """All or nothing: text that parses is passed on as the clerk types (the rules follow at
+        once); text that does not puts back the value the field held before the typing began, so
+        "80000o" typed over 800,000.00 leaves 800,000.00 stored, not the 80,000 typed on the way."""
+        if binding.before is _NOT_TYPING:
+            binding.before = binding.shown
+        try:
+            value = read()
+        except InputError as exc:
+            if binding.shown != binding.before:
+                self._emit(binding, binding.before)
+            self._set_problem(binding, exc.message)
+            return
+        self._emit(binding, value)  # first: the refresh clearing the mark must find the new value
+        self._set_problem(binding, None)
+
+    def _set_problem(self, binding: Binding, problem: str | None) -> None:
+        was, binding.input_problem = binding.input_problem, problem
+        self._apply_mark(binding)
+        if problem is not None or was is not None:  # the text quoted changes with each key
+            self.problemsChanged.emit(self.unreadable())
+
+    def unreadable(self) -> dict[str, tuple[str, str]]:
+        """Every field holding text that does not parse: key → (the text, why it is refused)."""
+        return {b.key: (b.typed_text(), b.input_problem) for b in self.bindings if b.input_problem}
+
+    def first_unreadable(self) -> QWidget | None:
+        return next((b.widget for b in self.bindings if b.input_problem), None)
 
     def check(self, widget: QCheckBox, key: str, *, leads: bool = True) -> Binding:
         def display(value):

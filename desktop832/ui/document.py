@@ -43,6 +43,8 @@ class UnitDocument(QObject):
         self.selection: Selection | None = None  # why this policy (or none) governs the year
         self.tally: Tally | None = None
         self.findings: list[Finding] = []
+        # fields holding text that does not parse: key → (text, reason); never stored, but said
+        self.input_problems: dict[str, tuple[str, str]] = {}
         self._profile_dirty = self._plan_dirty = False
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_now)
@@ -117,14 +119,24 @@ class UnitDocument(QObject):
     # --- rules --------------------------------------------------------------------------------
 
     def evaluate(self) -> None:
+        from ..domain.unreadable import unreadable_findings
+
+        unreadable = unreadable_findings(self.input_problems)
         self.selection = self.workspace.selection(self.profile, self.plan)
         self.policy = self.selection.policy
         if self.policy is None:  # a year without its own policy: one error, nothing borrowed
-            self.tally, self.findings = None, rules.no_policy_findings(self.selection, self.profile)
+            self.tally, self.findings = None, unreadable + rules.no_policy_findings(self.selection, self.profile)
             return
         self.tally = self.workspace.tally(self.plan.year, self.policy)
-        self.findings = rules.evaluate(self.profile, self.plan, self.tally, self.policy, self.workspace.today)
+        self.findings = unreadable + rules.evaluate(self.profile, self.plan, self.tally, self.policy, self.workspace.today)
         self.findings += self.workspace.filing_findings(self.profile, self.plan, self.tally)
+
+    def set_input_problems(self, problems: dict[str, tuple[str, str]]) -> None:
+        """The fields whose typed text does not parse (the binder tells): re-check and say so."""
+        if problems != self.input_problems:
+            self.input_problems = dict(problems)
+            self.evaluate()
+            self.changed.emit("input")
 
     def purchases_changed(self) -> None:
         self.workspace.purchases_changed()

@@ -215,6 +215,9 @@ class MainWindow(QMainWindow):
 
             self.binder = Binder(self)
             self.binder.edited.connect(lambda key, value: self.document.edit(key, value))
+            self.binder.problemsChanged.connect(
+                lambda problems: self.document.set_input_problems(problems) if self.document is not None else None
+            )
 
     def form_tab(self, index: int) -> QWidget:
         """The form tab at ``index``, built the first time it is shown or asked for.
@@ -528,22 +531,30 @@ class MainWindow(QMainWindow):
             widget = self.binder.widget_for(key)
             if widget is None:
                 continue
-            for index in range(self.tabs.count()):
-                if self.tabs.widget(index).isAncestorOf(widget):
-                    self.tabs.setCurrentIndex(index)
-                    break
+            self._show_tab_of(widget)
             if not widget.isVisible() and key == "plan.policy_id":
                 continue
-            scroll = widget.parent()
-            while scroll is not None and not isinstance(scroll, QScrollArea):
-                scroll = scroll.parent()
-            if scroll is not None:
-                scroll.ensureWidgetVisible(widget)
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._focus_field(widget)
             return
         if finding.fields and finding.fields[0] == "plan.policy_id":
             self.tabs.setCurrentIndex(TAB_QUOTA)
             self.quota_tab.policy_combo.setFocus()
+
+    def _show_tab_of(self, widget: QWidget) -> None:
+        for index in range(self.tabs.count()):
+            if self.tabs.widget(index).isAncestorOf(widget):
+                self.tabs.setCurrentIndex(index)
+                return
+
+    def _focus_field(self, widget: QWidget) -> None:
+        """Show the field's tab, scroll it into view and put the cursor in it."""
+        self._show_tab_of(widget)
+        scroll = widget.parent()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parent()
+        if scroll is not None:
+            scroll.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- commands -----------------------------------------------------------------------------
 
@@ -737,7 +748,34 @@ class MainWindow(QMainWindow):
 
     # --- closing ------------------------------------------------------------------------------
 
+    def _may_close_with_unreadable_text(self) -> bool:
+        """Text that does not parse is never saved: before it is lost with the window, ask."""
+        problems = self.binder.unreadable() if self.binder is not None and not self.readonly else {}
+        if not problems:
+            return True
+        from ..domain import fields as catalogue
+
+        lines = "\n".join(f"· {catalogue.label(key)}：“{text}”" for key, (text, _reason) in problems.items())
+        box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("有无法识别的内容"),
+            self.tr("以下栏目中的文字无法识别，没有保存（数据文件中仍是原来的值）：\n%s\n\n仍要退出吗？") % lines,
+            parent=self,
+        )
+        quit_button = box.addButton(self.tr("退出，不保存这些文字(&Q)"), QMessageBox.ButtonRole.DestructiveRole)
+        back = box.addButton(self.tr("返回修改(&B)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.exec()
+        if box.clickedButton() is quit_button:
+            return True
+        widget = self.binder.first_unreadable()
+        if widget is not None:
+            self._focus_field(widget)
+        return False
+
     def closeEvent(self, event) -> None:
+        if not self._may_close_with_unreadable_text():
+            event.ignore()
+            return
         if self.document is not None and not self.document.save_now():
             answer = QMessageBox.question(
                 self, self.tr("修改未能保存"),
