@@ -132,5 +132,5 @@ def test_random_text_in_any_numeric_field_is_stored_whole_or_not_at_all(qtbot, m
         assert widget.property("finding") == "error"
     else:
         assert window.document.value(binding.key) == expected
-        assert binding.key not in window.document.input_problems
+        assert binding.input_problem is None  # (a second copy of the field may still hold its own text)
     assert window.document.save_now()
