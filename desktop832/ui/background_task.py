@@ -110,8 +110,12 @@ class BackgroundTask(QObject):
         except BaseException as exc:  # handed to the caller's thread, which decides what it means
             self.error = exc
         finally:
-            self._done.set()
+            # report first, then say the work has ended: whoever waits for the end (the app
+            # before it exits, a caller joining the outcome) must find the worker past its last
+            # touch of a Qt object, or the application may be torn down under its emit (a
+            # segfault when the system ended the window right after the backup on opening)
             self._arrived.emit()
+            self._done.set()
 
     def _report(self) -> None:
         if self._reported:
