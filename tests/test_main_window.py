@@ -203,8 +203,42 @@ def test_clicking_a_finding_goes_to_its_field(qtbot, make_window):
     panel.list.scrollToItem(item)
     rect = panel.list.visualItemRect(item)
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.tabs.currentIndex() == TAB_QUOTA
+    assert window.tabs.currentIndex() == TAB_QUOTA  # shown; the list keeps the focus for the arrow keys
+    assert panel.list.hasFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)
     assert window.quota_tab.canteen_total_edit.hasFocus()
+
+
+def test_the_findings_list_is_walked_with_the_arrow_keys_and_enter_goes_to_the_field(qtbot, make_window):
+    window = make_window()
+    window.tabs.setCurrentIndex(TAB_OVERVIEW)
+    panel = window.findings_panel
+    shown = panel.shown()
+    panel.list.setFocus()
+    panel.list.setCurrentRow(0)
+    tabs_seen = set()
+    for row in range(1, len(shown)):
+        qtbot.keyClick(panel.list, Qt.Key.Key_Down)
+        assert panel.list.currentRow() == row and panel.list.hasFocus()
+        tabs_seen.add(window.tabs.currentIndex())
+    assert {TAB_PROFILE, TAB_QUOTA} <= tabs_seen  # each finding's field was shown on its tab
+    [row] = [i for i, f in enumerate(shown) if f.rule_id == "canteen-ratio"]
+    panel.list.setCurrentRow(row)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Enter)
+    assert window.tabs.currentIndex() == TAB_QUOTA and window.quota_tab.canteen_total_edit.hasFocus()
+
+
+def test_at_start_the_first_field_of_the_tab_on_screen_has_the_focus(qtbot, make_window, tmp_path):
+    window = make_window()
+    type_chinese(window.profile_tab.name_edit, "测试单位")
+    window.tabs.setCurrentIndex(TAB_QUOTA)
+    window.close()
+    again = make_window(tmp_path / "unit.sqlite")
+    assert again.tabs.currentIndex() == TAB_QUOTA
+    focused = again.focusWidget()
+    assert focused is not None and again.quota_tab.isAncestorOf(focused) and focused.isEnabled()
+    qtbot.keyClick(focused, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # the keyboard works at once
+    assert again.tabs.currentIndex() == TAB_UNION
 
 
 def test_purchase_findings_lead_to_the_purchase_log(make_window):

@@ -4,6 +4,7 @@ then judged by it; what the loader refuses is shown in place with its message.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -19,7 +20,7 @@ TODAY = dt.date(2026, 12, 2)
 
 def _menu_action(window, menu_title: str, text: str):
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == menu_title)
-    return next(a for a in menu.actions() if a.text() == text)
+    return next(a for a in menu.actions() if re.sub(r"\(&\w\)", "", a.text()) == text)
 
 
 def _unit_with_a_2025_plan(qtbot, make_window):

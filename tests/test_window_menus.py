@@ -33,7 +33,7 @@ def menus(window) -> dict[str, list[str]]:
     found = {}
     for action in window.menuBar().actions():
         title = re.sub(r"\(&\w\)$", "", action.text())
-        found[title] = [a.text() for a in action.menu().actions() if not a.isSeparator()]
+        found[title] = [re.sub(r"\(&\w\)", "", a.text()) for a in action.menu().actions() if not a.isSeparator()]
     return found
 
 
@@ -72,6 +72,18 @@ def press(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier):
 
 
 # --- the menus ----------------------------------------------------------------------------------
+
+
+def test_every_menu_and_command_has_a_letter_unique_in_its_menu(make_window):
+    window = make_window()
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert all(re.search(r"\(&\w\)$", t) for t in titles)
+    for menu_action in window.menuBar().actions():
+        actions = [a for a in menu_action.menu().actions() if not a.isSeparator()]
+        letters = [re.search(r"&(\w)", a.text()) for a in actions if a not in (window.undo_action, window.redo_action)]
+        assert all(letters), [a.text() for a in actions]
+        letters = [m.group(1) for m in letters]
+        assert len(set(letters)) == len(letters), letters
 
 
 def test_menu_bar_has_file_edit_policy_and_help_with_the_clerks_commands(make_window):

@@ -32,6 +32,37 @@ def configure_application(app) -> None:
         pass  # no data folder to be had (read-only, full): the window says so where it opens the file
     app.setStyleSheet(STYLE)
     install_qt_translation(app)
+    install_cjk_fallback(app)
+
+
+SHIPPED_UI_FONT = "Desktop832Kai-Regular.ttf"  # the letter's body face, OFL (resources/fonts/README.md)
+
+
+def system_cjk_families() -> list[str]:
+    """The system's font families that write Simplified Chinese (ours left out)."""
+    from PySide6.QtGui import QFontDatabase
+
+    return [f for f in QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese) if "Desktop832" not in f]
+
+
+def install_cjk_fallback(app) -> str | None:
+    """On a machine without a Chinese font every label would be a box: register the shipped font
+    with Qt and put it behind the application font, so Chinese falls back to it. Returns the
+    family used, or None when the system has its own."""
+    from PySide6.QtGui import QFontDatabase
+
+    from .. import paths
+
+    if system_cjk_families():
+        return None
+    font_id = QFontDatabase.addApplicationFont(str(paths.resources_dir() / "fonts" / SHIPPED_UI_FONT))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        return None
+    font = app.font()
+    font.setFamilies([font.family(), *families])
+    app.setFont(font)
+    return families[0]
 
 
 def install_qt_translation(app) -> None:
@@ -95,6 +126,12 @@ def run_gui(args) -> int:
     from .start import choose_start_file, open_start_file
 
     logs.setup_logging()
+    if QApplication.instance() is None:
+        # 125 % and 150 % displays scale by exactly that, not rounded to 100 % or 200 %
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
     window = MainWindow()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QLabel, QListView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate,
@@ -67,7 +67,8 @@ class FindingDelegate(QStyledItemDelegate):
 
 
 class FindingsPanel(QWidget):
-    activated = Signal(object)  # Finding
+    activated = Signal(object)  # Finding: go to its field
+    shown_finding = Signal(object)  # Finding: show its field, the list keeping the focus
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -84,8 +85,11 @@ class FindingsPanel(QWidget):
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setMouseTracking(True)
+        # the arrow keys (or a click) walk the list, showing each finding's field while the list
+        # keeps the focus; Enter (or a double click) puts the cursor in the field
         self.list.itemActivated.connect(self._activate)
-        self.list.itemClicked.connect(self._activate)
+        self.list.currentItemChanged.connect(lambda item, _previous: item is not None and self.shown_finding.emit(item.data(FINDING_ROLE)))
+        self.list.itemClicked.connect(lambda item: self.shown_finding.emit(item.data(FINDING_ROLE)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
@@ -96,6 +100,7 @@ class FindingsPanel(QWidget):
 
     def set_findings(self, findings: list[Finding]) -> None:
         self._findings = findings
+        blocker = QSignalBlocker(self.list)  # refilling is not the clerk walking the list
         self.list.clear()
         for finding in findings:
             if finding.severity is Severity.OK and not self.show_ok.isChecked():
@@ -105,6 +110,7 @@ class FindingsPanel(QWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{finding.severity.label}：{finding.message}")
             item.setToolTip(f"{finding.severity.label}：{finding.message}\n依据：{finding.citation}")
             self.list.addItem(item)
+        blocker.unblock()
         errors = sum(f.severity is Severity.ERROR for f in findings)
         warnings = sum(f.severity is Severity.WARNING for f in findings)
         self.summary.setText(f"错误 {errors} 项 · 警告 {warnings} 项")

@@ -30,6 +30,24 @@ FORM_TABS_AFTER_MS = 50  # the form tabs not on screen are built this long after
 TAB_TITLES = ("概览", "单位信息", "预留份额", "工会预算", "采购记录")
 
 
+# the letter of each menu command (Alt+F then N: 新建数据文件), unique within its menu
+MNEMONICS = {
+    "新建数据文件…": "N", "打开数据文件…": "O", "立即保存": "S", "备份与恢复…": "B", "导出上报文件…": "E",
+    "导入平台订单…": "I", "核验上报文件…": "V", "打印承诺函…": "L", "退出": "X", "政策文件…": "P",
+    "关于 desktop832": "A", "新建年度政策…": "N", "编辑政策…": "E", "复制政策…": "C", "删除政策…": "D",
+    "导入政策文件…": "I", "导出政策文件…": "X",
+}
+
+
+def with_mnemonic(text: str) -> str:
+    """“新建数据文件(&N)…”: the Chinese way of showing a menu letter, before the ellipsis."""
+    key = MNEMONICS.get(text)
+    if key is None:
+        return text
+    stem, dots = (text[:-1], "…") if text.endswith("…") else (text, "")
+    return f"{stem}(&{key}){dots}"
+
+
 class MainWindow(QMainWindow):
     documentOpened = Signal()
 
@@ -71,7 +89,7 @@ class MainWindow(QMainWindow):
     # --- building -----------------------------------------------------------------------------
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "", fallback: str = "") -> QAction:
-        action = QAction(text, self)
+        action = QAction(with_mnemonic(text), self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if fallback and action.shortcut().isEmpty():
@@ -184,6 +202,9 @@ class MainWindow(QMainWindow):
 
         panel = FindingsPanel()
         panel.activated.connect(self.go_to_finding)
+        panel.shown_finding.connect(
+            lambda finding: None if getattr(self, "_replacing_tab", False) else self.go_to_finding(finding, focus=False)
+        )
         placeholder = self.findings_dock.widget()
         self.findings_dock.setWidget(panel)
         placeholder.deleteLater()
@@ -295,6 +316,7 @@ class MainWindow(QMainWindow):
         self._refresh_purchase_tab()
 
     def _replace_tab(self, index: int, widget: QWidget) -> None:
+        self._replacing_tab = True  # focus moves while a tab is out: nothing may switch tabs meanwhile
         current = self.tabs.currentIndex()
         blocker = QSignalBlocker(self.tabs)  # the tab the clerk sees stays the same: say nothing
         old = self.tabs.widget(index)
@@ -302,6 +324,7 @@ class MainWindow(QMainWindow):
         self.tabs.insertTab(index, widget, TAB_TITLES[index])
         self.tabs.setCurrentIndex(current)
         blocker.unblock()
+        self._replacing_tab = False
         old.deleteLater()
 
     @property
@@ -407,6 +430,8 @@ class MainWindow(QMainWindow):
             # a rotating copy on every open, on a worker thread: the window stays responsive
             start_open_backup(self, path, report=lambda text: self.statusBar().showMessage(text, 15000))
         self._tab_shown(self.tabs.currentIndex())  # the tab on screen, if it was not built yet
+        if not welcome:
+            self._focus_first_field()  # so the keyboard works at once (Ctrl+Tab, Tab, typing)
         # the other form tabs once the data is on screen: Qt paints on a short timer of its own,
         # which a zero timer set now would run ahead of
         QTimer.singleShot(FORM_TABS_AFTER_MS, self, self._build_next_form_tab)
@@ -520,8 +545,9 @@ class MainWindow(QMainWindow):
 
     # --- findings navigation ------------------------------------------------------------------
 
-    def go_to_finding(self, finding) -> None:
-        """Switch to the tab of the finding's first field and put the cursor there."""
+    def go_to_finding(self, finding, focus: bool = True) -> None:
+        """Switch to the tab of the finding's first field and put the cursor there (with
+        ``focus`` False only show it: the findings list keeps the focus for the arrow keys)."""
         for index in FORM_TABS:  # the field may be on a tab not built yet
             self.form_tab(index)
         for key in finding.fields:
@@ -534,11 +560,25 @@ class MainWindow(QMainWindow):
             self._show_tab_of(widget)
             if not widget.isVisible() and key == "plan.policy_id":
                 continue
-            self._focus_field(widget)
+            self._focus_field(widget, focus)
             return
         if finding.fields and finding.fields[0] == "plan.policy_id":
             self.tabs.setCurrentIndex(TAB_QUOTA)
-            self.quota_tab.policy_combo.setFocus()
+            if focus:
+                self.quota_tab.policy_combo.setFocus()
+
+    def _focus_first_field(self) -> None:
+        """The cursor in the first field of the tab on screen; on a tab without fields, its tab bar."""
+        tab = self.tabs.currentWidget()
+        widget = tab.nextInFocusChain() if tab is not None else None
+        for _ in range(1000):
+            if widget is None or widget is tab or not tab.isAncestorOf(widget):
+                break
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled() and widget.isVisibleTo(tab):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
+        self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_tab_of(self, widget: QWidget) -> None:
         for index in range(self.tabs.count()):
@@ -546,15 +586,16 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(index)
                 return
 
-    def _focus_field(self, widget: QWidget) -> None:
-        """Show the field's tab, scroll it into view and put the cursor in it."""
+    def _focus_field(self, widget: QWidget, focus: bool = True) -> None:
+        """Show the field's tab, scroll it into view and (with ``focus``) put the cursor in it."""
         self._show_tab_of(widget)
         scroll = widget.parent()
         while scroll is not None and not isinstance(scroll, QScrollArea):
             scroll = scroll.parent()
         if scroll is not None:
             scroll.ensureWidgetVisible(widget)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        if focus:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- commands -----------------------------------------------------------------------------
 
