@@ -142,11 +142,23 @@ def test_background_work_can_be_cancelled(qtbot):
         run_in_background(None, "t", "l", lambda progress: 1 / 0)
 
 
+def export_and_wait(qtbot, w, year, path):
+    """The export dialog returns at once; the result comes once the worker has written the file."""
+    results = []
+    task = export_with_dialog(None, w, year, path, on_exported=results.append)
+    if task is None:
+        return None
+    assert not results  # returned before the file was written and shown
+    with qtbot.waitSignal(task.finished, timeout=20_000):
+        pass
+    return results[0] if results else None
+
+
 def test_export_dialog_writes_marks_and_shows_the_fingerprint(qtbot, tmp_path, profile, plan, messages, monkeypatch):
     w = workspace(tmp_path / "e.sqlite", profile, plan.with_(filing_status=FilingStatus.SUPERVISOR_CONFIRMED), sample_purchases(4))
     shown = []
     monkeypatch.setattr(ExportDoneDialog, "exec", lambda self: shown.append(self) or 1)
-    result = export_with_dialog(None, w, 2024, tmp_path / "up.xlsx")
+    result = export_and_wait(qtbot, w, 2024, tmp_path / "up.xlsx")
     assert result is not None and result.plan.filing_status is FilingStatus.EXPORTED
     assert w.store.plan(2024).filing_status is FilingStatus.EXPORTED
     (done,) = shown
@@ -167,7 +179,7 @@ def test_export_dialog_writes_marks_and_shows_the_fingerprint(qtbot, tmp_path, p
 def test_verify_dialog_reports_unchanged_and_changed(qtbot, tmp_path, profile, plan, messages, monkeypatch):
     w = workspace(tmp_path / "v.sqlite", profile, plan, sample_purchases(3))
     monkeypatch.setattr(ExportDoneDialog, "exec", lambda self: 1)
-    result = export_with_dialog(None, w, 2024, tmp_path / "up.xlsx")
+    result = export_and_wait(qtbot, w, 2024, tmp_path / "up.xlsx")
     dialog = VerifyDialog(None, w.library, result.path)
     qtbot.addWidget(dialog)
     assert dialog.verdict_label.text().startswith("✔ 导出后未被改动")

@@ -22,8 +22,8 @@ def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_pa
     shown = []
     monkeypatch.setattr(export_dialog.ExportDoneDialog, "exec", lambda self: shown.append(self) or QDialog.DialogCode.Accepted)
     window.export_action.trigger()
-    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
-    assert shown, messages
+    qtbot.waitUntil(lambda: bool(shown) and window.quota_tab.filing_status_combo.currentText() == FilingStatus.EXPORTED.value, timeout=10_000)
+    assert target.exists(), messages
     assert window.quota_tab.filing_status_combo.currentText() == FilingStatus.EXPORTED.value
     assert window.quota_tab.filed_on_edit.text() == "2024-02-01"
     assert window.workspace.store.plan(2024).reserve_amount == Decimal("150000.00")

@@ -22,10 +22,14 @@ def _letter(window) -> None:
 def _export(window) -> None:
     from .dialogs.export import export_with_dialog
 
-    year = window.document.year
-    if export_with_dialog(window, window.workspace, year) is not None:
-        # the export set the filing status and date in the file: show them
-        window.document.replace_plan(window.workspace.plan(year))
+    year, workspace = window.document.year, window.workspace
+
+    def exported(_result) -> None:
+        # the export set the filing status and date in the file: show them (if still open)
+        if window.workspace is workspace and window.document is not None:
+            window.document.replace_plan(workspace.plan(year))
+
+    export_with_dialog(window, workspace, year, on_exported=exported)
 
 
 def _import_orders(window) -> None:

@@ -2,16 +2,18 @@
 
 Entry point for the main window::
 
-    result = export_with_dialog(window, workspace, year)   # -> ExportResult | None
+    export_with_dialog(window, workspace, year, on_exported=...)   # returns at once
 
-Call ``document.save_now()`` first so the file holds what is on screen; when a result comes
-back, adopt its plan with ``document.replace_plan(result.plan)`` (the filing status is now
-已导出待确认, filed today). ``None`` means the clerk cancelled or nothing was written.
+Call ``document.save_now()`` first so the file holds what is on screen; ``on_exported(result)``
+comes once the file is written (on the window's thread): adopt its plan with
+``document.replace_plan(result.plan)`` (the filing status is now 已导出待确认, filed today).
+Nothing comes when the clerk cancelled or nothing was written.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -20,12 +22,11 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox, QPushButt
 from .. import file_dialogs
 from ...domain.findings import Severity
 from ...documents.errors import ExchangeError
-from ...documents.progress import Cancelled
 from ...documents.export_data import ExportError
 from ...app.exporting import ExportResult, export_year
 from ...documents.export_xlsx import default_file_name
 from ...store.errors import StoreError
-from ..background_task import run_in_background
+from ..background_task import BackgroundTask, run_with_progress
 from ..forms import load_form
 
 TITLE = "导出上报文件"
@@ -84,8 +85,13 @@ def _confirm(parent, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def export_with_dialog(parent: QWidget | None, workspace, year: int, path: Path | str | None = None) -> ExportResult | None:
-    """Ask what needs asking, write the file on a worker thread, show the fingerprint."""
+def export_with_dialog(
+    parent: QWidget | None, workspace, year: int, path: Path | str | None = None,
+    on_exported: Callable[[ExportResult], object] = lambda result: None,
+) -> BackgroundTask | None:
+    """Ask what needs asking, then write the file on a worker thread and return at once (the task
+    writing it, or ``None`` when nothing is written). Once written: the fingerprint is shown, then
+    ``on_exported(result)`` is called on the window's thread."""
     plan = workspace.saved_plan(year)  # as the export writes it
     if plan is None:
         QMessageBox.information(parent, TITLE, f"{year} 年度还没有填报数据，无法导出。")
@@ -103,24 +109,27 @@ def export_with_dialog(parent: QWidget | None, workspace, year: int, path: Path 
     path = Path(path) if path else choose_path(parent, workspace, year)
     if path is None:
         return None
-    try:
-        result = run_in_background(
-            parent, TITLE, f"正在导出 {path.name}…",
-            lambda progress: export_year(workspace, year, path, progress=progress),
-        )
-    except Cancelled:
-        return None
-    except (ExportError, ExchangeError, StoreError) as exc:
-        QMessageBox.warning(parent, TITLE, f"没有导出：{exc.message}")
-        return None
-    try:
-        workspace.store.set_setting(LAST_DIR_KEY, str(path.parent))
-    except StoreError:
-        pass
-    done = ExportDoneDialog(parent, result)
-    done.exec()
-    done.deleteLater()
-    return result
+
+    def exported(result: ExportResult) -> None:
+        try:
+            workspace.store.set_setting(LAST_DIR_KEY, str(path.parent))
+        except StoreError:
+            pass
+        done = ExportDoneDialog(parent, result)
+        done.exec()
+        done.deleteLater()
+        on_exported(result)
+
+    def failed(error: BaseException) -> None:
+        if not isinstance(error, (ExportError, ExchangeError, StoreError)):
+            raise error
+        QMessageBox.warning(parent, TITLE, f"没有导出：{error.message}")
+
+    return run_with_progress(
+        parent, TITLE, f"正在导出 {path.name}…",
+        lambda progress: export_year(workspace, year, path, progress=progress),
+        on_success=exported, on_failure=failed,
+    )
 
 
 __all__ = ["ExportDoneDialog", "export_with_dialog", "choose_path"]
