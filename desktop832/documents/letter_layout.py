@@ -171,7 +171,8 @@ class Typesetter:
             return True  # a closing mark ending the line
         if side == " ":
             return False
-        if side in NO_LINE_START or side in NO_LINE_END:
+        if side in NO_LINE_START or side in NO_LINE_END or text[k] in SQUEEZE_OPEN:
+            # an opening mark moves back over its neighbour's cell: only a full-width one has room
             return self._measure(side, role, size) >= 0.9 * size
         return True
 
