@@ -350,7 +350,7 @@ def test_a_county_name_is_never_broken_before_its_kind():
 
 # --- any text the clerk may type ---------------------------------------------------------------
 
-from hypothesis import assume, given, settings  # noqa: E402
+from hypothesis import assume, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _LATIN = st.text(alphabet="abcXYZ0189/.-:?", min_size=1, max_size=70)
@@ -367,6 +367,9 @@ _PIECE = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECE, min_size=1, max_size=60))
+@example(["（" + "0" * 51])  # a run that fits a line, but not after the mark that opens it
+@example(["我" * 6, "00000", "我，" * 3, "（:" + "0" * 24, "（我", "0" * 29])  # 0（: no squeeze over a digit
+@example(["我" * 20, "0" * 53])  # a run a little narrower than a line after an indent
 def test_any_paragraph_breaks_inside_the_margin_after_the_rules(pieces):
     # widths as on the grid: Chinese one cell, Latin half a cell
     setter = Typesetter(lambda char, role, size: size if ord(char) > 0x2000 else size / 2)

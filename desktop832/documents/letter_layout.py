@@ -275,6 +275,13 @@ class Typesetter:
                 lines.append(tokens[i:back])  # what follows the break is pushed down
                 i = back
                 continue
+            piece = _cut(token, room - used, measure) if len(token) > 1 and is_word_char(token[0]) else ""
+            if piece:
+                # a run after an opening mark that starts the line: the run is cut at the margin
+                tokens[j:j + 1] = [piece, token[len(piece):]]
+                lines.append(tokens[i:j + 1])
+                i = j + 1
+                continue
             k = j - 1
             while k > i and tokens[k].isspace():
                 k -= 1
