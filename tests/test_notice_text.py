@@ -76,3 +76,14 @@ def test_unreadable_files_are_refused_in_chinese(tmp_path, name, content, messag
 def test_a_missing_file_is_refused_in_chinese(tmp_path):
     with pytest.raises(NoticeTextError, match="无法读取“gone.txt”"):
         read_notice_text(tmp_path / "gone.txt")
+
+
+def test_a_named_pipe_or_a_folder_is_refused_without_opening_it(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "notice.txt")  # opening it would wait for a writer for ever
+    with pytest.raises(NoticeTextError, match="“notice.txt”不是普通文件（可能是管道或设备），未读取任何内容"):
+        read_notice_text(tmp_path / "notice.txt")
+    (tmp_path / "folder.docx").mkdir()
+    with pytest.raises(NoticeTextError, match="“folder.docx”是文件夹，不是文件"):
+        read_notice_text(tmp_path / "folder.docx")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from .. import protected_files
 from ..domain.errors import ClerkError
 from ..oserrors import read_failure_reason
 
@@ -22,6 +23,10 @@ class NoticeTextError(ClerkError):
 def read_notice_text(path: Path) -> str:
     path = Path(path)
     suffix = path.suffix.lower()
+    try:  # a named pipe would block the open for ever; a data file must not be opened outside SQLite
+        protected_files.refuse_reading(path)
+    except protected_files.ProtectedFileError as exc:
+        raise NoticeTextError(exc.message) from None
     try:
         if suffix == ".txt":
             data = path.read_bytes()
