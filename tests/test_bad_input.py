@@ -375,6 +375,9 @@ CATALOGUE: list[Bad] = [
         "“unit.sqlite”是空文件，还不是 desktop832 数据文件；未作任何改动。"),
     Bad("check-other-programs-empty-sqlite", "reading-command", "check", foreign_marked_empty,
         "“unit.sqlite”是其他程序的 SQLite 数据库，不是 desktop832 数据文件，未作任何改动。"),
+    # dump used to create desktop832's tables in such a file and change its application id
+    Bad("dump-other-programs-empty-sqlite", "reading-command", "dump", foreign_marked_empty,
+        "“unit.sqlite”是其他程序的 SQLite 数据库，不是 desktop832 数据文件，未作任何改动。"),
     Bad("dump-text-amount", "reading-command", "dump", text_amount, "中有 1 条记录的金额或比例不是数字"),
     Bad("check-text-amount", "reading-command", "check", text_amount, "中有 1 条记录的金额或比例不是数字"),
     Bad("dump-unmarked-empty-sqlite", "reading-command", "dump",
