@@ -78,7 +78,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._build_findings_dock()
         self._build_status_bar()
-        self.resize(1180, 760)
+        from PySide6.QtCore import QSize
+
+        from .screen_fit import fit_to_screen
+
+        fit_to_screen(self, QSize(1180, 760))  # at most what the screen has free
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

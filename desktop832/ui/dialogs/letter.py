@@ -114,7 +114,11 @@ class LetterDialog(QDialog):
         f.close_button.clicked.connect(self.reject)
 
         self.fill(self._default_draft())
-        self.resize(1180, 780)
+        from PySide6.QtCore import QSize
+
+        from ..screen_fit import available, fit_to_screen
+
+        fit_to_screen(self, QSize(1180, 780), available(parent) if parent is not None else None)
         self.refresh_preview()
 
     @classmethod

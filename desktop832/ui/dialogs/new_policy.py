@@ -219,7 +219,11 @@ class NewPolicyDialog(QDialog):
         super().__init__(parent)
         self.library, self.editing_id, self.saved = library, editing_id, None
         self.setWindowTitle("编辑政策" if editing_id else "新建年度政策")
-        self.resize(1100, 680)
+        from PySide6.QtCore import QSize
+
+        from ..screen_fit import available, fit_to_screen
+
+        fit_to_screen(self, QSize(1100, 680), available(parent) if parent is not None else None)
         self.pages = QStackedWidget()
         self._build_notice_page(base, year)
         self._build_rules_page(base)
