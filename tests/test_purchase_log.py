@@ -657,3 +657,19 @@ def test_every_workbook_cell_comes_from_the_one_cell_writer():
         if "WriteOnlyCell(" in p.read_text("utf-8") and p.name != "cells.py"
     ]
     assert makers == []
+
+
+def test_the_purchase_log_model_keeps_qts_model_rules(qtbot, tab, qtmodeltester):
+    """pytest-qt's model tester over the log's model with rows, also across a sort and an edit."""
+    add_through_form(qtbot, tab, "10,000", "8320001")
+    add_through_form(qtbot, tab, "200", "OFF-1", channel=Channel.OTHER.value)
+    add_through_form(qtbot, tab, "300.50", "8320002", state=OrderState.OPEN.value)
+    qtmodeltester.check(tab.model, force_py=True)
+    tab.model.sort(column_index_of("amount"), Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(tab.model, force_py=True)
+
+
+def column_index_of(key):
+    from desktop832.ui.purchases.fields import column_index
+
+    return column_index(key)

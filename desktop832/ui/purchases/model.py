@@ -196,8 +196,10 @@ class PurchaseTableModel(QAbstractTableModel):
         return text if text and len(text) > 12 else None  # long text cut off by the column
 
     def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags  # the root is no cell (Qt's model rules)
         base = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-        if not index.isValid() or self.store.readonly:
+        if self.store.readonly:
             return base
         if index.column() == _EVALUATED:
             return base | Qt.ItemFlag.ItemIsUserCheckable
