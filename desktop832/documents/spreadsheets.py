@@ -225,7 +225,9 @@ def xlsx_errors() -> tuple[type[BaseException], ...]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     return (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ParseError, zlib.error, EOFError,
-            InvalidFileException, ValueError, TypeError, IndexError, OSError)
+            InvalidFileException, ValueError, TypeError, IndexError, OSError,
+            # zipfile on a part flagged encrypted or in a form it does not implement
+            RuntimeError, NotImplementedError)
 
 
 BROKEN_XLSX = "文件已损坏或不完整（可能下载或复制没有完成），无法作为 .xlsx 读取"
