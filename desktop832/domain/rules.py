@@ -240,16 +240,23 @@ def _not_below_last_year(c: Context) -> Iterator[Finding]:
         if plan.last_year_amount is not None:
             yield c.finding(Severity.OK, f"预留金额不低于上年度（{m(plan.last_year_amount)} 元）", "plan.reserve_amount")
         return
-    what = "；".join(drops)
+    yield _a_drop(
+        c, "；".join(drops), hard="预留金额不得低于上年度数额", explain="须向本级财政部门作出说明，请填写下降说明",
+        filed="报送时一并提交本级财政部门", fields=("plan.reserve_amount", "plan.last_year_amount"),
+    )
+
+
+def _a_drop(c: Context, what: str, *, hard: str, explain: str, filed: str, fields: tuple[str, ...]) -> Finding:
+    """A reserve below last year's, judged by the policy's mode: forbidden (hard), a warning
+    (原则上), or allowed with an explanation (explain) that the drop explanation field holds."""
     mode = c.rule["mode"]
     if mode == "hard":
-        yield c.finding(Severity.ERROR, f"{what}：预留金额不得低于上年度数额", "plan.reserve_amount", "plan.last_year_amount")
-    elif mode == "in-principle":
-        yield c.finding(Severity.WARNING, f"{what}：政策要求原则上不低于上年度", "plan.reserve_amount", "plan.last_year_amount")
-    elif not plan.drop_explanation.strip():
-        yield c.finding(Severity.ERROR, f"{what}：须向本级财政部门作出说明，请填写下降说明", "plan.drop_explanation")
-    else:
-        yield c.finding(Severity.INFO, f"{what}；已填写下降说明，报送时一并提交本级财政部门", "plan.drop_explanation")
+        return c.finding(Severity.ERROR, f"{what}：{hard}", *fields)
+    if mode == "in-principle":
+        return c.finding(Severity.WARNING, f"{what}：政策要求原则上不低于上年度", *fields)
+    if not c.plan.drop_explanation.strip():
+        return c.finding(Severity.ERROR, f"{what}：{explain}", "plan.drop_explanation")
+    return c.finding(Severity.INFO, f"{what}；已填写下降说明，{filed}", "plan.drop_explanation")
 
 
 @rule(
@@ -416,16 +423,10 @@ def _union_not_below_last_year(c: Context) -> Iterator[Finding]:
     if plan.union_reserve >= last:
         yield c.finding(Severity.OK, f"工会预留金额不低于上年度（{m(last)} 元）", "plan.union_reserve")
         return
-    what = f"工会预留金额由上年度 {m(last)} 元降至 {m(plan.union_reserve)} 元"
-    mode = c.rule["mode"]
-    if mode == "hard":
-        yield c.finding(Severity.ERROR, f"{what}：不得低于上年度工会预留金额", "plan.union_reserve", "plan.last_year_union_reserve")
-    elif mode == "in-principle":
-        yield c.finding(Severity.WARNING, f"{what}：政策要求原则上不低于上年度", "plan.union_reserve", "plan.last_year_union_reserve")
-    elif not plan.drop_explanation.strip():
-        yield c.finding(Severity.ERROR, f"{what}：须作出说明，请填写下降说明", "plan.drop_explanation")
-    else:
-        yield c.finding(Severity.INFO, f"{what}；已填写下降说明，报送时一并提交", "plan.drop_explanation")
+    yield _a_drop(
+        c, f"工会预留金额由上年度 {m(last)} 元降至 {m(plan.union_reserve)} 元", hard="不得低于上年度工会预留金额",
+        explain="须作出说明，请填写下降说明", filed="报送时一并提交", fields=("plan.union_reserve", "plan.last_year_union_reserve"),
+    )
 
 
 @rule(
