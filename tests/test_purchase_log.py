@@ -673,3 +673,10 @@ def column_index_of(key):
     from desktop832.ui.purchases.fields import column_index
 
     return column_index(key)
+
+
+def test_the_logs_keys_are_named_in_its_menu_and_tooltips(qtbot, tab):
+    assert tab.add_action.shortcut().toString() == "Ctrl+Shift+N"
+    assert tab.add_action.isShortcutVisibleInContextMenu() and tab.delete_action.isShortcutVisibleInContextMenu()
+    assert tab.add_button.toolTip() == "用表单添加一笔采购（在表格中按 Ctrl+Shift+N）"
+    assert tab.delete_button.toolTip().endswith("（在表格中按 Del）")

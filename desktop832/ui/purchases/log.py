@@ -159,6 +159,12 @@ class PurchaseLogTab(FormWidget):
         self.export_action = self._action("导出 Excel…", lambda: self.export_shown())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.addActions([self.add_action, self.edit_action, self.delete_action, self.export_action])
+        # the keys work while the table has the focus: the right-click menu and the buttons'
+        # tooltips say which, so they are not known only to those who read the source
+        for action, button in ((self.add_action, self.add_button), (self.delete_action, self.delete_button)):
+            action.setShortcutVisibleInContextMenu(True)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(f"{button.toolTip()}（在表格中按 {keys}）")
         self.add_button.clicked.connect(self.open_add_form)
         self.edit_button.clicked.connect(self.open_edit_form)
         self.delete_button.clicked.connect(self.delete_selected)
