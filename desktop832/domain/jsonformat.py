@@ -218,14 +218,7 @@ def load_filings(doc: Any) -> list:
     events = []
     for i, item in enumerate(raw):
         path = f"$.filings[{i}]"
-        if not isinstance(item, dict):
-            raise JsonFormatError(path, "应为对象 {…}")
-        for key in item:
-            if key not in _FILING_KEYS:
-                raise JsonFormatError(f"{path}.{key}", "不认识的字段")
-        for key in _FILING_KEYS:
-            if key not in item:
-                raise JsonFormatError(f"{path}.{key}", "缺少该字段")
+        _check_keys(item, path, _FILING_KEYS, _FILING_KEYS)
         year = item["year"]
         if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
             raise JsonFormatError(f"{path}.year", "应为 2000 到 2100 之间的年度")
@@ -410,15 +403,20 @@ _REQUIRED = {
 }
 
 
-def _read_object(raw, path: str, readers: dict[str, Reader], cls, required=()):
+def _check_keys(raw, path: str, known, required) -> None:
+    """An object holding only ``known`` keys and every ``required`` one (the JSON paths said)."""
     if not isinstance(raw, dict):
         raise JsonFormatError(path, "应为对象 {…}")
     for key in raw:
-        if key not in readers:
+        if key not in known:
             raise JsonFormatError(f"{path}.{key}", "不认识的字段")
     for key in required:
         if key not in raw:
             raise JsonFormatError(f"{path}.{key}", "缺少必填字段")
+
+
+def _read_object(raw, path: str, readers: dict[str, Reader], cls, required=()):
+    _check_keys(raw, path, readers, required)
     values = {key: readers[key](raw[key], f"{path}.{key}") for key in raw}
     return cls(**values)
 
