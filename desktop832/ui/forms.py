@@ -38,6 +38,19 @@ def load_form(name: str, parent: QWidget | None = None, widgets: dict[str, type]
     return form
 
 
+def adopt_form(owner: QWidget, name: str, widgets: dict[str, type], *, margins: bool = True) -> QWidget:
+    """Load the form ``name`` as ``owner``'s whole content and make each of ``widgets`` an
+    attribute of ``owner`` (``owner.<object name>``): how every dialog and tab takes its form."""
+    form = load_form(name, owner, widgets)
+    layout = QVBoxLayout(owner)
+    if not margins:
+        layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(form)
+    for object_name, widget_type in widgets.items():
+        setattr(owner, object_name, form.findChild(widget_type, object_name))
+    return form
+
+
 class FormWidget(QWidget):
     """A widget whose contents come from a Designer form; children become attributes.
 
@@ -50,9 +63,4 @@ class FormWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.form = load_form(self.FORM, self, self.WIDGETS)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
-        for object_name, widget_type in self.WIDGETS.items():
-            setattr(self, object_name, self.form.findChild(widget_type, object_name))
+        self.form = adopt_form(self, self.FORM, self.WIDGETS, margins=False)

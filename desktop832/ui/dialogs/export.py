@@ -17,7 +17,7 @@ from typing import Callable
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget
 
 from .. import file_dialogs
 from ...domain.findings import Severity
@@ -27,7 +27,7 @@ from ...app.exporting import ExportResult, export_year
 from ...documents.export_xlsx import default_file_name
 from ...store.errors import StoreError
 from ..background_task import BackgroundTask, run_with_progress
-from ..forms import load_form
+from ..forms import adopt_form
 
 TITLE = "导出上报文件"
 LAST_DIR_KEY = "export.last_dir"
@@ -44,10 +44,7 @@ class ExportDoneDialog(QDialog):
     def __init__(self, parent: QWidget | None, result: ExportResult):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
-        form = load_form(FORM, self, WIDGETS)
-        QVBoxLayout(self).addWidget(form)
-        for name, kind in WIDGETS.items():
-            setattr(self, name, form.findChild(kind, name))
+        adopt_form(self, FORM, WIDGETS)
         self.result = result
         self.path_label.setText(str(result.path))
         self.short_label.setText(result.short_fingerprint)

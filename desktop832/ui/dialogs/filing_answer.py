@@ -10,12 +10,12 @@ answer); adopt the returned plan with ``document.replace_plan(plan)``. ``None``:
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from ...domain.errors import InputError
 from ...domain.filings import EventKind, last_filing, short
 from ...domain.values import parse_date
-from ..forms import load_form
+from ..forms import adopt_form
 
 TITLE = "记录审核结果"
 FORM = "filing_answer_dialog.ui"
@@ -29,10 +29,7 @@ class FilingAnswerDialog(QDialog):
     def __init__(self, parent: QWidget | None, workspace, year: int):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
-        form = load_form(FORM, self, WIDGETS)
-        QVBoxLayout(self).addWidget(form)
-        for name, kind in WIDGETS.items():
-            setattr(self, name, form.findChild(kind, name))
+        adopt_form(self, FORM, WIDGETS)
         self.workspace, self.year, self.plan = workspace, year, None
         last = last_filing(workspace.filing_events(year))
         self.filing_label.setText(

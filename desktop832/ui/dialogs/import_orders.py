@@ -23,7 +23,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
-    QStackedWidget, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QStackedWidget, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QWidget,
 )
 
 from .. import file_dialogs
@@ -41,7 +41,7 @@ from ...documents.orders import MappingError, ParsedOrders, inspect_orders, read
 from ...documents.progress import Cancelled
 from ...store.errors import StoreError
 from ..background_task import run_in_background
-from ..forms import load_form
+from ..forms import adopt_form
 
 FORM = "import_orders_dialog.ui"
 WIDGETS = {
@@ -136,10 +136,7 @@ class ImportOrdersDialog(QDialog):
         self.layouts = load_layouts(workspace.store)
         self.layout = Layout()  # what is saved for the open file's headers
         self.state_choices: dict[str, StateMeaning] = {}  # chosen in this import, by state key
-        form = load_form(FORM, self, WIDGETS)
-        QVBoxLayout(self).addWidget(form)
-        for name, kind in WIDGETS.items():
-            setattr(self, name, form.findChild(kind, name))
+        adopt_form(self, FORM, WIDGETS)
         self.columns_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.columns_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.purpose_combo.addItems([p.value for p in Purpose])  # by text: Qt turns a StrEnum into str

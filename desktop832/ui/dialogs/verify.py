@@ -14,14 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from .. import file_dialogs
 from ...documents.errors import ExchangeError
 from ...documents.progress import Cancelled
 from ...documents.verify import VerifyReport, verify_file
 from ..background_task import run_in_background
-from ..forms import load_form
+from ..forms import adopt_form
 
 TITLE = "核验上报文件"
 FORM = "verify_dialog.ui"
@@ -44,10 +44,7 @@ class VerifyDialog(QDialog):
         self.policy_file: Path | None = None
         self.path: Path | None = None
         self.report: VerifyReport | None = None
-        form = load_form(FORM, self, WIDGETS)
-        QVBoxLayout(self).addWidget(form)
-        for name, kind in WIDGETS.items():
-            setattr(self, name, form.findChild(kind, name))
+        adopt_form(self, FORM, WIDGETS)
         self.browse_button.clicked.connect(self.browse)
         self.policy_button.clicked.connect(self.choose_policy)
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.report_text.toPlainText()))
