@@ -30,3 +30,10 @@ def choose(combo: QComboBox, text: str) -> None:
     assert index >= 0, f"no item {text!r} in {combo.objectName()}"
     combo.setCurrentIndex(index)
     combo.activated.emit(index)
+
+
+def settled(qtbot, dialog, timeout: int = 20_000):
+    """A dialog runs each slow step on a worker thread and returns at once: wait until the step
+    (and any it led to) has reported, as the clerk waits for the progress dialog to go."""
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=timeout)
+    return dialog

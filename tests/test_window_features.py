@@ -10,7 +10,7 @@ from desktop832.ui.dialogs import export as export_dialog, import_orders as impo
 from desktop832.ui.main_window import TAB_PURCHASES
 
 from .exchange_helpers import write_orders_xlsx
-from .gui_helpers import choose, type_ascii
+from .gui_helpers import choose, settled, type_ascii
 
 
 def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_path, monkeypatch, messages):
@@ -22,7 +22,9 @@ def test_export_from_the_menu_marks_the_year_exported(qtbot, make_window, tmp_pa
     shown = []
     monkeypatch.setattr(export_dialog.ExportDoneDialog, "exec", lambda self: shown.append(self) or QDialog.DialogCode.Accepted)
     window.export_action.trigger()
+    assert not window.export_action.isEnabled()  # no second export while the file is written
     qtbot.waitUntil(lambda: bool(shown) and window.quota_tab.filing_status_combo.currentText() == FilingStatus.EXPORTED.value, timeout=10_000)
+    qtbot.waitUntil(window.export_action.isEnabled)
     assert target.exists(), messages
     assert window.quota_tab.filing_status_combo.currentText() == FilingStatus.EXPORTED.value
     assert window.quota_tab.filed_on_edit.text() == "2024-02-01"
@@ -37,8 +39,8 @@ def test_import_from_the_menu_fills_the_purchase_log(qtbot, make_window, tmp_pat
     monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(orders), ""))
 
     def run_dialog(dialog):
-        # the clerk accepts the column page and the preview
-        while dialog.next_button.isEnabled() and not dialog.changed:
+        # the clerk accepts the column page and the preview, waiting for each step
+        while settled(qtbot, dialog).next_button.isEnabled() and not dialog.changed:
             dialog.next_button.click()
         return QDialog.DialogCode.Accepted
 
@@ -79,6 +81,7 @@ def test_an_import_and_its_re_import_changes_are_one_undo_step_each(qtbot, make_
     seen = {}
 
     def run_dialog(dialog):
+        settled(qtbot, dialog)
         if dialog.preview.unmapped_states:
             # the preview opens on the state page: the clerk picks what the unknown text means
             assert dialog.preview_tabs.currentIndex() == TABS.index("states") and not dialog.next_button.isEnabled()
@@ -88,6 +91,7 @@ def test_an_import_and_its_re_import_changes_are_one_undo_step_each(qtbot, make_
         seen["change"] = dialog.changes_view.model().index(0, 3).data() if seen["changes"] else None
         assert dialog.next_button.isEnabled()
         dialog.next_button.click()
+        settled(qtbot, dialog)
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(import_dialog.ImportOrdersDialog, "exec", run_dialog)
@@ -171,9 +175,11 @@ def test_the_log_shows_refunds_delivery_dates_and_hand_edits_a_re_import_keeps(q
     seen = {}
 
     def run_dialog(dialog):
+        settled(qtbot, dialog)
         seen["missing"] = [dialog.missing_view.model().index(r, 0).data() for r in range(dialog.missing_view.model().rowCount())]
         seen["changes"] = [dialog.changes_view.model().index(r, 3).data() for r in range(dialog.changes_view.model().rowCount())]
         dialog.next_button.click()
+        settled(qtbot, dialog)
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(import_dialog.ImportOrdersDialog, "exec", run_dialog)

@@ -266,6 +266,7 @@ def test_verify_export_file_opens_its_dialog(qtbot, make_window, tmp_path, monke
     shown = {}
 
     def read_and_close(dialog):
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)  # the file is read off the window's thread
         shown.update(file=dialog.file_edit.text(), verdict=dialog.verdict_label.text(), title=dialog.windowTitle())
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
 

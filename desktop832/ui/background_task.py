@@ -10,6 +10,9 @@ next report and rolls back, and ``failed`` carries the ``Cancelled``.
 :func:`run_with_progress` adds what the clerk sees: a window-modal progress dialog (shown only
 when the work takes longer than :data:`SHOW_AFTER_MS`) with a cancel button, and callbacks for
 success, cancel and failure, all called on the window's thread once the dialog is gone.
+:class:`DialogTask` is how a dialog runs its work through it: one task at a time, the buttons that
+would start another disabled meanwhile, and closing the dialog cancels the task and waits for it
+to report before the dialog goes.
 
 The few tasks that are not shown run through the same class: the backup made when a file opens
 (``name`` lets a restore wait for it, :func:`wait_for`), the import of the store's libraries
@@ -23,7 +26,7 @@ import threading
 from typing import Callable, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QProgressBar, QProgressDialog, QWidget
 
 from ..documents.progress import Cancelled
 
@@ -213,27 +216,84 @@ def run_with_progress(
     return task.start()
 
 
-def run_in_background(parent: QWidget | None, title: str, label: str, work: Callable[..., T], *, cancellable: bool = True) -> T:
-    """The blocking form the import, export and verify dialogs still use: waits in a local event
-    loop for :func:`run_with_progress` and returns the result or raises (``Cancelled`` too)."""
-    from PySide6.QtCore import QEventLoop
+class DialogTask:
+    """A dialog's slow work, one task at a time, through :func:`run_with_progress`.
 
-    loop = QEventLoop()
-    outcome: dict = {}
+    While a task runs, the widgets that would start another (``starters``) are disabled; they
+    are enabled again (``on_idle`` may then disable what the dialog's own state wants) before
+    the task's callback runs. Closing the dialog while a task runs cancels the task and closes
+    the dialog only once it has reported: the dialog must call :meth:`close_deferred` from its
+    ``done()`` override, so no callback ever reaches a dialog that is gone and ``exec()`` returns
+    only after the work has ended (rolled back when cancelled, kept when it finished first).
+    """
 
-    def keep(key):
-        return lambda value=None: (outcome.__setitem__(key, value), loop.quit())
+    def __init__(self, dialog: QDialog, title: str, starters: list[QWidget], on_idle: Callable[[], object] = lambda: None):
+        self.dialog, self.title, self.starters, self.on_idle = dialog, title, starters, on_idle
+        self.task: BackgroundTask | None = None
+        self._close_with: int | None = None
 
-    task = run_with_progress(
-        parent, title, label, work, on_success=keep("result"), on_failure=keep("error"),
-        on_cancel=lambda: keep("error")(Cancelled()), cancellable=cancellable,
-    )
-    while not outcome:
-        loop.exec()
-    task.deleteLater()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
+    @property
+    def running(self) -> bool:
+        return self.task is not None
+
+    def run(
+        self, label: str, work: Callable[..., T], *, on_success: Callable[[T], object],
+        on_failure: Callable[[BaseException], object] | None = None, on_cancel: Callable[[], object] | None = None,
+    ) -> BackgroundTask | None:
+        """Start ``work`` behind the progress dialog, or do nothing (``None``) while one runs or
+        the dialog is closing."""
+        if self.task is not None or self._close_with is not None:
+            return None
+        for widget in self.starters:
+            widget.setEnabled(False)
+
+        def then(callback):
+            def call(*args):
+                self._idle()
+                try:
+                    if callback is not None:
+                        callback(*args)
+                finally:
+                    self._close_if_asked()
+            return call
+
+        self.task = run_with_progress(
+            self.dialog, self.title, label, work, on_success=then(on_success),
+            on_failure=then(on_failure) if on_failure is not None else then(self._raise),
+            on_cancel=then(on_cancel),
+        )
+        return self.task
+
+    @staticmethod
+    def _raise(error: BaseException) -> None:
+        raise error
+
+    def _idle(self) -> None:
+        task, self.task = self.task, None
+        if task is not None:
+            task.deleteLater()
+        for widget in self.starters:
+            widget.setEnabled(True)
+        self.on_idle()
+
+    def close_deferred(self, result: int) -> bool:
+        """Called by the dialog's ``done(result)``: whether closing waits for the running task
+        (which is asked to stop); the dialog closes with ``result`` once it has reported."""
+        if self.task is None:
+            self._close_with = None  # the dialog closes itself (from a callback, say): nothing left to do
+            return False
+        self._close_with = result
+        self.task.cancel()
+        progress = getattr(self.task, "dialog", None)
+        if progress is not None:  # say what is happening, even before the dialog would show itself
+            progress.setLabelText("正在取消…")
+            progress.show()
+        return True
+
+    def _close_if_asked(self) -> None:
+        result, self._close_with = self._close_with, None
+        if result is not None and self.dialog.isVisible():
+            QDialog.done(self.dialog, result)
 
 
-__all__ = ["BackgroundTask", "SHOW_AFTER_MS", "run_in_background", "run_with_progress", "running", "wait_for", "Cancelled"]
+__all__ = ["BackgroundTask", "DialogTask", "SHOW_AFTER_MS", "run_with_progress", "running", "wait_for", "Cancelled"]

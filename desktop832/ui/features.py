@@ -29,7 +29,16 @@ def _export(window) -> None:
         if window.workspace is workspace and window.document is not None:
             window.document.replace_plan(workspace.plan(year))
 
-    export_with_dialog(window, workspace, year, on_exported=exported)
+    task = export_with_dialog(window, workspace, year, on_exported=exported)
+    if task is not None:
+        # one export at a time: the menu entry waits while the file is written
+        window.export_action.setEnabled(False)
+
+        def ended() -> None:
+            if window.workspace is workspace:
+                window.export_action.setEnabled(not window.readonly)
+
+        task.finished.connect(ended)
 
 
 def _import_orders(window) -> None:

@@ -10,8 +10,9 @@ Entry points for the main window:
   carries the :class:`~desktop832.app.importing.ImportResult`, ``changed`` says whether
   anything was written.
 
-Reading and writing run on a worker thread with a progress dialog that can cancel; nothing is
-written before the clerk presses 导入, and the import is one transaction.
+Reading and writing run on a worker thread with a progress dialog that can cancel (the dialog
+stays responsive; its buttons wait while a step runs, and closing it cancels the step); nothing
+is written before the clerk presses 导入, and the import is one transaction.
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ from ...documents.errors import ExchangeError
 from ...documents.order_fields import Field, StateMeaning, state_key
 from ...documents.order_mapping import Layout
 from ...documents.orders import MappingError, ParsedOrders, inspect_orders, read_orders
-from ...documents.progress import Cancelled
 from ...store.errors import StoreError
-from ..background_task import run_in_background
+from ..background_task import DialogTask
 from ..forms import adopt_form
 
+TITLE = "导入平台订单"
 FORM = "import_orders_dialog.ui"
 WIDGETS = {
     "step_label": QLabel, "pages": QStackedWidget, "file_edit": QLineEdit, "browse_button": QPushButton,
@@ -124,7 +125,7 @@ class ImportOrdersDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, workspace, path: Path | str | None = None):
         super().__init__(parent)
-        self.setWindowTitle("导入平台订单")
+        self.setWindowTitle(TITLE)
         self.workspace = workspace
         self.changed = False
         self.path: Path | None = None
@@ -137,6 +138,9 @@ class ImportOrdersDialog(QDialog):
         self.layout = Layout()  # what is saved for the open file's headers
         self.state_choices: dict[str, StateMeaning] = {}  # chosen in this import, by state key
         adopt_form(self, FORM, WIDGETS)
+        # reading and writing run behind a progress dialog; no second step while one runs
+        self.tasks = DialogTask(self, TITLE, [self.browse_button, self.back_button, self.next_button],
+                                on_idle=lambda: self._show_page(self.pages.currentIndex()))
         self.columns_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.columns_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.purpose_combo.addItems([p.value for p in Purpose])  # by text: Qt turns a StrEnum into str
@@ -161,7 +165,7 @@ class ImportOrdersDialog(QDialog):
     def _show_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
         self.step_label.setText(f"第 {page + 1} 步，共 3 步：{STEPS[page]}")
-        self.back_button.setEnabled(page > FILE_PAGE)
+        self.back_button.setEnabled(page > FILE_PAGE and not self.tasks.running)
         self.next_button.setText("导入" if page == PREVIEW_PAGE else "下一步")
         self._update_buttons()
 
@@ -174,13 +178,26 @@ class ImportOrdersDialog(QDialog):
         else:
             p = self.preview
             ok = p is not None and p.anything_to_write and (not p.errors or self.skip_errors_check.isChecked())
-        self.next_button.setEnabled(ok)
+        self.next_button.setEnabled(ok and not self.tasks.running)
+
+    @property
+    def busy(self) -> bool:
+        """A step (opening, reading or importing the list) is running."""
+        return self.tasks.running
+
+    def done(self, result: int) -> None:
+        if not self.tasks.close_deferred(result):  # a running step is cancelled first
+            super().done(result)
 
     def back(self) -> None:
+        if self.busy:
+            return
         page = self.pages.currentIndex()
         self._show_page(COLUMNS_PAGE if page == PREVIEW_PAGE else FILE_PAGE)
 
     def next(self) -> None:
+        if self.busy:
+            return
         page = self.pages.currentIndex()
         if page == FILE_PAGE:
             self._show_columns() if self._needs_columns() else self._read()
@@ -202,29 +219,33 @@ class ImportOrdersDialog(QDialog):
             self.load_file(Path(name))
 
     def load_file(self, path: Path) -> None:
-        """Read the file's header row and map its columns; go on when nothing needs asking."""
+        """Read the file's header row (off the window's thread) and map its columns; go on when
+        nothing needs asking."""
+        if self.busy:
+            return
         self.path, self.mapping, self.chosen, self.parsed, self.preview = path, None, {}, None, None
         self.state_choices = {}
         self.file_edit.setText(str(path))
         self.file_problem.setText("")
-        try:
-            description, self.mapping = run_in_background(
-                self, "导入平台订单", "正在打开文件…", lambda progress: inspect_orders(path, self.layouts)
-            )
-        except Cancelled:
-            self._update_buttons()
-            return
-        except ExchangeError as exc:
-            self.file_problem.setText(exc.message)
-            self._update_buttons()
-            return
-        self.layout = self.layouts.get(self.mapping.key, Layout())
-        try:
-            self.workspace.store.set_setting(LAST_DIR_KEY, str(path.parent))
-        except StoreError:
-            pass  # a read-only file still previews
-        self.preview_source.setText(f"读取：{description}")
-        self.next()
+        layouts = self.layouts
+
+        def opened(found) -> None:
+            description, self.mapping = found
+            self.layout = self.layouts.get(self.mapping.key, Layout())
+            try:
+                self.workspace.store.set_setting(LAST_DIR_KEY, str(path.parent))
+            except StoreError:
+                pass  # a read-only file still previews
+            self.preview_source.setText(f"读取：{description}")
+            self.next()
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ExchangeError):
+                raise error
+            self.file_problem.setText(error.message)
+
+        self.tasks.run("正在打开文件…", lambda progress: inspect_orders(path, layouts),
+                       on_success=opened, on_failure=failed)
 
     def _needs_columns(self) -> bool:
         return self.mapping is not None and (not self.mapping.complete or bool(self.mapping.unknown))
@@ -295,27 +316,32 @@ class ImportOrdersDialog(QDialog):
     # --- step 3: preview and import -------------------------------------------------------------
 
     def _read(self) -> None:
-        path, mapping = self.path, self.mapping
-        try:
-            self.parsed = run_in_background(
-                self, "导入平台订单", f"正在读取 {path.name}…",
-                lambda progress: read_orders(path, mapping, progress=progress),
-            )
-            self.existing = existing_orders(self.workspace.store)
-        except Cancelled:
-            return
-        except MappingError as exc:
-            self.mapping = exc.mapping
-            self._show_columns()
-            return
-        except (ExchangeError, StoreError) as exc:
-            QMessageBox.warning(self, "导入平台订单", exc.message)
-            return
-        self.counted = counted_purposes_for(self.workspace)
-        self.profile = self.workspace.store.profile()
-        self.states_table.setRowCount(0)
-        self._regroup()
-        self._show_page(PREVIEW_PAGE)
+        path, mapping, store = self.path, self.mapping, self.workspace.store
+
+        def done(parsed: ParsedOrders) -> None:
+            try:
+                existing = existing_orders(store)
+            except StoreError as exc:
+                QMessageBox.warning(self, TITLE, exc.message)
+                return
+            self.parsed, self.existing = parsed, existing
+            self.counted = counted_purposes_for(self.workspace)
+            self.profile = self.workspace.store.profile()
+            self.states_table.setRowCount(0)
+            self._regroup()
+            self._show_page(PREVIEW_PAGE)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, MappingError):
+                self.mapping = error.mapping
+                self._show_columns()
+            elif isinstance(error, (ExchangeError, StoreError)):
+                QMessageBox.warning(self, TITLE, error.message)
+            else:
+                raise error
+
+        self.tasks.run(f"正在读取 {path.name}…", lambda progress: read_orders(path, mapping, progress=progress),
+                       on_success=done, on_failure=failed)
 
     @property
     def purpose(self) -> Purpose:
@@ -423,29 +449,31 @@ class ImportOrdersDialog(QDialog):
 
     def _commit(self) -> None:
         preview, store, skip = self.preview, self.workspace.store, self.skip_errors_check.isChecked()
-        try:
-            result = run_in_background(
-                self, "导入平台订单", "正在写入采购台账…",
-                lambda progress: commit(store, preview, skip_errors=skip, progress=progress),
-            )
-        except Cancelled:
-            QMessageBox.information(self, "导入平台订单", "已取消，未导入任何数据。")
-            return
-        except (ExchangeError, StoreError) as exc:
-            QMessageBox.warning(self, "导入平台订单", exc.message)
-            return
-        self.changed = result.changed
-        self.workspace.purchases_changed()
-        try:
-            store.set_setting(PURPOSE_KEY, preview.default_purpose.value)
-            if self.state_choices:
-                remember_layout(store, self.parsed.mapping, self.state_choices)
-        except StoreError:
-            pass
-        self.result = result
-        self.imported.emit(result)
-        QMessageBox.information(self, "导入平台订单", result.summary() + "。可用“撤销”（Ctrl+Z）整体撤回本次导入。")
-        self.accept()
+
+        def written(result: ImportResult) -> None:
+            self.changed = result.changed
+            self.workspace.purchases_changed()
+            try:
+                store.set_setting(PURPOSE_KEY, preview.default_purpose.value)
+                if self.state_choices:
+                    remember_layout(store, self.parsed.mapping, self.state_choices)
+            except StoreError:
+                pass
+            self.result = result
+            self.imported.emit(result)
+            QMessageBox.information(self, TITLE, result.summary() + "。可用“撤销”（Ctrl+Z）整体撤回本次导入。")
+            self.accept()
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, (ExchangeError, StoreError)):
+                raise error
+            QMessageBox.warning(self, TITLE, error.message)
+
+        self.tasks.run(
+            "正在写入采购台账…", lambda progress: commit(store, preview, skip_errors=skip, progress=progress),
+            on_success=written, on_failure=failed,
+            on_cancel=lambda: QMessageBox.information(self, TITLE, "已取消，未导入任何数据。"),
+        )
 
 
 class ImportOrdersCommand(QUndoCommand):

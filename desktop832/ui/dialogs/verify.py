@@ -18,9 +18,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushB
 
 from .. import file_dialogs
 from ...documents.errors import ExchangeError
-from ...documents.progress import Cancelled
 from ...documents.verify import VerifyReport, verify_file
-from ..background_task import run_in_background
+from ..background_task import BackgroundTask, DialogTask
 from ..forms import adopt_form
 
 TITLE = "核验上报文件"
@@ -45,6 +44,8 @@ class VerifyDialog(QDialog):
         self.path: Path | None = None
         self.report: VerifyReport | None = None
         adopt_form(self, FORM, WIDGETS)
+        # the file is read behind a progress dialog; no second file or policy while it is
+        self.tasks = DialogTask(self, TITLE, [self.browse_button, self.policy_button])
         self.browse_button.clicked.connect(self.browse)
         self.policy_button.clicked.connect(self.choose_policy)
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.report_text.toPlainText()))
@@ -67,31 +68,48 @@ class VerifyDialog(QDialog):
             if self.path:
                 self.verify(self.path)
 
-    def verify(self, path: Path) -> VerifyReport | None:
+    @property
+    def busy(self) -> bool:
+        """A file is being verified."""
+        return self.tasks.running
+
+    def done(self, result: int) -> None:
+        if not self.tasks.close_deferred(result):  # a running verification is cancelled first
+            super().done(result)
+
+    def verify(self, path: Path) -> BackgroundTask | None:
+        """Verify ``path`` off the window's thread and show the report once it is read (the task
+        reading it, ``None`` while another file is being read)."""
+        if self.busy:
+            return None
         self.path = path
         self.file_edit.setText(str(path))
+        self.report = None
+        self._show("正在核验…", "", "")
         library, policy_file = self.library, self.policy_file
-        try:
-            report = run_in_background(
-                self, TITLE, f"正在核验 {path.name}…",
-                lambda progress: verify_file(path, library, policy_file=policy_file, progress=progress),
-            )
-        except Cancelled:
-            return None
-        except ExchangeError as exc:
-            self._show(exc.message, "", BAD)
-            return None
-        self.report = report
-        if report.unchanged:
-            verdict = "✔ 导出后未被改动" + (f"；复核发现 {report.errors} 项错误" if report.errors else "")
-        else:
-            verdict = f"✘ 导出后被改动过（{len(report.changes)} 处不符）"
-        self._show(verdict, report.text(), GOOD if report.unchanged else BAD)
-        return report
+
+        def verified(report: VerifyReport) -> None:
+            self.report = report
+            if report.unchanged:
+                verdict = "✔ 导出后未被改动" + (f"；复核发现 {report.errors} 项错误" if report.errors else "")
+            else:
+                verdict = f"✘ 导出后被改动过（{len(report.changes)} 处不符）"
+            self._show(verdict, report.text(), GOOD if report.unchanged else BAD)
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ExchangeError):
+                raise error
+            self._show(error.message, "", BAD)
+
+        return self.tasks.run(
+            f"正在核验 {path.name}…",
+            lambda progress: verify_file(path, library, policy_file=policy_file, progress=progress),
+            on_success=verified, on_failure=failed,
+        )
 
     def _show(self, verdict: str, text: str, style: str) -> None:
         self.verdict_label.setText(verdict)
-        self.verdict_label.setStyleSheet(style + " font-weight: bold; font-size: 13pt;")
+        self.verdict_label.setStyleSheet(style + " font-weight: bold; font-size: 13pt;" if style else "")
         self.report_text.setPlainText(text)
         self.copy_button.setEnabled(bool(text))
 
