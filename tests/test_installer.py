@@ -369,7 +369,7 @@ def test_bundle_holds_what_the_app_loads_and_not_more(bundle):
         assert (internal / needed).is_file(), needed
     qt = internal / "PySide6" / "Qt"
     modules = {p.name.split(".")[0] for p in (internal / "PySide6").iterdir() if p.is_file() and p.name.startswith("Qt")}
-    assert modules == {"QtCore", "QtGui", "QtWidgets", "QtPdf", "QtPdfWidgets", "QtPrintSupport", "QtUiTools"}
+    assert modules == {"QtCore", "QtGui", "QtWidgets", "QtPdf", "QtPdfWidgets", "QtPrintSupport", "QtUiTools", "QtSvg", "QtSvgWidgets"}
     assert [p.name for p in (qt / "translations").iterdir()] == ["qtbase_zh_CN.qm"]  # Chinese dialog buttons
     assert not list((qt / "plugins").glob("platforms/*wayland*"))
     assert not (qt / "plugins" / "tls").exists() and not (qt / "plugins" / "platformthemes" / "libqgtk3.so").exists()

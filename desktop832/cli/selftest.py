@@ -210,7 +210,28 @@ def check_qt_plugins(ctx: Context) -> None:
         raise CheckFailed(f"无法读取图标：{icon_path}")
     if QIcon(str(icon_path)).pixmap(QSize(32, 32)).isNull():
         raise CheckFailed("svg 图标无法显示")
+    check_year_chart()
     ctx.notes.append("Qt 插件")
+
+
+def check_year_chart() -> None:
+    """The overview's chart: reportlab draws it as SVG, QtSvgWidgets shows it."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from ..domain.counting import tally
+    from ..domain.model import Purchase
+    from ..domain.year_chart import year_chart
+    from ..ui.tabs.year_chart import YearChartView, render_chart
+
+    chart = year_chart(tally([Purchase(dt.date(2024, 3, 1), Decimal("100.00"))], None, 2024, dt.date(2024, 12, 31)),
+                       Decimal("1000.00"), None)
+    svg, geometry = render_chart(chart)
+    view = YearChartView()
+    view.show_chart(chart, svg, geometry)
+    if not view.renderer().isValid():
+        raise CheckFailed("QtSvg 无法显示概览中的采购图")
+    view.deleteLater()
 
 
 def check_forms(ctx: Context) -> None:

@@ -27,6 +27,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -460,10 +461,16 @@ def plan_fonts(texts: Mapping[Role, Iterable[tuple[str, str]]], choice: FontChoi
 # --- reportlab ---------------------------------------------------------------------------------
 
 _registered: dict[tuple, str] = {}
+_registering = threading.Lock()  # the overview's chart is drawn on a worker, a letter on the window's thread
 
 
 def reportlab_font(face: FontFace) -> str:
     """Register ``face`` with reportlab once per file version; returns its reportlab name."""
+    with _registering:
+        return _reportlab_font(face)
+
+
+def _reportlab_font(face: FontFace) -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 

@@ -265,6 +265,7 @@ class MainWindow(QMainWindow):
 
             tab = OverviewTab()
             tab.findingActivated.connect(self.go_to_finding)
+            tab.monthActivated.connect(self.show_month_in_log)
         elif index == TAB_PROFILE:
             from .tabs.profile import ProfileTab
 
@@ -638,6 +639,18 @@ class MainWindow(QMainWindow):
             self._purchase_tab.set_workspace(self.workspace)
             self._purchase_tab_stale = True
             self._refresh_purchase_tab()
+
+    def show_month_in_log(self, month: int) -> None:
+        """A month clicked on the overview's chart: the purchase log, filtered to that month
+        through its own filters (any other filter cleared, so the month is all that is asked)."""
+        if self.document is None:
+            return
+        self.tabs.setCurrentIndex(TAB_PURCHASES)  # builds the log and brings it to the year
+        tab = self.purchase_tab
+        if tab is None or tab.year is None:
+            return
+        tab.clear_filters()
+        tab.month_filter.setCurrentIndex(tab.month_filter.findData(month))  # the log applies its filters
 
     def record_filing_answer(self) -> None:
         """记录审核结果…: a department's answer to the year's filing, into the filing record."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
+from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QPushButton
 
 from ...domain.findings import Severity
 from ...domain.overview import Status
@@ -26,18 +26,24 @@ class OverviewTab(FormWidget):
         "headline_label": QLabel, "filing_value": QLabel, "canteen_value": QLabel, "union_value": QLabel,
         "progress_bar": QProgressBar, "progress_value": QLabel, "counts_value": QLabel,
         "first_problem_label": QLabel, "first_problem_button": QPushButton, "filing_history_value": QLabel,
+        "chart_group": QGroupBox, "chart_hint": QLabel,
     }
     findingActivated = Signal(object)
+    monthActivated = Signal(int)  # a month of the chart was clicked: show its purchases
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._first = None
         self.first_problem_button.clicked.connect(lambda: self._first and self.findingActivated.emit(self._first))
+        self.chart_view = None  # built with the first chart drawn
+        self._chart = None  # the series last asked for
+        self._drawing = None  # the task drawing it
 
     def refresh(self, document) -> None:
         from .quota import filing_history_text
 
         self.filing_history_value.setText(filing_history_text(document.workspace.filing_events(document.year)))
+        self._refresh_chart(document)
         view = document.overview()
         name = escape(document.profile.name or "（未填写单位名称）")
         if view is None:
@@ -66,6 +72,57 @@ class OverviewTab(FormWidget):
         else:
             self.first_problem_label.setText("没有需要处理的问题。")
         self.first_problem_button.setVisible(view.first_problem is not None)
+
+    # --- the picture of the year ------------------------------------------------------------------
+
+    def _refresh_chart(self, document) -> None:
+        """Draw the year's chart when its series changed (on a worker: see ``ui/tabs/year_chart.py``)."""
+        from ...domain.requirements import reserve_target
+        from ...domain.year_chart import year_chart
+
+        tally = document.tally
+        if tally is None:  # a year without a policy: what the tally has, said to be unjudged
+            tally = document.workspace.tally(document.year, None)
+        chart = year_chart(tally, reserve_target(document.profile, document.plan), document.policy)
+        if chart == self._chart:
+            return
+        self._chart = chart
+        from ..background_task import BackgroundTask
+        from .year_chart import render_chart
+
+        task = BackgroundTask(lambda _progress: (chart, *render_chart(chart)), name="desktop832-year-chart")
+        task.succeeded.connect(self._chart_drawn)  # a bound method: nothing arrives once the tab is gone
+        task.failed.connect(self._chart_failed)
+        self._drawing = task
+        task.start()
+
+    def _chart_drawn(self, result) -> None:
+        chart, svg, geometry = result
+        if chart != self._chart:  # a newer one is on its way
+            return
+        if self.chart_view is None:
+            from .year_chart import YearChartView
+
+            self.chart_view = YearChartView(self.chart_group)
+            self.chart_view.monthClicked.connect(self.monthActivated)
+            self.chart_group.layout().insertWidget(0, self.chart_view)
+            self.chart_view.show()  # added to a tab already on screen
+        self.chart_view.show_chart(chart, svg, geometry)
+        self.chart_hint.setText("点击某个月份的柱子，查看该月的采购记录。")
+        self._drawing = None
+
+    def _chart_failed(self, error: BaseException) -> None:
+        from ...domain.errors import ClerkError
+
+        self._drawing = None
+        if not isinstance(error, ClerkError):
+            raise error
+        self.chart_hint.setText(f"无法绘制本年度采购图：{error.message}")
+
+    @property
+    def chart_ready(self) -> bool:
+        """Whether the chart on screen is the one last asked for (tests wait for it)."""
+        return self._drawing is None and self.chart_view is not None and self.chart_view.chart == self._chart
 
     def _show_without_policy(self, document, name: str) -> None:
         """A year without its own policy: every line says so (nothing of another year's stays on
