@@ -18,7 +18,7 @@ from desktop832.domain.findings import Severity
 from desktop832.domain.model import AnnualPlan, CanteenMode, Level
 from desktop832.domain.policy import RULE_PARAMS
 from desktop832.domain.policy_files import _NOTICE_KEYS, _RULE_META_KEYS, _TOP_KEYS
-from desktop832.app.exporting import collect
+from desktop832.app.exporting import check_export
 from desktop832.documents.export_data import ExportError
 from desktop832.documents.letter import build_draft, check_letter
 from desktop832.app.policy_docs import render
@@ -79,7 +79,7 @@ def test_workspace_overview_export_and_letter_borrow_nothing(unit_2026, profile)
         findings = ws.findings(profile, plan)
         assert [f.rule_id for f in findings if f.severity >= Severity.WARNING] == ["no-policy"]
         with pytest.raises(ExportError, match="没有适用于 2026 年度的政策文件.*不能导出"):
-            collect(ws, 2026, TODAY)
+            check_export(ws, 2026, TODAY)
     finally:
         ws.close()
 
@@ -161,7 +161,7 @@ def test_a_fresh_file_today_shows_the_truth_about_2026(qtbot, make_window, tmp_p
     ws = Workspace(Store.open(path), today=TODAY)
     try:
         with pytest.raises(ExportError):
-            collect(ws, 2026, TODAY)
+            check_export(ws, 2026, TODAY)
     finally:
         ws.close()
     assert main(["--db", str(path), "check", "--today", TODAY.isoformat()]) == 1

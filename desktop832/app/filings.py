@@ -72,21 +72,15 @@ def record_answer(workspace, year: int, kind: EventKind, on: dt.date, reason: st
     return plan
 
 
-def refiling_notice(workspace, year: int, today: dt.date | None = None) -> str:
-    """What exporting ``year`` again changes, for the clerk to read before it is done ('' for a
-    first filing)."""
+def refiling_text(plan: AnnualPlan, events: list[FilingEvent], profile: UnitProfile, policy, today: dt.date) -> str:
+    """What exporting the year of ``plan`` again changes, for the clerk to read before it is done
+    ('' for a first filing)."""
     from ..domain.filings import refiling_notice as notice
 
-    plan = workspace.saved_plan(year)
-    if plan is None:
-        return ""
-    events = workspace.filing_events(year)
     if not already_filed(plan, events):
         return ""
-    profile = workspace.store.profile()
-    policy = workspace.policy_for(profile, plan)
     due = policy.deadline("filing-deadline", profile.level) if policy is not None else None
-    return notice(plan, events, today or workspace.today, due.date if due else None)
+    return notice(plan, events, today, due.date if due else None)
 
 
 def current_snapshot(profile: UnitProfile, plan: AnnualPlan, tally) -> dict[str, object]:

@@ -101,14 +101,16 @@ class Workspace:
     def purchases_changed(self) -> None:
         self._tallies.clear()
 
-    def tally(self, year: int, policy: Policy | None) -> Tally:
-        """The year's tally, summed by SQL (a big log is never loaded as objects) and cached
-        until :meth:`purchases_changed`. Without a policy everything counts, with no limits."""
+    def tally(self, year: int, policy: Policy | None, today: dt.date | None = None) -> Tally:
+        """The year's tally as of ``today`` (the workspace's by default), summed by SQL (a big log
+        is never loaded as objects) and cached until :meth:`purchases_changed`. Without a policy
+        everything counts, with no limits."""
         from ..store.purchase_queries import year_tally
 
-        key = (year, policy.id if policy is not None else None, self.today)
+        today = today or self.today
+        key = (year, policy.id if policy is not None else None, today)
         if key not in self._tallies:
-            self._tallies[key] = year_tally(self.store, year, policy, self.today)
+            self._tallies[key] = year_tally(self.store, year, policy, today)
         return self._tallies[key]
 
     def findings(self, profile: UnitProfile, plan: AnnualPlan, policy: Policy | None = None) -> list[Finding]:

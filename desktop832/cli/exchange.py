@@ -34,7 +34,7 @@ def cmd_export(args) -> int:
     from . import CommandError, open_workspace
     from ..domain.model import FilingStatus
     from ..documents.export_data import ExportError
-    from ..app.exporting import export_year
+    from ..app.exporting import check_export, export_year
     from ..documents.export_xlsx import default_file_name
     from ..store.errors import StoreError
     from ..documents.errors import ExchangeError
@@ -45,16 +45,14 @@ def cmd_export(args) -> int:
         out = args.output
         if out is None or out.is_dir():
             out = (out or Path.cwd()) / default_file_name(year, ws.store.profile().name)
-        before = ws.store.plan(year)
-        from ..app.filings import refiling_notice
-
-        notice = refiling_notice(ws, year)
-        if notice:  # said before the file is written
-            print(f"注意：{notice}", flush=True)
         try:
-            result = export_year(ws, year, out)
+            check = check_export(ws, year)  # the plan read, the rules run and the purchases summed, once
+            if check.notice:  # said before the file is written
+                print(f"注意：{check.notice}", flush=True)
+            result = export_year(ws, year, out, check=check)
         except (ExportError, ExchangeError, StoreError) as exc:
             raise CommandError(exc.message, EXIT_PROBLEM) from None
+        before = check.before
     finally:
         ws.close()
     print(f"已导出 {result.path}")

@@ -18,7 +18,7 @@ from ..domain import fields as catalogue
 from ..domain import jsonformat, rules
 from ..domain.errors import EXIT_FAILED, ClerkError
 from ..domain.fields import Kind
-from ..domain.counting import Counting, tally
+from ..domain.counting import Counting, Tally, tally, why_not_counted
 from ..domain.findings import Finding, Severity
 from ..domain.model import AnnualPlan, CanteenMode, FilingStatus, Level, Purchase, Purpose, UnitProfile
 from ..domain.money import ZERO
@@ -151,28 +151,49 @@ class PurchaseSummary:
     total: Sums
 
 
+class _Summing:
+    """Adds purchases (one at a time or summed alike) into a :class:`PurchaseSummary`."""
+
+    def __init__(self) -> None:
+        self.by_purpose = {p: Sums() for p in Purpose}
+        self.by_month = {m: Sums() for m in range(1, 13)}
+        self.by_reason: dict[str, Sums] = defaultdict(Sums)
+        self.total = Sums()
+
+    def add(self, purpose: Purpose, month: int, count: int, amount: Decimal, reason: str | None) -> None:
+        for sums in (self.by_purpose[purpose], self.by_month[month], self.total):
+            sums.count += count
+            if reason is None:
+                sums.counted += amount
+            else:
+                sums.not_counted += amount
+        if reason is not None:
+            self.by_reason[reason].not_counted += amount
+            self.by_reason[reason].count += count
+
+    def summary(self) -> PurchaseSummary:
+        return PurchaseSummary(self.by_purpose, self.by_month, dict(sorted(self.by_reason.items())), self.total)
+
+
 def summarise(purchases: list[Purchase], counting: Counting, year: int) -> PurchaseSummary:
     """Counted and not counted, by purpose and by month, decided by the policy's counting rule
     (as the export records it, so verification decides the same without the policy file)."""
-    by_purpose = {p: Sums() for p in Purpose}
-    by_month = {m: Sums() for m in range(1, 13)}
-    by_reason: dict[str, Sums] = defaultdict(Sums)
-    total = Sums()
+    summing = _Summing()
     for p in purchases:
-        if p.date.year != year:
-            continue
-        reason = counting.reason(p)
-        rows = (by_purpose[p.purpose], by_month[p.date.month], total)
-        for sums in rows:
-            sums.count += 1
-            if reason is None:
-                sums.counted += p.amount
-            else:
-                sums.not_counted += p.amount
-        if reason is not None:
-            by_reason[reason].not_counted += p.amount
-            by_reason[reason].count += 1
-    return PurchaseSummary(by_purpose, by_month, dict(sorted(by_reason.items())), total)
+        if p.date.year == year:
+            summing.add(p.purpose, p.date.month, 1, p.amount, counting.reason(p))
+    return summing.summary()
+
+
+def summarise_tally(year_tally: Tally, counting: Counting) -> PurchaseSummary:
+    """:func:`summarise` of the purchases a tally was summed from, read from its groups: what
+    decides counting is alike within a group, so the purchases are not summed a second time."""
+    summing = _Summing()
+    for g in year_tally.groups:
+        reason = why_not_counted(g.channel, g.state, g.purpose, counting.purposes, counting.excluded, g.paid,
+                                 g.accepted, counting.when)
+        summing.add(g.purpose, g.month, g.count, g.amount, reason)
+    return summing.summary()
 
 
 # --- the whole export ---------------------------------------------------------------------------

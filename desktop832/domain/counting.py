@@ -152,6 +152,9 @@ class Tally:
     unevaluated: int
     # summed once here: the rules read it on every keystroke, and a big log has many overdue orders
     overdue_total: Decimal = ZERO
+    # the sums it was made from (a few hundred at most): what the export's purchase summary is
+    # read from, so an export sums the purchases once; not part of what a tally equals
+    groups: tuple["Group", ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     @property
     def union_counted(self) -> Decimal:
@@ -181,6 +184,7 @@ def tally_groups(
     :func:`tally` feeds it from purchase values; the store feeds it from SQL for big logs.
     """
     purposes, excluded, when = counted_purposes(policy), excluded_purposes(policy), count_when(policy)
+    groups = tuple(groups)
     counted = defaultdict(lambda: ZERO)
     by_month = defaultdict(lambda: ZERO)
     not_counted = defaultdict(lambda: ZERO)
@@ -206,6 +210,7 @@ def tally_groups(
         overdue=(overdue := tuple(sorted(overdue, key=lambda o: (o.date, o.purchase_id or 0)))),
         unevaluated=unevaluated,
         overdue_total=sum((o.amount for o in overdue), ZERO),
+        groups=groups,
     )
 
 

@@ -93,32 +93,38 @@ class UnitDocument(QObject):
         label = catalogue.label(key)
         self.undo_stack.push(EditRecords(self, key, (self.profile, self.plan), (profile, plan), f"修改{label}"))
 
-    def apply(self, profile: UnitProfile, plan: AnnualPlan, source: str = "") -> None:
-        """Make these the current values (called by undo commands and direct updates)."""
+    def apply(self, profile: UnitProfile, plan: AnnualPlan, source: str = "", found=None) -> None:
+        """Make these the current values (called by undo commands and direct updates); ``found``
+        as for :meth:`evaluate`."""
         if plan.year != self.plan.year:
             return  # a command from another year (the stack is cleared on year change; defensive)
         self._profile_dirty |= profile != self.profile
         self._plan_dirty |= plan != self.plan
         self.profile, self.plan = profile, plan
-        self.evaluate()
+        self.evaluate(found)
         self.changed.emit(source)
         if self._profile_dirty or self._plan_dirty:
             self.saveStateChanged.emit("有未保存的修改…", True)
             if not self._save_timer.isActive():
                 self._save_timer.start()
 
-    def replace_plan(self, plan: AnnualPlan) -> None:
-        """Adopt a plan changed outside the form (e.g. the export set the filing status).
+    def replace_plan(self, plan: AnnualPlan, found=None) -> None:
+        """Adopt a plan changed outside the form (e.g. the export set the filing status); with
+        ``found`` (the export's result: its ``plan``, ``policy`` and ``findings``) the rules'
+        findings for it are taken as they are rather than run again.
 
         Undo steps hold whole earlier plans; undoing one now would silently take back this
         change, so the history ends here.
         """
         self.undo_stack.clear()
-        self.apply(self.profile, plan, "external")
+        self.apply(self.profile, plan, "external", found)
 
     # --- rules --------------------------------------------------------------------------------
 
-    def evaluate(self) -> None:
+    def evaluate(self, found=None) -> None:
+        """Run the rules on what is shown. ``found`` (anything with ``plan``, ``policy`` and
+        ``findings``, e.g. an export's result) holds their findings already when its plan and
+        policy are the ones shown: they are taken as they are."""
         from ..domain.unreadable import unreadable_findings
 
         unreadable = unreadable_findings(self.input_problems)
@@ -128,7 +134,11 @@ class UnitDocument(QObject):
             self.tally, self.findings = None, unreadable + rules.no_policy_findings(self.selection, self.profile)
             return
         self.tally = self.workspace.tally(self.plan.year, self.policy)
-        self.findings = unreadable + rules.evaluate(self.profile, self.plan, self.tally, self.policy, self.workspace.today)
+        if found is not None and found.plan == self.plan and found.policy is self.policy and not self._profile_dirty:
+            ruled = list(found.findings)
+        else:
+            ruled = rules.evaluate(self.profile, self.plan, self.tally, self.policy, self.workspace.today)
+        self.findings = unreadable + ruled
         self.findings += self.workspace.filing_findings(self.profile, self.plan, self.tally)
 
     def set_input_problems(self, problems: dict[str, tuple[str, str]]) -> None:

@@ -24,10 +24,11 @@ def _export(window) -> None:
 
     year, workspace = window.document.year, window.workspace
 
-    def exported(_result) -> None:
-        # the export set the filing status and date in the file: show them (if still open)
-        if window.workspace is workspace and window.document is not None:
-            window.document.replace_plan(workspace.plan(year))
+    def exported(result) -> None:
+        # the export set the filing status and date in the file: show them (if still open),
+        # with the findings the export ran the rules for
+        if window.workspace is workspace and window.document is not None and window.document.year == year:
+            window.document.replace_plan(result.plan, result)
 
     task = export_with_dialog(window, workspace, year, on_exported=exported)
     if task is not None:

@@ -5,8 +5,9 @@ Entry point for the main window::
     export_with_dialog(window, workspace, year, on_exported=...)   # returns at once
 
 Call ``document.save_now()`` first so the file holds what is on screen; ``on_exported(result)``
-comes once the file is written (on the window's thread): adopt its plan with
-``document.replace_plan(result.plan)`` (the filing status is now 已导出待确认, filed today).
+comes once the file is written (on the window's thread): adopt its plan and the findings the
+export ran the rules for with ``document.replace_plan(result.plan, result)`` (the filing status
+is now 已导出待确认, filed today).
 Nothing comes when the clerk cancelled or nothing was written.
 """
 
@@ -23,7 +24,7 @@ from .. import file_dialogs
 from ...domain.findings import Severity
 from ...documents.errors import ExchangeError
 from ...documents.export_data import ExportError
-from ...app.exporting import ExportResult, export_year
+from ...app.exporting import ExportResult, check_export, export_year
 from ...documents.export_xlsx import default_file_name
 from ...store.errors import StoreError
 from ..background_task import BackgroundTask, run_with_progress
@@ -89,17 +90,15 @@ def export_with_dialog(
     """Ask what needs asking, then write the file on a worker thread and return at once (the task
     writing it, or ``None`` when nothing is written). Once written: the fingerprint is shown, then
     ``on_exported(result)`` is called on the window's thread."""
-    plan = workspace.saved_plan(year)  # as the export writes it
-    if plan is None:
-        QMessageBox.information(parent, TITLE, f"{year} 年度还没有填报数据，无法导出。")
+    try:
+        # the plan read, the rules run and the purchases summed once, for the questions and the file
+        check = check_export(workspace, year)
+    except (ExportError, StoreError) as exc:
+        QMessageBox.information(parent, TITLE, f"{exc.message}。")
         return None
-    from ...app.filings import refiling_notice
-
-    notice = refiling_notice(workspace, year)  # a re-filing: what it changes, before anything is written
-    if notice and not _confirm(parent, notice + "继续导出吗？"):
+    if check.notice and not _confirm(parent, check.notice + "继续导出吗？"):  # a re-filing: what it changes
         return None
-    profile = workspace.store.profile()
-    errors = [f for f in workspace.findings(profile, plan) if f.severity is Severity.ERROR]
+    errors = check.errors
     if errors and not _confirm(parent, f"检查发现 {len(errors)} 项错误（如：{errors[0].message}）。"
                                        "这些问题会如实写入填报表。仍要导出吗？"):
         return None
@@ -124,7 +123,7 @@ def export_with_dialog(
 
     return run_with_progress(
         parent, TITLE, f"正在导出 {path.name}…",
-        lambda progress: export_year(workspace, year, path, progress=progress),
+        lambda progress: export_year(workspace, year, path, progress=progress, check=check),
         on_success=exported, on_failure=failed,
     )
 
