@@ -38,22 +38,24 @@ SHOPS = ["河南省光山县原味农业发展有限公司", "甘肃定西市马
 GOODS = ["光山糯米 10斤装", "定西马铃薯 5kg", "卢氏香菇 500g", "普洱茶 357g", "盐池滩羊肉 2kg", "延川红枣 1kg"]
 
 
-def purchases(rows: int):
+def iter_purchases(rows: int):
     from desktop832.domain.model import Channel, OrderState, Purchase, Purpose
 
     rnd = random.Random(832)
     purposes, states = list(Purpose), [OrderState.DONE] * 8 + [OrderState.OPEN, OrderState.REFUNDED]
     start = dt.date(YEAR, 1, 1)
-    out = []
     for i in range(rows):
         date = start + dt.timedelta(days=i * 365 // rows)
-        out.append(Purchase(
+        yield Purchase(
             date=date, amount=Decimal(rnd.randint(2000, 500000)) / 100, order_no=f"832{date:%Y%m%d}{i:07d}",
             supplier=rnd.choice(SHOPS), description=rnd.choice(GOODS), purpose=rnd.choice(purposes),
             channel=Channel.PLATFORM if i % 20 else Channel.OTHER, state=rnd.choice(states),
             paid_on=date + dt.timedelta(days=3) if i % 3 else None, evaluated=bool(i % 2), note="",
-        ))
-    return out
+        )
+
+
+def purchases(rows: int):
+    return list(iter_purchases(rows))
 
 
 def make_unit(path: Path, rows: int) -> None:
@@ -68,7 +70,13 @@ def make_unit(path: Path, rows: int) -> None:
         ))
         store.save_plan(AnnualPlan(YEAR).with_canteen_total(Decimal(1250000)).with_reserve_ratio(Decimal(15)).with_(
             union_farm_total=Decimal(150000), union_reserve=Decimal(24000), last_year_amount=Decimal(120000)))
-        store.add_purchases(purchases(rows))
+        batch = []
+        for purchase in iter_purchases(rows):  # in batches: a million Purchase values at once would take gigabytes
+            batch.append(purchase)
+            if len(batch) == 50_000:
+                store.add_purchases(batch)
+                batch = []
+        store.add_purchases(batch)
 
 
 def bare_write(rows: list[list], path: Path) -> float:

@@ -223,3 +223,125 @@ def test_load_of_a_big_dump_streams_and_a_damaged_one_says_what_the_whole_readin
     assert "$.purchases[11000].order_no" in err and "未写入任何数据" in err
     assert not (tmp_path / "b.sqlite").exists() or (tmp_path / "b.sqlite").stat().st_size == 0
     assert not [p.name for p in tmp_path.iterdir() if ".loading" in p.name]
+
+
+# --- purchases read a batch at a time, column by column ----------------------------------------
+
+
+def _stored(rows):
+    """What SQLite keeps of ``rows`` (values and their storage classes), inserted into a table
+    made as the data file's is."""
+    import sqlite3
+
+    from sqlalchemy.schema import CreateTable
+    from sqlalchemy.dialects import sqlite
+
+    from desktop832.store import tables
+
+    db = sqlite3.connect(":memory:")
+    db.execute(str(CreateTable(tables.purchase).compile(dialect=sqlite.dialect())))
+    db.executemany(f"INSERT INTO purchase VALUES ({', '.join('?' * len(tables.purchase.columns))})", rows)
+    names = [c.name for c in tables.purchase.columns]
+    return db.execute(f"SELECT {', '.join(names + [f'typeof({n})' for n in names])} FROM purchase ORDER BY id").fetchall()
+
+
+def _rows_read_in_batches(text, size):
+    """The purchase rows ``load`` stores when it streams ``text``, and how many came in batches."""
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+    from desktop832.domain.jsonformat import PlainPurchases, stream_load
+    from desktop832.store.database import plain_purchase_rows, purchase_rows
+
+    _, _, items, _ = stream_load(_pieces(text, size), plain=True)
+    rows, batched = [], 0
+    for item in items:
+        if isinstance(item, PlainPurchases):
+            rows += plain_purchase_rows(item)
+            batched += len(item)
+        else:
+            rows += purchase_rows(SQLiteDialect_pysqlite(), [item])
+    return _stored(rows), batched
+
+
+def _rows_read_whole(text):
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+    from desktop832.store.database import purchase_rows
+
+    return _stored(purchase_rows(SQLiteDialect_pysqlite(), _whole(text)[2]))
+
+
+def test_a_dump_is_stored_from_batches_as_from_purchases_read_one_at_a_time(profile, plan):
+    from desktop832.domain.jsonformat import dump_chunks
+
+    text = "".join(dump_chunks(profile, [plan], _purchases(3000)))
+    stored, batched = _rows_read_in_batches(text, 1 << 20)
+    assert batched == 3000  # a dump comes in batches: no purchase built one at a time
+    assert stored == _rows_read_whole(text)
+    assert len(stored) == 3000
+
+
+# values the batches either read exactly as the one-at-a-time reading or leave to it
+_ODD_VALUES = {
+    "date": ["2024-02-29", "2023-02-29", "2024/3/1", " 2024-03-01", "1999-12-31", "2100-12-31", "2101-01-01", "20240301",
+             "2024-3-01", "２０２４-03-01", None, 20240301, "", "2024-13-01"],
+    "amount": ["0.00", "12.5", "0012.30", "1,234.00", "999999999999.99", "9999999999999.00", "-1.00", " 1.00", "1e3",
+               "１.00", None, 12, 1.5, "", "1.005", "元"],
+    "order_no": ["  padded  ", "\u3000全角空格\u3000", "x" * 100, "x" * 101, "tab\tin", "cr\rin", "nul\x00in", "\x0b",
+                 "", 832, None, ["a"], "\u2028"],
+    "purpose": ["食堂食材", "工会福利", "食堂", "", None, 1],
+    "paid_on": [None, "2024-01-05", "2024-1-5", "", "2024-02-30", True],
+    "evaluated": [True, False, 0, 1, None, "true"],
+    "refunded": ["0.00", "3.10", None, "0", "-0.00"],
+    "hand_edited": [[], ["amount"], ["state", "amount"], ["amount", "amount"], ["nope"], [1], "amount", None, [["amount"]], {}],
+    "note": ["", "多行\n备注", "   ", "x" * 2000, "x" * 2001, "\x7f", "\ud800"],
+}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_odd_values_are_stored_from_batches_as_the_one_at_a_time_reading_stores_them(profile, plan, data):
+    # every value either passes the column checks and is stored as the one-at-a-time reading
+    # stores it, or sends its batch to that reading: never accepted where it refuses
+    from desktop832.domain.jsonformat import NotStreamable, dump_chunks
+
+    doc = json.loads("".join(dump_chunks(profile, [plan], _purchases(40))))
+    for _ in range(data.draw(st.integers(1, 4))):
+        purchase = doc["purchases"][data.draw(st.integers(0, 39))]
+        key = data.draw(st.sampled_from(sorted(_ODD_VALUES)))
+        purchase[key] = data.draw(st.sampled_from(_ODD_VALUES[key]))
+    if data.draw(st.booleans()):  # keys in another order, or one left out: read one at a time
+        purchase = doc["purchases"][data.draw(st.integers(0, 39))]
+        key = data.draw(st.sampled_from(sorted(purchase)))
+        value = purchase.pop(key)
+        if key in ("date", "amount") or data.draw(st.booleans()):
+            purchase[key] = value
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"  # laid out as dump writes it
+    try:
+        whole = _rows_read_whole(text)
+    except JsonFormatError:
+        whole = None
+    try:
+        streamed, _ = _rows_read_in_batches(text, data.draw(st.sampled_from([1000, 1 << 20])))
+    except NotStreamable:
+        return
+    assert whole is not None and streamed == whole
+
+
+def test_a_dump_loaded_from_batches_dumps_again_byte_for_byte(tmp_path, profile, plan):
+    from desktop832.cli import main
+    from desktop832.domain.jsonformat import dump_chunks
+
+    first = tmp_path / "first.json"  # in the order dump reads a log: by date, then as stored
+    purchases = sorted(_purchases(6000), key=lambda p: p.date)
+    first.write_text("".join(dump_chunks(profile, [plan], purchases)), "utf-8")
+    assert main(["load", str(first), "--db", str(tmp_path / "unit.sqlite")]) == 0
+    assert main(["--db", str(tmp_path / "unit.sqlite"), "dump", "-o", str(tmp_path / "again.json")]) == 0
+    assert (tmp_path / "again.json").read_bytes() == first.read_bytes()
+
+
+@pytest.mark.parametrize("date", ["", "   "])
+def test_a_purchase_with_an_empty_date_is_refused_by_path(date):
+    with pytest.raises(JsonFormatError) as caught:
+        load({"format": "desktop832", "version": 1, "purchases": [{"date": date, "amount": "1.00"}]})
+    assert str(caught.value) == "$.purchases[0].date：日期不能为空"

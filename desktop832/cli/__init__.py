@@ -333,7 +333,7 @@ def _load(args) -> int:
         protected_files.refuse_reading(args.file)
         # first as dump writes it, piece by piece (memory stays flat at a million purchases);
         # a file laid out otherwise, or with anything wrong in it, is read whole for the message
-        plans, count = _build(args.db, lambda: jsonformat.stream_load(_text_pieces(args.file)))
+        plans, count = _build(args.db, lambda: jsonformat.stream_load(_text_pieces(args.file), plain=True))
     except jsonformat.NotStreamable:
         plans, count = _build(args.db, lambda: _read_whole(args.file))
     except protected_files.ProtectedFileError as exc:

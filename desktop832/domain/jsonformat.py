@@ -6,10 +6,15 @@ The format is described in ``docs/json-format.md``; bump ``VERSION`` for incompa
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import enum
+import gc
+import itertools
 import json
+import operator
+import re
 from json.encoder import encode_basestring
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator
@@ -322,9 +327,10 @@ def _date(value, path):
 
 
 def _required_date(value, path):
-    if value is None:
+    day = None if value is None else _date(value, path)
+    if day is None:  # null, or text that is no more than spaces
         raise JsonFormatError(path, "日期不能为空")
-    return _date(value, path)
+    return day
 
 
 def _year(value, path):
@@ -500,13 +506,27 @@ class _Reader:
 
     def __init__(self, chunks: Iterable[str]):
         self.chunks, self.text, self.pos, self.decoder = iter(chunks), "", 0, _decoder()
+        self.base = 0  # where ``text`` starts in the whole text
 
-    def more(self) -> bool:
-        chunk = next(self.chunks, None)
-        if chunk is None:
+    def more(self, at_least: int = 1) -> bool:
+        """Read on until ``at_least`` more characters are held (or the text ends); False when
+        nothing more came. Tiny pieces are joined once, not copied piece by piece."""
+        pieces, count = [self.text[self.pos:]], 0
+        while count < at_least:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                break
+            pieces.append(chunk)
+            count += len(chunk)
+        if len(pieces) == 1:
             return False
-        self.text, self.pos = self.text[self.pos:] + chunk, 0
+        self.base += self.pos
+        self.text, self.pos = "".join(pieces), 0
         return True
+
+    def offset(self) -> int:
+        """Where the reading is in the whole text."""
+        return self.base + self.pos
 
     def peek(self) -> str:
         """The next character that is not whitespace ("" at the end of the text)."""
@@ -540,7 +560,9 @@ class _Reader:
             return value
 
 
-def stream_load(chunks: Iterable[str]) -> tuple[UnitProfile, list[AnnualPlan], Iterator[Purchase], list]:
+def stream_load(
+    chunks: Iterable[str], plain: bool = False,
+) -> tuple[UnitProfile, list[AnnualPlan], Iterator[Purchase | PlainPurchases], list]:
     """:func:`load` and :func:`load_filings` of the text ``dump`` writes, read piece by piece:
     the profile, the plans and the filing record, then the purchases one at a time as the caller
     takes them, so memory stays flat whatever the size of the log.
@@ -548,7 +570,11 @@ def stream_load(chunks: Iterable[str]) -> tuple[UnitProfile, list[AnnualPlan], I
     The same refusals as :func:`parse_text` and :func:`load`, raised as :class:`NotStreamable`
     (also for any layout but ``dump``'s: ``purchases`` the last key, after ``format`` and
     ``version``), when the profile and plans are read or while the purchases are taken: the
-    caller then throws away what it built and reads the file whole for the exact message."""
+    caller then throws away what it built and reads the file whole for the exact message.
+
+    With ``plain`` the purchases laid out as dump writes them come as :class:`PlainPurchases`
+    batches (checked column by column, no ``Purchase`` built), the others one at a time as
+    ``Purchase``; without it every one as a ``Purchase``."""
     reader = _Reader(chunks)
     reader.take("{")
     head: dict[str, Any] = {}
@@ -581,23 +607,34 @@ def stream_load(chunks: Iterable[str]) -> tuple[UnitProfile, list[AnnualPlan], I
         filings = load_filings(head)
     except JsonFormatError:
         raise NotStreamable from None
-    return profile, plans, _stream_purchases(reader) if found else iter(()), filings
+    return profile, plans, _stream_purchases(reader, plain) if found else iter(()), filings
 
 
-def _stream_purchases(reader: _Reader) -> Iterator[Purchase]:
+def _stream_purchases(reader: _Reader, plain: bool) -> Iterator[Purchase | PlainPurchases]:
     reader.take("[")
     index = 0
+    slow_until = 0  # an offset before which the purchases are read one at a time
     if reader.peek() == "]":
         reader.take("]")
     else:
         while True:
-            raw = reader.value()
-            try:
-                _check_plain(raw, 2)
-                yield _read_object(raw, f"$.purchases[{index}]", PURCHASE_READERS, Purchase, _REQUIRED["purchases"])
-            except JsonFormatError:
-                raise NotStreamable from None
-            index += 1
+            batch = None
+            if reader.offset() >= slow_until:
+                batch, slow_until = _plain_batch(reader)
+            if batch is not None:
+                index += len(batch)
+                if plain:
+                    yield batch
+                else:
+                    yield from batch.purchases()
+            else:
+                raw = reader.value()
+                try:
+                    _check_plain(raw, 2)
+                    yield _read_object(raw, f"$.purchases[{index}]", PURCHASE_READERS, Purchase, _REQUIRED["purchases"])
+                except JsonFormatError:
+                    raise NotStreamable from None
+                index += 1
             if reader.peek() == ",":
                 reader.take(",")
                 continue
@@ -606,3 +643,174 @@ def _stream_purchases(reader: _Reader) -> Iterator[Purchase]:
     reader.take("}")
     if reader.peek() != "":
         raise NotStreamable
+
+
+# --- purchases as dump writes them, a batch at a time ----------------------------------------
+
+# the keys of a purchase in the order dump writes them
+PURCHASE_KEYS = tuple(f.name for f in dataclasses.fields(Purchase) if f.name != "id")
+assert set(PURCHASE_KEYS) == set(PURCHASE_READERS)
+_BATCH_TEXT = 1 << 20  # characters of purchases decoded at once
+_ITEM_END = "\n    }"  # how dump closes a purchase; a string cannot hold a raw line break
+_FAST_DECODER = json.JSONDecoder(object_pairs_hook=tuple)  # objects as tuples of pairs, all in C
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}\.[0-9]{2}")  # what parse_money reads directly, as dump writes it
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # what clean_text refuses
+_TEXT_LENGTHS = {
+    f.name: f.max_length for f in catalogue.of_record("purchase") if f.kind is Kind.TEXT and f.key not in _SPECIAL
+}
+_CHOICES = {f.name: frozenset(e.value for e in f.choices) for f in catalogue.of_record("purchase") if f.kind is Kind.CHOICE}
+_NO_NAMES: frozenset[str] = frozenset()
+_KEY, _VALUE, _KEY_LIST = operator.itemgetter(0), operator.itemgetter(1), list(PURCHASE_KEYS)
+
+
+@dataclasses.dataclass(frozen=True)
+class PlainPurchases:
+    """Purchases read and checked column by column, in the order of the file; each value is the
+    one the per-purchase reading gives, in its plain form: a date as its ISO text, an amount as
+    integer fen, a choice as its value, ``hand_edited`` as a frozenset. No ``Purchase`` is built;
+    :meth:`purchases` builds them when wanted."""
+
+    date: tuple[str, ...]
+    amount: list[int]
+    order_no: list[str]
+    supplier: list[str]
+    description: list[str]
+    purpose: tuple[str, ...]
+    channel: tuple[str, ...]
+    state: tuple[str, ...]
+    paid_on: tuple[str | None, ...]
+    evaluated: tuple[bool, ...]
+    note: list[str]
+    delivered_on: tuple[str | None, ...]
+    refunded: list[int]
+    hand_edited: list[frozenset[str]]
+
+    def __len__(self) -> int:
+        return len(self.date)
+
+    def purchases(self) -> list[Purchase]:
+        from .money import from_fen
+
+        day = dt.date.fromisoformat
+        return [
+            Purchase(
+                date=day(d), amount=from_fen(a), order_no=o, supplier=s, description=desc, purpose=Purpose(pu),
+                channel=Channel(ch), state=OrderState(st), paid_on=None if paid is None else day(paid), evaluated=ev,
+                note=n, delivered_on=None if got is None else day(got), refunded=from_fen(r), hand_edited=h,
+            )
+            for d, a, o, s, desc, pu, ch, st, paid, ev, n, got, r, h in zip(
+                self.date, self.amount, self.order_no, self.supplier, self.description, self.purpose, self.channel,
+                self.state, self.paid_on, self.evaluated, self.note, self.delivered_on, self.refunded, self.hand_edited,
+            )
+        ]
+
+
+def _plain_batch(reader: _Reader) -> tuple[PlainPurchases | None, int]:
+    """At the start of a purchase: the purchases complete in the next stretch of text, when
+    every one of them is as dump writes it (each key once, in dump's order) and every value plain
+    and valid; the reader then stands after the last. Otherwise ``None`` and the offset up to
+    which the purchases are to be read one at a time (the reader unmoved), which then say exactly
+    what is wrong. Never accepts what the one-at-a-time reading refuses: anything unusual goes to it."""
+    if reader.peek() != "{":
+        return None, reader.offset() + 1  # not an object: the reading one at a time says so
+    if len(reader.text) - reader.pos < _BATCH_TEXT // 2:
+        reader.more(_BATCH_TEXT)
+    start, text = reader.pos, reader.text
+    end = text.rfind(_ITEM_END, start, start + _BATCH_TEXT)
+    if end < 0:
+        return None, reader.base + len(text)
+    end += len(_ITEM_END)
+    stretch = text[start:end]
+    checked = _plain_columns(stretch)
+    if checked is None:
+        return None, reader.base + end
+    reader.pos = end
+    return checked, 0
+
+
+def _plain_columns(stretch: str) -> PlainPurchases | None:
+    if "\\u" in stretch:
+        return None  # an escaped character could be a lone surrogate: checked one at a time
+    # decoding makes a million small tuples, none in a cycle, all freed before this returns: the
+    # collector would walk them again and again (it more than doubles the time)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _checked_columns(stretch)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _checked_columns(stretch: str) -> PlainPurchases | None:
+    try:
+        stretch.encode("utf-8")  # a lone surrogate written as such
+        items = _FAST_DECODER.decode("[" + stretch + "]")
+    except (ValueError, RecursionError):  # JSONDecodeError, a number too long for int(), a surrogate
+        return None
+    width = len(PURCHASE_KEYS)
+    count = len(items)
+    # objects only (arrays stay lists), each of exactly dump's keys in dump's order: none twice
+    if not items or set(map(type, items)) != {tuple} or set(map(len, items)) != {width}:
+        return None
+    pairs = list(itertools.chain.from_iterable(items))
+    if list(map(_KEY, pairs)) != _KEY_LIST * count:
+        return None
+    values = list(map(_VALUE, pairs))
+    columns = {key: values[i::width] for i, key in enumerate(PURCHASE_KEYS)}
+    try:
+        out = {}
+        for key, column in columns.items():
+            value = _plain_column(key, column)
+            if value is None:
+                return None
+            out[key] = value
+    except (TypeError, ValueError):  # an unhashable value among choices, a day that does not exist
+        return None
+    return PlainPurchases(**out)
+
+
+def _only(column, kind) -> bool:
+    return set(map(type, column)) <= {kind}
+
+
+def _plain_dates(column) -> bool:
+    if not _only(column, str) or not all(map(_ISO_DATE.fullmatch, column)):
+        return False
+    collections.deque(map(dt.date.fromisoformat, column), maxlen=0)  # ValueError for 2024-02-30
+    return "2000" <= min(column) and max(column) < "2101"  # parse_date's years 2000 to 2100
+
+
+def _plain_column(key: str, column: tuple):
+    """The column in plain form, or ``None`` when one of its values is not plain (or wrong)."""
+    if key in _TEXT_LENGTHS:
+        if not _only(column, str):
+            return None
+        stripped = list(map(str.strip, column))
+        if max(map(len, stripped)) > _TEXT_LENGTHS[key] or _CONTROL.search("".join(stripped)):
+            return None
+        return stripped
+    if key in _CHOICES:
+        return column if set(column) <= _CHOICES[key] else None
+    if key == "date":
+        return column if _plain_dates(column) else None
+    if key in ("paid_on", "delivered_on"):
+        given = [v for v in column if v is not None]
+        return column if not given or _plain_dates(given) else None
+    if key in ("amount", "refunded"):
+        if not _only(column, str) or not all(map(_PLAIN_AMOUNT.fullmatch, column)):
+            return None
+        return [int(v.replace(".", "")) for v in column]
+    if key == "evaluated":
+        return column if _only(column, bool) else None
+    if key == "hand_edited":
+        if not _only(column, list):
+            return None
+        names = list(itertools.chain.from_iterable(column))
+        if not names:
+            return [_NO_NAMES] * len(column)
+        if not _only(names, str) or not set(names) <= _EDITABLE:
+            return None
+        return [frozenset(v) if v else _NO_NAMES for v in column]
+    raise AssertionError(key)  # pragma: no cover - every key of PURCHASE_KEYS is read above

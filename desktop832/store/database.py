@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 import operator
 import os
@@ -23,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import paths, protected_files
 from ..domain.filings import FilingEvent
+from ..domain.jsonformat import PlainPurchases
 from ..domain.model import AnnualPlan, Purchase, UnitProfile
 from . import schema, tables
 from .errors import StoreError, translate
@@ -492,7 +494,8 @@ class Store:
     ) -> int:
         """Replace everything in one transaction (used by ``load``); returns how many purchases.
 
-        ``purchases`` is taken in batches, so a stream of them is never held whole; anything it
+        ``purchases`` holds ``Purchase`` values and :class:`PlainPurchases` batches, in order; it is
+        taken in batches, so a stream of them is never held whole; anything it
         raises rolls the whole replacement back."""
         with self.transaction() as c:
             c.execute(delete(tables.purchase))
@@ -503,6 +506,12 @@ class Store:
                 c.execute(insert(tables.plan), [_values(plan, _PLAN_FIELDS) for plan in plans])
             count, batch = 0, []
             for purchase in purchases:
+                if isinstance(purchase, PlainPurchases):  # checked in bulk by the JSON reader
+                    count += self.add_purchases(batch, connection=c)
+                    batch = []
+                    _insert_rows(c, plain_purchase_rows(purchase))
+                    count += len(purchase)
+                    continue
                 batch.append(purchase)
                 if len(batch) == 5000:
                     count += self.add_purchases(batch, connection=c)
@@ -540,13 +549,35 @@ def _insert_purchases(connection: Connection, purchases: list[Purchase]) -> None
     """One ``executemany`` of plain tuples, each value passed through its column type's own bind
     processor: the same stored values as ``insert(tables.purchase)`` with a list of dicts, without
     SQLAlchemy building a parameter dict per row (three quarters of an import's insert time)."""
-    columns = list(tables.purchase.columns)  # an id of None lets SQLite pick the next one
+    _insert_rows(connection, purchase_rows(connection.dialect, purchases))
+
+
+def purchase_rows(dialect, purchases: Iterable[Purchase]) -> list[tuple]:
+    """The rows ``purchases`` are stored as, in the order of ``tables.purchase``'s columns."""
     fields = []
-    for column in columns:
+    for column in tables.purchase.columns:  # an id of None lets SQLite pick the next one
         get = _purchase_year if column.name == "year" else operator.attrgetter(column.name)
-        process = column.type.bind_processor(connection.dialect)
+        process = column.type.bind_processor(dialect)
         fields.append(get if process is None else (lambda p, get=get, process=process: process(get(p))))
-    rows = [tuple(field(purchase) for field in fields) for purchase in purchases]
+    return [tuple(field(purchase) for field in fields) for purchase in purchases]
+
+
+def plain_purchase_rows(plain: PlainPurchases) -> list[tuple]:
+    """The rows :func:`purchase_rows` gives for ``plain.purchases()``, from the checked columns
+    without building a ``Purchase`` (a test holds them stored alike): a date as its ISO text (what
+    sqlite3 makes of a date), an amount as fen, a flag as 0 or 1, a choice by its text, the
+    hand-edited field names sorted and comma-separated."""
+    columns = {
+        "id": itertools.repeat(None), "year": [int(day[:4]) for day in plain.date],
+        **{name: getattr(plain, name) for name in _PURCHASE_FIELDS if name not in ("id", "evaluated", "hand_edited")},
+        "evaluated": list(map(int, plain.evaluated)),
+        "hand_edited": [",".join(sorted(names)) if names else "" for names in plain.hand_edited],
+    }
+    return list(zip(*(columns[c.name] for c in tables.purchase.columns)))
+
+
+def _insert_rows(connection: Connection, rows: list[tuple]) -> None:
+    columns = list(tables.purchase.columns)
     quoted = ", ".join(f'"{c.name}"' for c in columns)
     connection.exec_driver_sql(
         f"INSERT INTO purchase ({quoted}) VALUES ({', '.join('?' * len(columns))})", rows,
