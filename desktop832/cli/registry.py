@@ -1,4 +1,4 @@
-"""The one registry of sub-commands (check, dump, load, letter, export, verify, import-orders, ...).
+"""The one registry of sub-commands (check, dump, load, letter, export, verify, import-orders, report, ...).
 
 A module that offers sub-commands defines ``COMMANDS: list[Command]`` and is named in ``MODULES``.
 Such a module must stay light to import (the parser imports them all, for ``--help``): heavy
@@ -12,7 +12,7 @@ import importlib
 from typing import Callable
 
 # in the order ``desktop832 --help`` lists them
-MODULES: list[str] = ["desktop832.cli", "desktop832.cli.letter", "desktop832.cli.exchange"]
+MODULES: list[str] = ["desktop832.cli", "desktop832.cli.letter", "desktop832.cli.exchange", "desktop832.cli.report"]
 
 
 @dataclasses.dataclass(frozen=True)

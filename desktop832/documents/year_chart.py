@@ -83,7 +83,8 @@ def axis_label(value: Decimal) -> str:
 
 
 def _height(text_lines: int, reasons: int) -> float:
-    return LEGEND_HEIGHT + PLOT_HEIGHT + MONTH_LABELS + 30 + REASON_ROW * (reasons + 1) + NOTE_LINE * text_lines + 8
+    # the counted row and at least one more (the reasons, or "没有不计入的采购")
+    return LEGEND_HEIGHT + PLOT_HEIGHT + MONTH_LABELS + 34 + REASON_ROW * max(reasons + 1, 2) + NOTE_LINE * text_lines + 8
 
 
 def wrap(text: str, width: float, measure) -> list[str]:

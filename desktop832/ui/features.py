@@ -1,4 +1,4 @@
-"""Menu actions that open a feature's own dialog (letter, export, import, verify).
+"""Menu actions that open a feature's own dialog (letter, export, import, verify, year-end report).
 
 Features are imported when first used, so the window starts without reportlab or openpyxl.
 """
@@ -6,7 +6,7 @@ Features are imported when first used, so the window starts without reportlab or
 from __future__ import annotations
 
 def run_feature(name: str, window) -> None:
-    runner = {"letter": _letter, "export": _export, "import_orders": _import_orders, "verify": _verify}[name]
+    runner = {"letter": _letter, "export": _export, "import_orders": _import_orders, "verify": _verify, "report": _report}[name]
     runner(window)
 
 
@@ -60,3 +60,19 @@ def _verify(window) -> None:
     from .dialogs.verify import verify_with_dialog
 
     verify_with_dialog(window, window.workspace.library if window.workspace else None)
+
+
+def _report(window) -> None:
+    from .dialogs.year_report import report_with_dialog
+
+    workspace = window.workspace
+    task = report_with_dialog(window, workspace, window.document.year)
+    if task is not None:
+        # one report at a time: the menu entry waits while the file is written
+        window.report_action.setEnabled(False)
+
+        def ended() -> None:
+            if window.workspace is workspace:
+                window.report_action.setEnabled(True)
+
+        task.finished.connect(ended)

@@ -33,7 +33,7 @@ TAB_TITLES = ("概览", "单位信息", "预留份额", "工会预算", "采购�
 # the letter of each menu command (Alt+F then N: 新建数据文件), unique within its menu
 MNEMONICS = {
     "新建数据文件…": "N", "打开数据文件…": "O", "立即保存": "S", "备份与恢复…": "B", "导出上报文件…": "E",
-    "导入平台订单…": "I", "核验上报文件…": "V", "打印承诺函…": "L", "退出": "X", "政策文件…": "P",
+    "导入平台订单…": "I", "核验上报文件…": "V", "打印承诺函…": "L", "年度采购情况报告…": "R", "退出": "X", "政策文件…": "P",
     "关于 desktop832": "A", "新建年度政策…": "N", "编辑政策…": "E", "复制政策…": "C", "删除政策…": "D",
     "导入政策文件…": "I", "导出政策文件…": "X",
 }
@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(self.tr("导入平台订单…"), self.import_orders, "Ctrl+I")
         self.verify_action = self._action(self.tr("核验上报文件…"), self.verify)
         self.letter_action = self._action(self.tr("打印承诺函…"), self.print_letter, K.Print, fallback="Ctrl+P")
+        self.report_action = self._action(
+            self.tr("年度采购情况报告…"), self.year_report, tip=self.tr("本年度的采购情况报告（PDF）：预留、完成、图表、未付款与证据索引")
+        )
         self.quit_action = self._action(self.tr("退出"), self.close, K.Quit, fallback="Ctrl+Q")
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("撤销"))
         self.undo_action.setShortcut(QKeySequence(K.Undo))
@@ -138,7 +141,7 @@ class MainWindow(QMainWindow):
         ]
         self.document_actions = [  # need an open data file; verifying an export does not
             self.save_action, self.backup_action, self.export_action, self.import_action, self.letter_action,
-            *self.policy_actions,
+            self.report_action, *self.policy_actions,
         ]
         for action in self.document_actions:
             action.setEnabled(False)
@@ -149,7 +152,7 @@ class MainWindow(QMainWindow):
         for action in (self.new_action, self.open_action, self.save_action, self.backup_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        for action in (self.export_action, self.import_action, self.verify_action, self.letter_action):
+        for action in (self.export_action, self.import_action, self.verify_action, self.letter_action, self.report_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -624,6 +627,9 @@ class MainWindow(QMainWindow):
 
     def print_letter(self) -> None:
         self._feature("letter")
+
+    def year_report(self) -> None:
+        self._feature("report")
 
     def _feature(self, name: str) -> None:
         from .features import run_feature
