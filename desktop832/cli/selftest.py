@@ -166,11 +166,11 @@ def _plugin_files(folder: Path, name: str) -> list[Path]:
 def _application():
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance()
-    if app is None:
+    from ..ui.app import create_application
+
+    if QApplication.instance() is None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless, also on a desktop
-        app = QApplication([sys.argv[0] if sys.argv else "desktop832"])
-    return app
+    return create_application([sys.argv[0] if sys.argv else "desktop832"])
 
 
 def check_qt_plugins(ctx: Context) -> None:

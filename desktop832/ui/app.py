@@ -116,9 +116,24 @@ def close_when_the_system_asks(app, window) -> None:
         wakeup.start(300)
 
 
+def create_application(argv: list[str] | None = None):
+    """The one place the program makes its ``QApplication`` (or returns the one there is).
+
+    Before it is made: on a 125 % or 150 % display Qt scales by exactly that, instead of rounding
+    the factor to 100 % or 200 % (text and layouts the clerk's system setting asked for)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(list(argv) if argv else ["desktop832"])
+    return app
+
+
 def run_gui(args) -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from ..app import logs
     from .crash import install_excepthook
@@ -126,13 +141,7 @@ def run_gui(args) -> int:
     from .start import choose_start_file, open_start_file
 
     logs.setup_logging()
-    if QApplication.instance() is None:
-        # 125 % and 150 % displays scale by exactly that, not rounded to 100 % or 200 %
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QGuiApplication
-
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = create_application(sys.argv[:1])
     configure_application(app)
     window = MainWindow()
     # an unexpected error: logged, a calm dialog with the log's path, pending edits saved first

@@ -26,6 +26,10 @@ def load_form(name: str, parent: QWidget | None = None, widgets: dict[str, type]
         raise FormError(f"form not found: {path}")
     try:
         loader = QUiLoader()
+        from .elide import CUSTOM_WIDGETS
+
+        for widget_class in CUSTOM_WIDGETS:  # the forms name them as Designer's promoted widgets
+            loader.registerCustomWidget(widget_class)
         form = loader.load(handle, parent)
     finally:
         handle.close()
@@ -38,16 +42,27 @@ def load_form(name: str, parent: QWidget | None = None, widgets: dict[str, type]
     return form
 
 
-def adopt_form(owner: QWidget, name: str, widgets: dict[str, type], *, margins: bool = True) -> QWidget:
+def adopt_form(
+    owner: QWidget, name: str, widgets: dict[str, type], *, margins: bool = True, buttons_outside: int = 0,
+) -> QWidget:
     """Load the form ``name`` as ``owner``'s whole content and make each of ``widgets`` an
-    attribute of ``owner`` (``owner.<object name>``): how every dialog and tab takes its form."""
+    attribute of ``owner`` (``owner.<object name>``): how every dialog and tab takes its form.
+
+    ``buttons_outside``: a dialog's form scrolls when the screen is too small for it, but the last
+    so many items of its layout (its row of buttons) stay below, always visible
+    (:func:`~desktop832.ui.screen_fit.scroll_content`)."""
     form = load_form(name, owner, widgets)
-    layout = QVBoxLayout(owner)
-    if not margins:
-        layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(form)
-    for object_name, widget_type in widgets.items():
+    for object_name, widget_type in widgets.items():  # before any is moved out of the form
         setattr(owner, object_name, form.findChild(widget_type, object_name))
+    if buttons_outside:
+        from .screen_fit import scroll_content
+
+        scroll_content(owner, form, outside=buttons_outside)
+    else:
+        layout = QVBoxLayout(owner)
+        if not margins:
+            layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(form)
     return form
 
 

@@ -1,12 +1,19 @@
 """Sizes from the screen: a window or dialog asks for the size it would like and gets at most
-what the screen it is on has free (the task bar left out), so its buttons are never off screen."""
+what the screen it is on has free (the task bar left out), so its buttons are never off screen.
+
+Every dialog takes its size from :func:`fit_dialog`; one whose content can be taller or wider
+than a small screen puts that content in a :class:`ContentScroll` (:func:`scroll_content`) and
+keeps its buttons below it, outside the scrolling part, where they are always visible.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QVBoxLayout, QWidget
 
 MARGIN_WIDTH, MARGIN_HEIGHT = 0.96, 0.90  # room left for the frame and title bar the system adds
+SCROLL_MINIMUM = QSize(200, 120)  # a scrolled content area shrinks to this before the dialog stops
 
 
 def available(widget=None) -> QRect:
@@ -29,3 +36,67 @@ def fit_to_screen(widget, wanted: QSize, space: QRect | None = None) -> QSize:
     size = fitted(wanted, space if space is not None else available(widget))
     widget.resize(size)
     return size
+
+
+def fit_dialog(dialog: QWidget, wanted: QSize | None = None) -> QSize:
+    """Size ``dialog`` from the screen its parent window is on: what its content asks for (at
+    least ``wanted``), at most what that screen has free. Call it once the content is built."""
+    parent = dialog.parentWidget()
+    space = available(parent.window() if parent is not None else dialog)
+    size = dialog.sizeHint()
+    if wanted is not None:
+        size = size.expandedTo(wanted)
+    return fit_to_screen(dialog, size, space)
+
+
+class ContentScroll(QScrollArea):
+    """A dialog's content, scrolled when the screen is smaller than it.
+
+    It asks for the whole size of its content (a plain ``QScrollArea`` asks for at most about
+    36 by 24 lines), so on a large screen nothing scrolls, but it can shrink far below that, so a
+    small screen never pushes the buttons below it off the screen."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("content_scroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(content)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes through the content, not to the area
+
+    def sizeHint(self) -> QSize:
+        hint = self.widget().sizeHint().expandedTo(self.widget().minimumSize())
+        frame = 2 * self.frameWidth()
+        return QSize(hint.width() + frame, hint.height() + frame)
+
+    def minimumSizeHint(self) -> QSize:
+        return SCROLL_MINIMUM.boundedTo(self.sizeHint())
+
+
+def scroll_content(owner: QWidget, content: QWidget, inner: QLayout | None = None, outside: int = 1) -> ContentScroll:
+    """Make ``owner``'s layout ``content`` in a :class:`ContentScroll` with the last ``outside``
+    items of ``inner`` (``content``'s own layout unless given: the row of buttons, a message
+    beside them) taken out of it and put below, outside the scrolling part."""
+    inner = inner if inner is not None else content.layout()
+    margins = inner.contentsMargins()
+    below = QVBoxLayout()
+    below.setObjectName("buttons_outside_scroll")
+    below.setContentsMargins(margins.left(), 0, margins.right(), margins.bottom())
+    items = [inner.takeAt(inner.count() - 1) for _ in range(min(outside, inner.count()))]
+    for item in reversed(items):
+        if item.widget() is not None:
+            below.addWidget(item.widget())
+        elif item.layout() is not None:
+            layout = item.layout()
+            layout.setParent(None)
+            below.addLayout(layout)
+        else:
+            below.addItem(item)
+    if items:
+        inner.setContentsMargins(margins.left(), margins.top(), margins.right(), 0)
+    layout = QWidget.layout(owner) or QVBoxLayout(owner)  # (a dialog may name an attribute 'layout')
+    layout.setContentsMargins(0, 0, 0, 0)
+    scroll = ContentScroll(content, owner)
+    layout.addWidget(scroll, 1)
+    layout.addLayout(below)
+    return scroll

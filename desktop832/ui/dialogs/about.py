@@ -6,10 +6,11 @@ from html import escape
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTextBrowser
 
 from ... import __version__, paths
-from ..forms import load_form
+from ..forms import adopt_form
+from ..screen_fit import fit_dialog
 
 FORM = "about_dialog.ui"
 WIDGETS = {"about_browser": QTextBrowser, "licenses_button": QPushButton, "button_box": QDialogButtonBox}
@@ -43,15 +44,14 @@ class AboutDialog(QDialog):
         from ...app.licences import components
 
         self.setWindowTitle("关于 desktop832")
-        form = load_form(FORM, self, WIDGETS)
-        QVBoxLayout(self).addWidget(form)
+        adopt_form(self, FORM, WIDGETS, buttons_outside=1)
         self.components, self.licenses_folder = components()
-        self.browser = form.findChild(QTextBrowser, "about_browser")
+        self.browser = self.about_browser
         self.browser.setHtml(about_html(data_file, self.components, self.licenses_folder))
-        form.findChild(QDialogButtonBox, "button_box").rejected.connect(self.reject)
-        self.licenses_button = form.findChild(QPushButton, "licenses_button")
+        self.button_box.rejected.connect(self.reject)
         self.licenses_button.setVisible(self.licenses_folder is not None)
         self.licenses_button.clicked.connect(self._open_folder)
+        fit_dialog(self)
 
     def _open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.licenses_folder)))

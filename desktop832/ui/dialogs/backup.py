@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QWidget,
 )
 
 from ... import paths
@@ -23,6 +23,7 @@ from ...store import backups
 from ...store.errors import StoreError
 from ..background_task import BackgroundTask, wait_for
 from ..forms import FormWidget
+from ..screen_fit import fit_dialog, scroll_content
 
 log = logging.getLogger("desktop832.backups")
 BACKUP_ROLE = Qt.ItemDataRole.UserRole
@@ -72,7 +73,7 @@ class BackupDialog(QDialog):
         self.confirm = confirm or (lambda title, text: _ask(self, title, text))
         self.restored = False  # whether the data file was replaced while the dialog was open
         self.panel = BackupPanel(self)
-        QVBoxLayout(self).addWidget(self.panel)
+        scroll_content(self, self.panel, self.panel.form.layout())  # the buttons below, always visible
         p = self.panel
         self.table, self.status_label = p.backup_table, p.status_label
         p.folder_label.setText(f"数据文件：{self.source}\n备份文件夹：{self.backup_dir}")
@@ -89,6 +90,7 @@ class BackupDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.restore_selected())
         self.refresh()
+        fit_dialog(self)
 
     # --- list ---------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget
 
@@ -29,6 +29,7 @@ from ...documents.export_xlsx import default_file_name
 from ...store.errors import StoreError
 from ..background_task import BackgroundTask, run_with_progress
 from ..forms import adopt_form
+from ..screen_fit import fit_dialog
 
 TITLE = "导出上报文件"
 LAST_DIR_KEY = "export.last_dir"
@@ -45,8 +46,9 @@ class ExportDoneDialog(QDialog):
     def __init__(self, parent: QWidget | None, result: ExportResult):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
-        adopt_form(self, FORM, WIDGETS)
+        adopt_form(self, FORM, WIDGETS, buttons_outside=1)
         self.result = result
+        self.path_label.setElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its file name
         self.path_label.setText(str(result.path))
         self.short_label.setText(result.short_fingerprint)
         self.fingerprint_edit.setText(result.fingerprint)
@@ -61,6 +63,7 @@ class ExportDoneDialog(QDialog):
         self.copy_button.clicked.connect(self.copy)
         self.folder_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent))))
         self.close_button.clicked.connect(self.accept)
+        fit_dialog(self)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.result.fingerprint)

@@ -16,6 +16,7 @@ from ...domain.errors import InputError
 from ...domain.filings import EventKind, last_filing, short
 from ...domain.values import parse_date
 from ..forms import adopt_form
+from ..screen_fit import fit_dialog
 
 TITLE = "记录审核结果"
 FORM = "filing_answer_dialog.ui"
@@ -29,7 +30,7 @@ class FilingAnswerDialog(QDialog):
     def __init__(self, parent: QWidget | None, workspace, year: int):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
-        adopt_form(self, FORM, WIDGETS)
+        adopt_form(self, FORM, WIDGETS, buttons_outside=2)  # the message and the buttons
         self.workspace, self.year, self.plan = workspace, year, None
         last = last_filing(workspace.filing_events(year))
         self.filing_label.setText(
@@ -41,6 +42,7 @@ class FilingAnswerDialog(QDialog):
         self.record_button.clicked.connect(self.record)
         self.cancel_button.clicked.connect(self.reject)
         self._kind_changed(self.kind_combo.currentText())
+        fit_dialog(self)
 
     def _kind_changed(self, text: str) -> None:
         returned = text == EventKind.RETURNED.value

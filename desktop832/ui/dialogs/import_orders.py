@@ -42,6 +42,7 @@ from ...documents.orders import MappingError, ParsedOrders, inspect_orders, read
 from ...store.errors import StoreError
 from ..background_task import DialogTask
 from ..forms import adopt_form
+from ..screen_fit import fit_dialog
 
 TITLE = "导入平台订单"
 FORM = "import_orders_dialog.ui"
@@ -137,7 +138,7 @@ class ImportOrdersDialog(QDialog):
         self.layouts = load_layouts(workspace.store)
         self.layout = Layout()  # what is saved for the open file's headers
         self.state_choices: dict[str, StateMeaning] = {}  # chosen in this import, by state key
-        adopt_form(self, FORM, WIDGETS)
+        adopt_form(self, FORM, WIDGETS, buttons_outside=1)
         # reading and writing run behind a progress dialog; no second step while one runs
         self.tasks = DialogTask(self, TITLE, [self.browse_button, self.back_button, self.next_button],
                                 on_idle=lambda: self._show_page(self.pages.currentIndex()))
@@ -157,6 +158,7 @@ class ImportOrdersDialog(QDialog):
         states.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         states.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self._show_page(FILE_PAGE)
+        fit_dialog(self)
         if path is not None:
             self.load_file(Path(path))
 

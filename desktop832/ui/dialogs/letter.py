@@ -28,7 +28,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QDialog, QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit,
-    QPushButton, QVBoxLayout, QWidget,
+    QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from .. import file_dialogs
@@ -91,6 +91,13 @@ class LetterDialog(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setMinimumWidth(420)
         f.preview_panel.layout().insertWidget(0, self.view, 1)
+        # the fields scroll when the screen is low, instead of pushing the buttons off it
+        from ..screen_fit import ContentScroll
+
+        splitter = f.findChild(QSplitter, "splitter")
+        edit_panel = f.findChild(QWidget, "edit_panel")
+        splitter.insertWidget(0, ContentScroll(edit_panel))
+        splitter.setChildrenCollapsible(False)
 
         font_menu = QMenu(f.font_button)
         font_menu.addAction("选择正文字体文件…", lambda: self.pick_font(Role.BODY))
@@ -240,7 +247,7 @@ class LetterDialog(QDialog):
         f.status_label.setStyleSheet("")
         f.status_label.setText(f"共 {rendered.pages} 页，A4，{len(rendered.pdf) // 1024} KB")
         f.font_label.setText(rendered.fonts.describe())
-        f.font_label.setToolTip("公文正文用仿宋、标题用小标宋；本机没有时用程序自带或系统中风格最接近的字体。")
+        f.font_label.setNote("公文正文用仿宋、标题用小标宋；本机没有时用程序自带或系统中风格最接近的字体。")
         f.save_button.setEnabled(True)
         f.print_button.setEnabled(True)
         return True

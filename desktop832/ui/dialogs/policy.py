@@ -6,12 +6,13 @@ from html import escape
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTextBrowser
 
 from ... import paths
 from ...domain.policy import RULE_TITLES
 from ...domain import rules as _rules  # noqa: F401  (registers every rule's name)
-from ..forms import load_form
+from ..forms import adopt_form
+from ..screen_fit import fit_dialog
 
 FORM = "policy_dialog.ui"
 WIDGETS = {"policy_browser": QTextBrowser, "load_button": QPushButton, "folder_button": QPushButton, "button_box": QDialogButtonBox}
@@ -52,15 +53,14 @@ class PolicyDialog(QDialog):
     def __init__(self, library, current, window):
         super().__init__(window)
         self.setWindowTitle("政策文件")
-        form = load_form(FORM, self, WIDGETS)
-        QVBoxLayout(self).addWidget(form)
-        self.browser = form.findChild(QTextBrowser, "policy_browser")
+        adopt_form(self, FORM, WIDGETS, buttons_outside=1)
+        self.browser = self.policy_browser
         self.browser.setHtml(policy_html(library, current))
-        form.findChild(QDialogButtonBox, "button_box").rejected.connect(self.reject)
-        load = form.findChild(QPushButton, "load_button")
-        load.setEnabled(library is not None)
-        load.clicked.connect(lambda: (self.accept(), window.load_policy_file()))
-        form.findChild(QPushButton, "folder_button").clicked.connect(self._open_folder)
+        self.button_box.rejected.connect(self.reject)
+        self.load_button.setEnabled(library is not None)
+        self.load_button.clicked.connect(lambda: (self.accept(), window.load_policy_file()))
+        self.folder_button.clicked.connect(self._open_folder)
+        fit_dialog(self)
 
     def _open_folder(self) -> None:
         folder = paths.user_policies_dir()

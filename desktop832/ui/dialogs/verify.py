@@ -21,6 +21,7 @@ from ...documents.errors import ExchangeError
 from ...documents.verify import VerifyReport, verify_file
 from ..background_task import BackgroundTask, DialogTask
 from ..forms import adopt_form
+from ..screen_fit import fit_dialog
 
 TITLE = "核验上报文件"
 FORM = "verify_dialog.ui"
@@ -43,7 +44,7 @@ class VerifyDialog(QDialog):
         self.policy_file: Path | None = None
         self.path: Path | None = None
         self.report: VerifyReport | None = None
-        adopt_form(self, FORM, WIDGETS)
+        adopt_form(self, FORM, WIDGETS, buttons_outside=1)
         # the file is read behind a progress dialog; no second file or policy while it is
         self.tasks = DialogTask(self, TITLE, [self.browse_button, self.policy_button])
         self.browse_button.clicked.connect(self.browse)
@@ -51,6 +52,7 @@ class VerifyDialog(QDialog):
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.report_text.toPlainText()))
         self.close_button.clicked.connect(self.accept)
         self.copy_button.setEnabled(False)
+        fit_dialog(self)
         if path is not None:
             self.verify(Path(path))
 

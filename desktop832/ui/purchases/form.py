@@ -10,8 +10,9 @@ import dataclasses
 import datetime as dt
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit,
 )
+from PySide6.QtCore import QSize
 
 from ...domain.counting import why_not_counted
 from ...domain.errors import InputError
@@ -19,6 +20,7 @@ from ...domain.model import Channel, OrderState, Purchase, Purpose
 from ...domain.money import ZERO, format_money
 from . import fields as fields
 from ..forms import FormWidget
+from ..screen_fit import fit_dialog, scroll_content
 from .delegate import mark_problem
 from ..validators import ParserValidator
 
@@ -53,9 +55,8 @@ class PurchaseDialog(QDialog):
         self.result_purchase: Purchase | None = None
         self.setWindowTitle("修改采购记录" if purchase else "添加采购记录")
         self.form = PurchaseForm(self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        # the fields scroll on a small screen; the message and the buttons stay below them
+        scroll_content(self, self.form, self.form.form.layout(), outside=2)
         self.form.button_box.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         self.form.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.form.button_box.accepted.connect(self.accept)
@@ -73,7 +74,7 @@ class PurchaseDialog(QDialog):
         self._fill(purchase or Purchase(date=today if today.year == year else dt.date(year, 1, 1), amount=ZERO))
         if purchase is None:
             self.form.amount_edit.clear()
-        self.resize(460, self.sizeHint().height())
+        fit_dialog(self, QSize(460, 0))
 
     def line(self, key: str) -> QLineEdit:
         return getattr(self.form, f"{key}_edit")
