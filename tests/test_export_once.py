@@ -37,6 +37,7 @@ def count_calls(monkeypatch) -> collections.Counter:
     spy(workspace_module.Workspace, "plan", "plan read")
     spy(database.Store, "plan", "store plan")
     spy(purchase_queries, "year_tally", "sum")
+    spy(purchase_queries, "running_tally", "sum")  # the workspace's one full sum of a year
     spy(counting, "tally", "sum")
     spy(export_data, "tally", "sum")  # the name export_data's evaluate() sums with
     spy(export_data, "summarise", "sum")

@@ -1,6 +1,6 @@
 """One "purchases changed" path and one tally per write: a purchase added, edited away or undone in
-the window's log sums the year once (the log shows the tally the findings were checked against),
-not once for the log and again for the findings."""
+the window's log updates the year's running tally once (the log shows the tally the findings were
+checked against), not once for the log and again for the findings, and never sums the year again."""
 
 from decimal import Decimal as D
 
@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from desktop832.domain.counting import RunningTally
 from desktop832.domain.model import AnnualPlan
 from desktop832.store import purchase_queries
 from desktop832.store.database import Store
@@ -26,16 +27,27 @@ def window_on_the_log(make_window, tmp_path, profile):
     return window
 
 
+class Tallies:
+    def __init__(self):
+        self.summed: list[int] = []  # full sums of a year in SQL
+        self.updated: list[int] = []  # running tallies updated by a write
+
+
 @pytest.fixture
 def tallies(monkeypatch):
-    calls = []
-    real = purchase_queries.year_tally
+    calls = Tallies()
+    summed, updated = purchase_queries.running_tally, RunningTally.apply
 
-    def counting(store, year, policy, today):
-        calls.append(year)
-        return real(store, year, policy, today)
+    def summing(store, year, policy, today):
+        calls.summed.append(year)
+        return summed(store, year, policy, today)
 
-    monkeypatch.setattr(purchase_queries, "year_tally", counting)
+    def updating(self, removed=(), added=()):
+        calls.updated.append(self.year)
+        return updated(self, removed, added)
+
+    monkeypatch.setattr(purchase_queries, "running_tally", summing)
+    monkeypatch.setattr(RunningTally, "apply", updating)
     return calls
 
 
@@ -54,7 +66,7 @@ def test_adding_one_purchase_in_the_log_tallies_the_year_once(qtbot, window_on_t
     window = window_on_the_log
     tab = window.purchase_tab
     add_purchase(qtbot, tab, "1234.50", "8322024052000001")
-    assert tallies == [2024]
+    assert tallies.updated == [2024] and tallies.summed == []  # summed when the window opened, not again
     # and both faces show that one tally: the log's summary and the checks behind the overview
     assert tab.tally is window.document.tally
     assert tab.tally.count == 1 and tab.tally.counted_total == D("1234.50")
@@ -63,8 +75,9 @@ def test_adding_one_purchase_in_the_log_tallies_the_year_once(qtbot, window_on_t
 def test_undo_and_redo_tally_once_each(qtbot, window_on_the_log, tallies):
     window = window_on_the_log
     add_purchase(qtbot, window.purchase_tab, "880", "8322024052000002")
-    tallies.clear()
+    tallies.updated.clear()
     window.undo_stack.undo()
-    assert tallies == [2024] and window.document.tally.count == 0
+    assert tallies.updated == [2024] and window.document.tally.count == 0
     window.undo_stack.redo()
-    assert tallies == [2024, 2024] and window.purchase_tab.tally.count == 1
+    assert tallies.updated == [2024, 2024] and window.purchase_tab.tally.count == 1
+    assert tallies.summed == [] and window.purchase_tab.tally is window.document.tally

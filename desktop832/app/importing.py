@@ -460,6 +460,13 @@ def commit(
     )
 
 
+def import_delta(result: ImportResult, *, undone: bool = False) -> tuple[list[Purchase], list[Purchase]]:
+    """What the import (or, ``undone``, its undo) took out of the log and put in: for the running tally."""
+    before = [b for b, _ in result.updates]
+    after = [*result.added_purchases, *(a for _, a in result.updates)]
+    return (after, before) if undone else (before, after)
+
+
 def undo_import(store, result: ImportResult) -> None:
     """Take an import back: its orders removed, the orders it changed as they were (one transaction)."""
     from ..store.orders import replace_purchases
@@ -513,5 +520,5 @@ def import_orders(
     result = commit(workspace.store, preview, skip_errors=skip_errors, progress=progress)
     if chosen or mapping_file is not None:
         remember_layout(workspace.store, parsed.mapping, layout.states)
-    workspace.purchases_changed()
+    workspace.purchases_written(*import_delta(result))
     return preview, result

@@ -1,8 +1,10 @@
 """One open data file with its policy library: what the CLI and the window both work through.
 
 It loads the unit's records, picks the policy for a year and runs the rules. The purchase tally is
-cached per year and dropped when purchases change, so a keystroke in the plan re-runs only the
-plan rules (the tally is the part that grows with the purchase log).
+summed once per year and then kept up to date by every write of purchases (``purchases_written``:
+what the write took out and put in), so neither a keystroke in the plan nor an edit in the log
+costs anything that grows with the log; a change it is not told the details of
+(``purchases_changed``) sums the year afresh when it is next asked.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..domain import rules
-from ..domain.counting import Tally
+from ..domain.counting import RunningTally, Tally
 from ..domain.findings import Finding
 from ..domain.model import AnnualPlan, UnitProfile, plan_for_year
 from ..domain.policy import Policy, Selection
@@ -29,7 +31,7 @@ class Workspace:
         self.store = store
         self.library = library or PolicyLibrary()
         self._today = today
-        self._tallies: dict[tuple[int, str, dt.date], Tally] = {}
+        self._tallies: dict[tuple[int, str | None, dt.date], RunningTally] = {}
         self._filings: dict[int, list] = {}  # the filing record by year, read once
         # the data file's lock (a locking.LockResult) when this workspace owns it: released by close()
         self.lock = lock
@@ -99,19 +101,36 @@ class Workspace:
         return self.library.selection(profile, plan)
 
     def purchases_changed(self) -> None:
+        """Purchases changed in a way not told in detail: every year is summed afresh when asked."""
         self._tallies.clear()
+
+    def purchases_written(self, removed=(), added=()) -> None:
+        """A write took ``removed`` out of the log (as they were) and put ``added`` in (as written,
+        with their ids); an edit is both. The tallies summed so far are updated, not summed again."""
+        removed, added = list(removed), list(added)
+        for running in self._tallies.values():
+            running.apply(removed, added)
+
+    def purchases_deleted(self, groups_by_year: dict, ids) -> None:
+        """A bulk delete: the deleted purchases summed by year (``{year: [Group, ...]}``, as SQL
+        summed them before deleting) and their ids."""
+        ids = list(ids)
+        for (year, _policy, _today), running in self._tallies.items():
+            if year in groups_by_year:
+                running.subtract(groups_by_year[year], ids)
 
     def tally(self, year: int, policy: Policy | None, today: dt.date | None = None) -> Tally:
         """The year's tally as of ``today`` (the workspace's by default), summed by SQL (a big log
-        is never loaded as objects) and cached until :meth:`purchases_changed`. Without a policy
-        everything counts, with no limits."""
-        from ..store.purchase_queries import year_tally
+        is never loaded as objects) the first time and kept up to date by :meth:`purchases_written`
+        after. Without a policy everything counts, with no limits."""
+        from ..store import purchase_queries
 
         today = today or self.today
         key = (year, policy.id if policy is not None else None, today)
-        if key not in self._tallies:
-            self._tallies[key] = year_tally(self.store, year, policy, today)
-        return self._tallies[key]
+        running = self._tallies.get(key)
+        if running is None:
+            running = self._tallies[key] = purchase_queries.running_tally(self.store, year, policy, today)
+        return running.tally()
 
     def findings(self, profile: UnitProfile, plan: AnnualPlan, policy: Policy | None = None) -> list[Finding]:
         """The rules' findings; for a year without a policy of its own, the one error saying so."""

@@ -6,6 +6,7 @@ the purchases, so re-running the rules on a keystroke in the plan costs nothing 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 from collections import defaultdict
@@ -150,11 +151,17 @@ class Tally:
     counted_by_month: dict[int, Decimal]
     overdue: tuple[OverduePayment, ...]
     unevaluated: int
-    # summed once here: the rules read it on every keystroke, and a big log has many overdue orders
+    # summed once here: the rules read them on every keystroke, and a big log has many overdue orders
     overdue_total: Decimal = ZERO
     # the sums it was made from (a few hundred at most): what the export's purchase summary is
     # read from, so an export sums the purchases once; not part of what a tally equals
     groups: tuple["Group", ...] = dataclasses.field(default=(), compare=False, repr=False)
+    overdue_from_order_date: int = 0  # overdue orders without a delivery date (counted from the order)
+    overdue_days_sorted: tuple[int, ...] = ()  # every overdue order's days, ascending
+
+    def overdue_beyond(self, days: int) -> int:
+        """How many overdue orders have waited more than ``days``."""
+        return len(self.overdue_days_sorted) - bisect.bisect_right(self.overdue_days_sorted, days)
 
     @property
     def union_counted(self) -> Decimal:
@@ -207,11 +214,17 @@ def tally_groups(
         counted_by_purpose=dict(counted),
         not_counted_by_reason=dict(not_counted),
         counted_by_month=dict(by_month),
-        overdue=(overdue := tuple(sorted(overdue, key=lambda o: (o.date, o.purchase_id or 0)))),
+        overdue=(overdue := tuple(sorted(overdue, key=_overdue_order))),
         unevaluated=unevaluated,
         overdue_total=sum((o.amount for o in overdue), ZERO),
         groups=groups,
+        overdue_from_order_date=sum(o.delivered_on is None for o in overdue),
+        overdue_days_sorted=tuple(sorted(o.days for o in overdue)),
     )
+
+
+def _overdue_order(o: OverduePayment) -> tuple:
+    return (o.date, o.purchase_id or 0)
 
 
 def tally(purchases: Iterable[Purchase], policy: Policy | None, year: int, today: dt.date) -> Tally:
@@ -233,3 +246,75 @@ def tally(purchases: Iterable[Purchase], policy: Policy | None, year: int, today
         Group(*key[:4], n, amount, not_evaluated, *key[4:]) for key, (n, amount, not_evaluated) in sums.items()
     )
     return tally_groups(groups, overdue, policy, year)
+
+
+def _group_key(p: Purchase) -> tuple:
+    return (p.channel, p.state, p.purpose, p.date.month, p.paid_on is not None, p.delivered_on is not None)
+
+
+class RunningTally:
+    """A year's tally under one policy on one day, kept up to date write by write.
+
+    It holds what :func:`tally_groups` is made from, the purchases summed by everything that
+    decides counting (a few hundred groups however long the log) and the overdue orders by id, so
+    a write costs what it touches and the :class:`Tally` it gives equals a fresh :func:`tally` of
+    the purchases as they now are. Purchases of other years are left out as :func:`tally` does.
+    """
+
+    def __init__(
+        self, year: int, policy: Policy | None, today: dt.date, groups: Iterable[Group] = (),
+        overdue: Iterable[OverduePayment] = (),
+    ):
+        self.year, self.policy, self.today = year, policy, today
+        self._max_days = max_unpaid_days(policy)
+        self._groups: dict[tuple, list] = {}
+        for g in groups:
+            self._add_group((g.channel, g.state, g.purpose, g.month, g.paid, g.accepted), g.count, g.amount, g.not_evaluated)
+        self._overdue: dict[int | None, OverduePayment] = {o.purchase_id: o for o in overdue}
+        self._tally: Tally | None = None
+
+    def _add_group(self, key: tuple, count: int, amount: Decimal, not_evaluated: int) -> None:
+        entry = self._groups.get(key)
+        if entry is None:
+            entry = self._groups[key] = [0, ZERO, 0]
+        entry[0] += count
+        entry[1] += amount
+        entry[2] += not_evaluated
+        if entry[0] == 0:  # no purchase left in it: gone, as a fresh tally would not have it
+            del self._groups[key]
+
+    def apply(self, removed: Iterable[Purchase] = (), added: Iterable[Purchase] = ()) -> None:
+        """Take ``removed`` (purchases as they were before the write) out and put ``added`` (as
+        written, with their ids) in; an edit is its old value removed and its new one added."""
+        for sign, purchases in ((-1, removed), (1, added)):
+            for p in purchases:
+                if p.date.year != self.year:
+                    continue
+                self._tally = None
+                self._add_group(_group_key(p), sign, p.amount if sign > 0 else -p.amount, sign * (not p.evaluated))
+                if sign < 0:
+                    self._overdue.pop(p.id, None)
+                    continue
+                days = overdue_days(p.channel, p.state, p.date, p.paid_on, self.today, self._max_days, p.delivered_on)
+                if days is not None:
+                    self._overdue[p.id] = OverduePayment(p.id, p.order_no, p.date, p.amount, days, p.delivered_on)
+
+    def subtract(self, groups: Iterable[Group], ids: Iterable[int]) -> None:
+        """Take out purchases already summed (``groups``, as a GROUP BY over them gives) whose ids
+        are ``ids``: a bulk delete, told without its purchases."""
+        for g in groups:
+            self._tally = None
+            self._add_group((g.channel, g.state, g.purpose, g.month, g.paid, g.accepted), -g.count, -g.amount, -g.not_evaluated)
+        if self._overdue:
+            for pid in ids:
+                if self._overdue.pop(pid, None) is not None:
+                    self._tally = None
+
+    def tally(self) -> Tally:
+        if self._tally is None:
+            groups = (
+                Group(*key[:4], count, amount, not_evaluated, *key[4:])
+                for key, (count, amount, not_evaluated) in self._groups.items()
+            )
+            self._tally = tally_groups(groups, self._overdue.values(), self.policy, self.year)
+        return self._tally

@@ -601,12 +601,12 @@ def _pay_on_time(c: Context) -> Iterator[Finding]:
         f"最早一笔 {first.order_no or '（无订单号）'}（{first.date:%Y-%m-%d} 下单）"
     ]
     if longest:
-        beyond = [o for o in t.overdue if o.days > longest]
+        beyond = t.overdue_beyond(longest)  # counted without walking the overdue orders on each keystroke
         parts.append(
-            f"其中 {len(beyond)} 笔已超过合同另有约定时的最长期限 {longest} 天" if beyond
+            f"其中 {beyond} 笔已超过合同另有约定时的最长期限 {longest} 天" if beyond
             else f"合同另有约定的，付款期限最长不超过 {longest} 天"
         )
-    guessed = sum(o.from_order_date for o in t.overdue)
+    guessed = t.overdue_from_order_date
     if guessed:
         parts.append(f"{guessed} 笔没有收货日期，按下单日计算")
     yield c.finding(Severity.WARNING, "；".join(parts), "purchases")

@@ -149,7 +149,15 @@ class UnitDocument(QObject):
             self.changed.emit("input")
 
     def purchases_changed(self) -> None:
+        """Purchases changed in ways not told in detail: the year is summed afresh."""
         self.workspace.purchases_changed()
+        self.evaluate()
+        self.changed.emit("purchases")
+
+    def purchases_written(self, removed, added) -> None:
+        """A write took ``removed`` out of the log and put ``added`` in: the running tally is
+        updated by them (nothing summed again) and the rules re-run."""
+        self.workspace.purchases_written(removed, added)
         self.evaluate()
         self.changed.emit("purchases")
 

@@ -49,7 +49,7 @@ def _import_orders(window) -> None:
 
     result = import_orders_with_dialog(window, window.workspace)
     if result is not None:
-        window.reload_purchases()
+        window.reload_purchases(([], []))  # the dialog has told the workspace what it wrote
         window.undo_stack.push(ImportOrdersCommand(
             window.workspace.store, result, window.reload_purchases,
             lambda message: QMessageBox.warning(window, "导入平台订单", message),

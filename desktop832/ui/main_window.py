@@ -345,8 +345,11 @@ class MainWindow(QMainWindow):
         if self._purchase_tab is None and self.tabs_built:
             from .purchases.log import PurchaseLogTab
 
-            # the one "purchases changed" path: the document drops the cached tally and re-checks
-            tab = PurchaseLogTab(self.workspace, self.undo_stack, purchases_changed=lambda: self.document.purchases_changed())
+            # the one "purchases changed" path: the document updates the running tally and re-checks
+            tab = PurchaseLogTab(
+                self.workspace, self.undo_stack,
+                purchases_changed=lambda removed, added: self.document.purchases_written(removed, added),
+            )
             self._purchase_tab = tab
             self._purchase_tab_stale = True
             self._replace_tab(TAB_PURCHASES, tab)
@@ -638,9 +641,14 @@ class MainWindow(QMainWindow):
             self.document.save_now()
         run_feature(name, self)
 
-    def reload_purchases(self) -> None:
-        """Purchases changed outside the log tab (an import): reload the table and re-check."""
-        self.document.purchases_changed()
+    def reload_purchases(self, written: tuple | None = None) -> None:
+        """Purchases changed outside the log tab (an import): reload the table and re-check.
+        ``written``: what the change took out and put in (the running tally is updated by it),
+        else the year is summed afresh."""
+        if written is None:
+            self.document.purchases_changed()
+        else:
+            self.document.purchases_written(*written)
         if self._purchase_tab is not None:
             self._purchase_tab.set_workspace(self.workspace)
             self._purchase_tab_stale = True

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from .. import file_dialogs
 from ...app.importing import (
     ImportPreview, ImportResult, build_preview, commit, counted_purposes_for, existing_orders, load_layouts,
-    redo_import, remember_layout, undo_import,
+    import_delta, redo_import, remember_layout, undo_import,
 )
 from ...domain.model import Purpose
 from ...domain.money import format_money
@@ -454,7 +454,7 @@ class ImportOrdersDialog(QDialog):
 
         def written(result: ImportResult) -> None:
             self.changed = result.changed
-            self.workspace.purchases_changed()
+            self.workspace.purchases_written(*import_delta(result))
             try:
                 store.set_setting(PURPOSE_KEY, preview.default_purpose.value)
                 if self.state_choices:
@@ -480,7 +480,8 @@ class ImportOrdersDialog(QDialog):
 
 class ImportOrdersCommand(QUndoCommand):
     """The whole import, its re-import changes included, as one undo step. It only calls the
-    import's plain undo and redo; ``refresh`` shows the log again afterwards."""
+    import's plain undo and redo; ``refresh(written)`` shows the log again afterwards, told what
+    the undo or redo took out and put in."""
 
     def __init__(self, store, result: ImportResult, refresh: Callable[[], None], report: Callable[[str], None]):
         super().__init__(f"导入平台订单（新增 {result.added} 笔，更新 {result.updated} 笔）")
@@ -503,7 +504,7 @@ class ImportOrdersCommand(QUndoCommand):
             self.report(f"未能{'撤销' if action is undo_import else '重做'}导入：{exc.message}")
             return
         self.done = action is redo_import
-        self.refresh()
+        self.refresh(import_delta(self.result, undone=action is undo_import))
 
 
 def import_orders_with_dialog(parent: QWidget | None, workspace, path: Path | str | None = None) -> ImportResult | None:

@@ -2,7 +2,7 @@
 
 Entry point for the main window::
 
-    tab = PurchaseLogTab(workspace, undo_stack, purchases_changed=document.purchases_changed)
+    tab = PurchaseLogTab(workspace, undo_stack, purchases_changed=document.purchases_written)
                                                   # optional: parent, settings=QSettings(...)
     tab.purchasesChanged.connect(...)             # after every add, edit, delete, undo and redo
     tab.set_year(year, plan, policy)              # the year, the plan's reserve or the policy changed
@@ -10,9 +10,10 @@ Entry point for the main window::
 
 ``set_year`` only refreshes the summary when just the plan changed, so calling it on every
 keystroke in the plan is cheap; a new year or policy reloads the table. After each write the tab
-calls ``purchases_changed`` (the one path: the window's document drops the workspace's cached
-tally and re-checks, which tallies the year once; without a document, the workspace's own), then
-shows the workspace's tally, which is that same one, cached.
+calls ``purchases_changed(removed, added)`` with what the write took out and put in (the one path:
+the window's document updates the workspace's running tally by them and re-checks; without a
+document, the workspace's own ``purchases_written``), then shows the workspace's tally, which is
+that same one: the year is never summed again for a write.
 
 Edits go through the shared ``QUndoStack`` as commands (:mod:`.purchase_commands`). Column order,
 widths, visibility and the sort are remembered in QSettings under ``purchase_log/``.
@@ -68,7 +69,7 @@ class PurchaseLogTab(FormWidget):
     ):
         super().__init__(parent)
         self.workspace = workspace
-        self._purchases_changed = purchases_changed  # () -> None; None: the workspace's own
+        self._purchases_changed = purchases_changed  # (removed, added) -> None; None: the workspace's own
         self.undo_stack = undo_stack
         self.settings = settings if settings is not None else app_settings()
         self.year: int | None = None
@@ -298,10 +299,11 @@ class PurchaseLogTab(FormWidget):
 
     def _written(self, focus_id) -> None:
         """After any write (including undo and redo): totals, findings, the cursor."""
+        removed, added = self.model.last_write
         if self._purchases_changed is not None:
-            self._purchases_changed()  # the document re-checks: the year is tallied once, here
+            self._purchases_changed(removed, added)  # the document updates the tally and re-checks, once
         else:
-            self.workspace.purchases_changed()
+            self.workspace.purchases_written(removed, added)
         if self.year is None:  # a command undone between set_workspace and set_year
             self.purchasesChanged.emit()
             return

@@ -5,7 +5,8 @@ paints, a block at a time, as plain tuples formatted in ``data()``. A change res
 costs a query (tens of milliseconds), not a re-sort in Qt (``QSortFilterProxyModel`` took 14–27 s).
 
 Writes are plain methods (``add``, ``update``, ``remove``, ``restore``) so undo commands can call
-them; each writes the data file, reloads and emits ``purchasesChanged``. In-place edits do not
+them; each writes the data file, reloads, keeps what it took out and put in (``last_write``: the
+purchases as they were and as written, for the year's running tally) and emits ``purchasesChanged``. In-place edits do not
 write: ``setData`` parses the text and emits ``editRequested`` for the tab to push an undo command.
 """
 
@@ -60,6 +61,7 @@ class PurchaseTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, tuple] = {}
         self._meta: dict[int, tuple[str | None, int | None]] = {}  # id → (reason, overdue days)
+        self.last_write: tuple[list[Purchase], list[Purchase]] = ([], [])  # (removed, added) by the last write
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -232,11 +234,11 @@ class PurchaseTableModel(QAbstractTableModel):
     # --- writing (what undo commands call) ------------------------------------------------------
 
     def _write(self, action, *, in_place: int = -1) -> bool:
-        """Run ``action``, which returns the id to put the cursor on; a known store error is
-        reported. ``in_place`` is the row of an edit that neither moves the row nor takes it out
+        """Run ``action``, which returns the id to put the cursor on and the purchases it took
+        out (as they were) and put in (as written); a known store error is reported. ``in_place`` is the row of an edit that neither moves the row nor takes it out
         of the filter: that row is repainted instead of reloading every id."""
         try:
-            focus_id = action()
+            focus_id, removed, added = action()
         except StoreError as exc:
             self.problem.emit(f"未能保存：{exc.message}")
             return False
@@ -246,6 +248,7 @@ class PurchaseTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(in_place, 0), self.index(in_place, self.columnCount() - 1))
         else:
             self.reload()
+        self.last_write = (list(removed), list(added))
         self.purchasesChanged.emit(focus_id)
         return True
 
@@ -267,31 +270,38 @@ class PurchaseTableModel(QAbstractTableModel):
         """Store a new purchase (with its id when it had one) and return it as stored."""
         saved: list[Purchase] = []
 
-        def add() -> int:
+        def add():
             saved.append(self.store.add_purchase(purchase))
-            return saved[0].id
+            return saved[0].id, [], saved
 
         return saved[0] if self._write(add) else None
 
     def update(self, purchase: Purchase) -> bool:
-        def update() -> int:
+        def update():
+            before = self._stored([purchase.id])  # as the file has it: what the tally holds
             self.store.update_purchase(purchase)
-            return purchase.id
+            return purchase.id, before, [purchase]
 
         row = self.row_of(purchase.id)
         return self._write(update, in_place=row if self._stays(self.purchase(row), purchase) else -1)
 
     def remove(self, purchases: list[Purchase]) -> bool:
-        def remove() -> None:
-            self.store.delete_purchases([p.id for p in purchases])
+        def remove():
+            ids = [p.id for p in purchases]
+            before = self._stored(ids)
+            self.store.delete_purchases(ids)
+            return None, before, []
 
         return self._write(remove)
+
+    def _stored(self, ids: list[int]) -> list[Purchase]:
+        return [q.to_purchase(row) for row in q.purchase_rows(self.store, ids).values()]
 
     def restore(self, purchases: list[Purchase]) -> bool:
         """Put deleted purchases back with their ids (undo of a delete)."""
 
-        def restore() -> int:
+        def restore():
             self.store.add_purchases(purchases)
-            return purchases[0].id
+            return purchases[0].id, [], purchases
 
         return self._write(restore)
