@@ -212,3 +212,18 @@ def test_a_year_without_a_policy_draws_its_chart_and_says_it_is_not_judged(qtbot
     window = make_window(path, today=dt.date(2027, 3, 1))
     view = _chart_drawn(qtbot, window)
     assert not view.chart.judged and NO_POLICY_NOTE in view.chart.notes
+
+
+def test_in_the_current_year_the_running_total_stops_at_this_month(policies):
+    policy = policies["henan-2023"]
+    t = tally(PURCHASES, policy, 2023, TODAY)
+    assert year_chart(t, D("5000"), policy, dt.date(2023, 3, 15)).months_past == 12  # one is dated 31 December
+    assert year_chart(tally(PURCHASES[:5], policy, 2023, TODAY), D("5000"), policy, dt.date(2023, 6, 15)).months_past == 6
+    assert year_chart(t, D("5000"), policy, dt.date(2024, 1, 2)).months_past == 12  # a year gone by
+    # purchases dated ahead of today (the last, 31 December) keep the line to their month
+    assert year_chart(t, D("5000"), policy, dt.date(2022, 12, 1)).months_past == 12
+    early = tally(PURCHASES[:5], policy, 2023, TODAY)  # January to March
+    assert year_chart(early, D("5000"), policy, dt.date(2022, 12, 1)).months_past == 3
+    assert year_chart(early, D("5000"), policy, dt.date(2023, 2, 1)).months_past == 3
+    text = _drawn(year_chart(early, D("5000"), policy, dt.date(2023, 3, 15)))[0].decode("utf-8")
+    assert "累计 3,250.50 元" in text

@@ -64,7 +64,7 @@ def collect(workspace, year: int, today: dt.date | None = None) -> r.YearReport:
         filing_lines=r.filing_lines(workspace.filing_events(year)),
         counted=tally.counted_total, not_counted=tally.not_counted_total, purchase_count=tally.count,
         progress=words, progress_citation=citation,
-        chart=year_chart(tally, target, policy),
+        chart=year_chart(tally, target, policy, today),
         by_purpose=r.purpose_rows(tally, purchases, counting),
         not_counted_by_reason=r.reason_rows(purchases, counting),
         by_county=r.county_rows(purchases, counting),

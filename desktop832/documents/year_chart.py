@@ -170,14 +170,17 @@ def chart_drawing(chart: YearChart, font: str, size: float = FONT_SIZE):
         for (xa, ya), (xb, yb) in zip(points, points[1:]):
             drawing.add(Line(xa, ya, xb, yb, strokeColor=HexColor(PACE), strokeWidth=1.4, strokeDashArray=[3, 2]))
     # segments, not a PolyLine: SVG viewers fill an open polyline unless told not to
-    points = [(left + slot * (i + 0.5), y_amount(v)) for i, v in enumerate(chart.cumulative)]
+    shown = chart.cumulative[: chart.months_past]
+    points = [(left + slot * (i + 0.5), y_amount(v)) for i, v in enumerate(shown)]
     for (xa, ya), (xb, yb) in zip(points, points[1:]):
         drawing.add(Line(xa, ya, xb, yb, strokeColor=HexColor(LINE), strokeWidth=1.8))
     for cx, cy in points:
         drawing.add(Circle(cx, cy, 2.2, fillColor=HexColor(LINE), strokeColor=None))
-    last = chart.cumulative[-1] if chart.cumulative else ZERO
-    end_label = f"累计 {format_money(last)} 元"
-    drawing.add(text(right, min(y_amount(last) + 6, y_of(plot_top) - 2), end_label, LINE, "end"))
+    if points:
+        last = shown[-1]
+        end_label = f"累计 {format_money(last)} 元"
+        x_end = min(right, points[-1][0] + measure(end_label) / 2)
+        drawing.add(text(max(x_end, left + measure(end_label)), min(y_amount(last) + 6, y_of(plot_top) - 2), end_label, LINE, "end"))
     # counted against not counted, by reason
     top = plot_bottom + MONTH_LABELS + 10
     drawing.add(text(8, y_of(top + 10), "计入与不计入（按原因）", TEXT, font_size=size + 1))

@@ -43,6 +43,8 @@ class YearChart:
     not_counted: tuple[tuple[str, Decimal], ...]  # (reason, amount), largest first
     judged: bool  # a policy of this year decided what counts
     notes: tuple[str, ...] = ()  # said under the chart: what it does not judge, and why
+    months_past: int = 12  # the running total is drawn up to this month (in the current year the current
+    # one, or the last with counted purchases if that is later)
 
     @property
     def not_counted_total(self) -> Decimal:
@@ -86,8 +88,10 @@ def pace_series(policy: Policy | None, target: Decimal, year: int) -> tuple[tupl
     return tuple(values), rule.citation
 
 
-def year_chart(tally: Tally, target: Decimal, policy: Policy | None) -> YearChart:
-    """The chart's series for ``tally``'s year, against ``target`` (``reserve_target``)."""
+def year_chart(tally: Tally, target: Decimal, policy: Policy | None, today: dt.date | None = None) -> YearChart:
+    """The chart's series for ``tally``'s year, against ``target`` (``reserve_target``); with
+    ``today`` in that year, the running total stops at today's month (the months ahead are not
+    drawn flat), unless purchases are dated later."""
     by_month = tuple(tally.counted_by_month.get(month, ZERO) for month in MONTHS)
     running, cumulative = ZERO, []
     for amount in by_month:
@@ -108,6 +112,10 @@ def year_chart(tally: Tally, target: Decimal, policy: Policy | None) -> YearChar
         year=tally.year, by_month=by_month, cumulative=tuple(cumulative), target=target, pace=pace,
         pace_citation=citation, counted_total=tally.counted_total, not_counted=not_counted,
         judged=policy is not None, notes=tuple(notes),
+        months_past=max(
+            12 if today is None or today.year > tally.year else 0 if today.year < tally.year else today.month,
+            max((month for month, amount in zip(MONTHS, by_month) if amount), default=0),  # orders dated ahead
+        ),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QPushButton
 
 from ...domain.findings import Severity
@@ -12,6 +12,7 @@ from ...domain.overview import Status
 from ..forms import FormWidget
 
 COLOURS = {None: "#666666", Severity.OK: "#1b7f3b", Severity.INFO: "#1565c0", Severity.WARNING: "#b26a00", Severity.ERROR: "#c62828"}
+CHART_AFTER_MS = 300  # the first chart is drawn this long after the data is shown
 MARKS = {None: "○", Severity.OK: "✔", Severity.INFO: "✔", Severity.WARNING: "▲", Severity.ERROR: "✖"}
 
 
@@ -38,6 +39,8 @@ class OverviewTab(FormWidget):
         self.chart_view = None  # built with the first chart drawn
         self._chart = None  # the series last asked for
         self._drawing = None  # the task drawing it
+        self._chart_timer = QTimer(self, singleShot=True)
+        self._chart_timer.timeout.connect(self._draw_chart)
 
     def refresh(self, document) -> None:
         from .quota import filing_history_text
@@ -76,20 +79,30 @@ class OverviewTab(FormWidget):
     # --- the picture of the year ------------------------------------------------------------------
 
     def _refresh_chart(self, document) -> None:
-        """Draw the year's chart when its series changed (on a worker: see ``ui/tabs/year_chart.py``)."""
+        """Draw the year's chart when its series changed (on a worker: see ``ui/tabs/year_chart.py``).
+
+        The first drawing waits :data:`CHART_AFTER_MS`, so a file's data and findings are painted
+        before reportlab is imported; later changes are drawn at the next turn of the event loop
+        (a burst of keystrokes draws only the last chart)."""
         from ...domain.requirements import reserve_target
         from ...domain.year_chart import year_chart
 
         tally = document.tally
         if tally is None:  # a year without a policy: what the tally has, said to be unjudged
             tally = document.workspace.tally(document.year, None)
-        chart = year_chart(tally, reserve_target(document.profile, document.plan), document.policy)
+        chart = year_chart(tally, reserve_target(document.profile, document.plan), document.policy, document.workspace.today)
         if chart == self._chart:
             return
         self._chart = chart
+        self._chart_timer.start(0 if self.chart_view is not None else CHART_AFTER_MS)
+
+    def _draw_chart(self) -> None:
         from ..background_task import BackgroundTask
         from .year_chart import render_chart
 
+        if self._drawing is not None:  # one drawing at a time: the next follows when it ends
+            return
+        chart = self._chart
         task = BackgroundTask(lambda _progress: (chart, *render_chart(chart)), name="desktop832-year-chart")
         task.succeeded.connect(self._chart_drawn)  # a bound method: nothing arrives once the tab is gone
         task.failed.connect(self._chart_failed)
@@ -98,7 +111,9 @@ class OverviewTab(FormWidget):
 
     def _chart_drawn(self, result) -> None:
         chart, svg, geometry = result
-        if chart != self._chart:  # a newer one is on its way
+        self._drawing = None
+        if chart != self._chart:  # changed while it was drawn: draw the newest
+            self._chart_timer.start(0)
             return
         if self.chart_view is None:
             from .year_chart import YearChartView
@@ -109,12 +124,12 @@ class OverviewTab(FormWidget):
             self.chart_view.show()  # added to a tab already on screen
         self.chart_view.show_chart(chart, svg, geometry)
         self.chart_hint.setText("点击某个月份的柱子，查看该月的采购记录。")
-        self._drawing = None
 
     def _chart_failed(self, error: BaseException) -> None:
         from ...domain.errors import ClerkError
 
         self._drawing = None
+        self._chart = None  # drawn again at the next change
         if not isinstance(error, ClerkError):
             raise error
         self.chart_hint.setText(f"无法绘制本年度采购图：{error.message}")
@@ -122,7 +137,8 @@ class OverviewTab(FormWidget):
     @property
     def chart_ready(self) -> bool:
         """Whether the chart on screen is the one last asked for (tests wait for it)."""
-        return self._drawing is None and self.chart_view is not None and self.chart_view.chart == self._chart
+        return (self._drawing is None and not self._chart_timer.isActive() and self.chart_view is not None
+                and self.chart_view.chart == self._chart)
 
     def _show_without_policy(self, document, name: str) -> None:
         """A year without its own policy: every line says so (nothing of another year's stays on

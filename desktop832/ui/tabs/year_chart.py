@@ -97,10 +97,8 @@ class YearChartView(QSvgWidget):
             self.setToolTip("")
         else:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
-            self.setToolTip(
-                f"{month}月：计入 {format_money(self.chart.by_month[month - 1])} 元，"
-                f"累计 {format_money(self.chart.cumulative[month - 1])} 元\n点击查看该月的采购记录"
-            )
+            total = f"，累计 {format_money(self.chart.cumulative[month - 1])} 元" if month <= self.chart.months_past else ""
+            self.setToolTip(f"{month}月：计入 {format_money(self.chart.by_month[month - 1])} 元{total}\n点击查看该月的采购记录")
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
