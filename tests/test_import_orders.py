@@ -238,3 +238,17 @@ def test_cli_import_orders(tmp_path, profile, plan, capsys):
     assert "缺少“实付金额”列" in capsys.readouterr().err
     assert main(["--db", str(db), "import-orders", str(odd), "--map", "付款=实付金额"]) == 0
     assert main(["--db", str(db), "import-orders", str(odd), "--dry-run"]) == 0  # remembered
+
+
+def test_the_copy_with_an_id_an_import_stores_is_the_purchase_with_that_id():
+    import dataclasses
+    import datetime as dt
+    from decimal import Decimal
+
+    from desktop832.domain.model import Purchase
+    from desktop832.store.orders import _with_id
+
+    p = Purchase(date=dt.date(2024, 3, 1), amount=Decimal("12.30"), order_no="832X", hand_edited=frozenset({"amount"}))
+    copy = _with_id(p, 7)
+    assert copy == dataclasses.replace(p, id=7) and hash(copy) == hash(dataclasses.replace(p, id=7))
+    assert copy.id == 7 and p.id is None

@@ -3,13 +3,13 @@ in one transaction (all of it or nothing), and taking it back (undo) or applying
 
 from __future__ import annotations
 
-import dataclasses
+import operator
 from typing import Callable, Iterable
 
 from sqlalchemy import delete, func, insert, select
 
 from ..domain.model import Purchase
-from .database import _PURCHASE_FIELDS, _purchase_values, _write
+from .database import _PURCHASE_FIELDS, _insert_purchases, _purchase_values, _write
 from .tables import purchase
 
 
@@ -41,16 +41,29 @@ def apply_import(
         taken = set(c.scalars(select(purchase.c.order_no).where(purchase.c.order_no != "")))
         fresh = [p for p in new if p.order_no not in taken]
         next_id = (c.scalar(select(func.max(purchase.c.id))) or 0) + 1
-        added = [dataclasses.replace(p, id=next_id + i) for i, p in enumerate(fresh)]
+        added = [_with_id(p, next_id + i) for i, p in enumerate(fresh)]
         progress(0, total)
         for start in range(0, len(added), chunk):
             part = added[start : start + chunk]
-            c.execute(insert(purchase), [_purchase_values(p) for p in part])
+            _insert_purchases(c, part)  # plain tuples: the values insert(purchase) would store
             progress(start + len(part), total)
         for p in updated:
             _write(c, purchase, _purchase_values(p))
         progress(total, total)
     return added, {p.order_no for p in new} - {p.order_no for p in fresh}
+
+
+_ALL_FIELDS = operator.attrgetter(*_PURCHASE_FIELDS)
+
+
+def _with_id(p: Purchase, purchase_id: int) -> Purchase:
+    """``dataclasses.replace(p, id=purchase_id)`` without running ``__init__`` and its checks
+    again for a value already checked (a third of an import's time at 100,000 rows)."""
+    copy = object.__new__(Purchase)
+    for name, value in zip(_PURCHASE_FIELDS, _ALL_FIELDS(p)):
+        object.__setattr__(copy, name, value)
+    object.__setattr__(copy, "id", purchase_id)
+    return copy
 
 
 def replace_purchases(store, remove_ids: Iterable[int], put: Iterable[Purchase]) -> None:
