@@ -44,18 +44,35 @@ def test_the_policy_combo_no_longer_widens_the_tab_at_1024(qtbot, make_window, m
     assert scroll.horizontalScrollBar().maximum() == 0, scroll.widget().minimumSizeHint()
 
 
-def test_a_deadline_label_too_narrow_shows_the_start_and_all_of_it_in_the_tooltip(qtbot, make_window, monkeypatch):
+def test_the_deadline_is_shown_whole_at_1024(qtbot, make_window, monkeypatch):
+    """“2024-02-20（已逾期 1017 天）” is what the clerk needs to read: it wraps, never “已逾期 10…”."""
     window, tab = _quota_tab_at(qtbot, make_window, monkeypatch)
     label = tab.deadline_label
-    full = label.text()
-    assert "天" in full  # e.g. 2024-02-20（还有 19 天）
-    label.setFixedWidth(label.fontMetrics().horizontalAdvance(full) // 2)
+    assert "天" in label.text() and label.wordWrap()
     QApplication.processEvents()
-    assert label.is_elided() and label.shown_text().endswith("…")
-    assert label.text() == full and label.toolTip() == full
-    label.setFixedWidth(label.fontMetrics().horizontalAdvance(full) + 40)
-    QApplication.processEvents()
-    assert not label.is_elided() and label.shown_text() == full and label.toolTip() == ""
+    lines = -(-label.fontMetrics().horizontalAdvance(label.text()) // max(1, label.width()))
+    assert label.height() >= lines * label.fontMetrics().height()  # every line in full
+
+
+def test_the_profile_columns_go_one_under_the_other_when_the_tab_is_narrow(qtbot, make_window, monkeypatch):
+    """At 1024x768 the unit's and the canteen's groups do not fit side by side beside the
+    findings: they stack, and the tab scrolls down instead of cutting the canteen group off."""
+    from desktop832.ui.main_window import TAB_PROFILE
+
+    for space, side_by_side in ((QRect(0, 0, 1920, 1080), True), (SMALL, False)):
+        monkeypatch.setattr(screen_fit, "available", lambda widget=None, s=space: s)
+        window = make_window()
+        window.resize(screen_fit.fitted(window.size().expandedTo(space.size()), space))
+        window.tabs.setCurrentIndex(TAB_PROFILE)
+        tab = window.profile_tab
+        qtbot.waitUntil(tab.isVisible)
+        QApplication.processEvents()
+        scroll = tab.findChild(QScrollArea, "scroll_area")
+        assert scroll.horizontalScrollBar().maximum() == 0, space  # nothing cut off at the side
+        canteen = tab.canteen_mode_combo.mapTo(tab, tab.canteen_mode_combo.rect().topLeft())
+        name = tab.name_edit.mapTo(tab, tab.name_edit.rect().topLeft())
+        assert (canteen.y() < name.y() + 200) is side_by_side, space
+        window.close()
 
 
 def test_the_letter_font_line_is_one_whole_line_with_the_rest_in_its_tooltip(qtbot, make_window, monkeypatch):
@@ -78,3 +95,68 @@ def test_the_letter_font_line_is_one_whole_line_with_the_rest_in_its_tooltip(qtb
     assert "仿宋" in tip  # the explanation is always there
     if label.is_elided():
         assert tip.startswith(label.text())
+
+
+def test_choosing_no_canteen_changes_what_is_shown_not_the_layout(qtbot, make_window, monkeypatch):
+    """无食堂 (or any other mode) shows its own fields in the same place; nothing else on the
+    profile tab moves or changes size."""
+    from desktop832.domain.model import CanteenMode
+    from desktop832.ui.main_window import TAB_PROFILE
+
+    from .gui_helpers import choose
+
+    monkeypatch.setattr(screen_fit, "available", lambda widget=None: SMALL)
+    window = make_window()
+    window.tabs.setCurrentIndex(TAB_PROFILE)
+    tab = window.profile_tab
+    qtbot.waitUntil(tab.isVisible)
+    contents = tab.findChild(QScrollArea, "scroll_area").widget()
+    watched = [tab.name_edit, tab.canteen_mode_combo, tab.canteen_hint_label, tab.union_members_edit, tab.phone_edit,
+               contents]
+
+    def geometry():
+        QApplication.processEvents()
+        return [(w.mapTo(tab, w.rect().topLeft()), w.size()) for w in watched]
+
+    before = geometry()
+    for mode in (CanteenMode.NONE, CanteenMode.OUTSOURCED, CanteenMode.SHARED, CanteenMode.OWN, CanteenMode.NONE):
+        choose(tab.canteen_mode_combo, mode.value)
+        qtbot.waitUntil(lambda: window.document.profile.canteen_mode is mode)
+        assert geometry() == before, mode
+    assert tab.none_group.isVisible() and tab.letter_button.isVisible()
+    assert not tab.outsourced_group.isVisible()
+
+
+def test_the_findings_panel_and_the_tabs_keep_their_minimum_widths(qtbot, make_window, monkeypatch):
+    """Dragging the separator as far as it goes: the findings keep their words beside their icons,
+    the tabs their labels and fields; neither collapses."""
+    from PySide6.QtCore import Qt
+
+    monkeypatch.setattr(screen_fit, "available", lambda widget=None: SMALL)
+    window = make_window()
+    dock, tabs = window.findings_dock, window.tabs
+    panel = window.findings_panel
+    em = window.fontMetrics().horizontalAdvance("中")
+    window.resizeDocks([dock], [1], Qt.Orientation.Horizontal)
+    QApplication.processEvents()
+    assert dock.width() >= dock.minimumWidth() >= 14 * em
+    assert panel.list.viewport().width() >= 10 * em  # room for words, not only the icons
+    assert dock.isVisible() and panel.list.count() > 0
+    window.resizeDocks([dock], [5000], Qt.Orientation.Horizontal)
+    QApplication.processEvents()
+    assert tabs.width() >= tabs.minimumWidth() >= 28 * em
+    assert dock.width() <= window.width() - tabs.minimumWidth()
+
+
+def test_a_long_path_in_the_status_bar_does_not_widen_the_window(qtbot, make_window, monkeypatch, tmp_path):
+    monkeypatch.setattr(screen_fit, "available", lambda widget=None: SMALL)
+    folder = tmp_path.joinpath(*["很长的文件夹名称" * 2] * 8)
+    folder.mkdir(parents=True)
+    window = make_window(folder / "单位.sqlite")
+    label = window.save_label
+    QApplication.processEvents()
+    assert str(folder) in label.text()
+    assert window.minimumSizeHint().width() <= SMALL.width()
+    assert label.is_elided() and label.toolTip() == label.text()
+    assert label.shown_text().endswith("单位.sqlite")  # shortened in the middle: the file name stays
+    assert window.policy_label.text() and not window.policy_label.is_elided()  # the path gives way first

@@ -680,3 +680,34 @@ def test_the_logs_keys_are_named_in_its_menu_and_tooltips(qtbot, tab):
     assert tab.add_action.isShortcutVisibleInContextMenu() and tab.delete_action.isShortcutVisibleInContextMenu()
     assert tab.add_button.toolTip() == "用表单添加一笔采购（在表格中按 Ctrl+Shift+N）"
     assert tab.delete_button.toolTip().endswith("（在表格中按 Del）")
+
+
+def test_the_first_screens_columns_are_as_wide_as_what_they_show(qtbot, make_tab, workspace, settings):
+    """渠道 whole, 付款日期's “超期 … 天未付” whole, a long shop name cut at a sensible width (and
+    whole in its tooltip); a width the clerk set is kept the next time instead."""
+    long_name = "云南省普洱市思茅区某某某某茶业农民专业合作社联合社"
+    seed(
+        workspace,
+        dataclasses.replace(buy("100", "8322024011300053", dt.date(2024, 1, 13), paid_on=None), supplier=long_name),
+        buy("200", "OTHER", dt.date(2024, 5, 20), channel=Channel.OTHER),
+    )
+    tab = make_tab()
+    header, metrics = tab.table.horizontalHeader(), tab.table.fontMetrics()
+    em = metrics.horizontalAdvance("中")
+
+    def fits(key, text):
+        return header.sectionSize(COL[key]) >= metrics.horizontalAdvance(text) + 8  # the cell's margins
+
+    late = row_of(tab, "8322024011300053")
+    assert cell(tab, late, "paid_on") == "超期 140 天未付" and fits("paid_on", "超期 140 天未付")
+    assert fits("channel", Channel.OTHER.value) and fits("order_no", "8322024011300053")
+    assert fits("amount", "200.00") and fits("counted", cell(tab, row_of(tab, "OTHER"), "counted"))
+    for key in COL:  # every title whole
+        assert header.sectionSize(COL[key]) >= header.sectionSizeFromContents(COL[key]).width(), key
+    assert not fits("supplier", long_name) and header.sectionSize(COL["supplier"]) <= 16 * em + 18
+    assert cell(tab, late, "supplier", Qt.ItemDataRole.ToolTipRole) == long_name
+
+    header.resizeSection(COL["channel"], 300)  # the clerk widens a column: kept next time
+    tab.save_columns()
+    again = make_tab()
+    assert again.table.horizontalHeader().sectionSize(COL["channel"]) == 300

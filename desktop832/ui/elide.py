@@ -24,7 +24,8 @@ class ElidedLabel(QLabel):
         self._full, self._note, self._mode = "", "", mode
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(False)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # its whole width when there is room, down to a few characters and “…” when there is not
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setText(text)
 
     # the whole text, as a QLabel's text() would be

@@ -8,9 +8,9 @@ fails a test instead of the clerk's session.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtCore import QEvent, QFile, QIODevice, QObject
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from .. import paths
 
@@ -52,6 +52,7 @@ def adopt_form(
     so many items of its layout (its row of buttons) stay below, always visible
     (:func:`~desktop832.ui.screen_fit.scroll_content`)."""
     form = load_form(name, owner, widgets)
+    keep_placeholders_whole(form)
     for object_name, widget_type in widgets.items():  # before any is moved out of the form
         setattr(owner, object_name, form.findChild(widget_type, object_name))
     if buttons_outside:
@@ -64,6 +65,59 @@ def adopt_form(
             layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(form)
     return form
+
+
+PLACEHOLDER_MAX = 320  # a field is never made wider than this for its placeholder
+
+
+def keep_placeholders_whole(form: QWidget) -> None:
+    """A field is at least as wide as its grey example text (例如 1,000,000.00 或 100万), which
+    would otherwise be cut off on a small screen; the text is also its tooltip."""
+    for edit in form.findChildren(QLineEdit):
+        hint = edit.placeholderText()
+        if hint:
+            wanted = edit.fontMetrics().horizontalAdvance(hint) + 16  # the frame and text margins
+            edit.setMinimumWidth(max(edit.minimumWidth(), min(wanted, PLACEHOLDER_MAX)))
+            if not edit.toolTip():
+                edit.setToolTip(hint)
+
+
+class ColumnsThatStack(QObject):
+    """A tab's side-by-side columns (a ``QHBoxLayout`` named ``columns`` in its form) go one
+    under the other when the tab is narrower than the columns need side by side, so a small
+    screen scrolls the tab down, never sideways with a column cut off."""
+
+    def __init__(self, layout: QBoxLayout, watched: QWidget):
+        super().__init__(watched)
+        self.layout, self.watched = layout, watched
+        watched.installEventFilter(self)
+
+    def side_by_side_width(self) -> int:
+        layout = self.layout
+        margins = layout.contentsMargins()
+        columns = [layout.itemAt(i) for i in range(layout.count())]
+        widths = [item.minimumSize().width() for item in columns if not item.isEmpty()]
+        return sum(widths) + layout.spacing() * max(0, len(widths) - 1) + margins.left() + margins.right()
+
+    def arrange(self) -> None:
+        wide = self.watched.width() >= self.side_by_side_width()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.layout.direction() != direction:
+            self.layout.setDirection(direction)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.arrange()
+        return False
+
+
+def stack_columns_when_narrow(form: QWidget) -> ColumnsThatStack | None:
+    """Let ``form``'s ``columns`` layout stack its columns on a narrow screen (see above)."""
+    columns = form.findChild(QBoxLayout, "columns")
+    scroll = form.findChild(QScrollArea)
+    if columns is None or scroll is None:
+        return None
+    return ColumnsThatStack(columns, scroll.viewport())
 
 
 class FormWidget(QWidget):
@@ -79,3 +133,4 @@ class FormWidget(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.form = adopt_form(self, self.FORM, self.WIDGETS, margins=False)
+        self.column_stacker = stack_columns_when_narrow(self.form)

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
+    QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QSizePolicy, QTabWidget,
     QToolBar, QWidget,
 )
 
@@ -28,6 +28,8 @@ TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION, TAB_PURCHASES = range(5)
 FORM_TABS = (TAB_OVERVIEW, TAB_PROFILE, TAB_QUOTA, TAB_UNION)
 FORM_TABS_AFTER_MS = 50  # the form tabs not on screen are built this long after a file opens
 TAB_TITLES = ("概览", "单位信息", "预留份额", "工会预算", "采购记录")
+FINDINGS_MIN_CHARS, FINDINGS_MIN_PX = 14, 260  # the findings panel never narrower (words, not only icons)
+TABS_MIN_CHARS = 28  # nor the tabs beside it
 
 
 # the letter of each menu command (Alt+F then N: 新建数据文件), unique within its menu
@@ -75,6 +77,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         for title in TAB_TITLES:
             self.tabs.addTab(QLabel(self.tr("正在打开数据文件…"), alignment=Qt.AlignmentFlag.AlignCenter), title)
+        # the tabs keep room for a form's labels and fields when the findings panel is widened
+        self.tabs.setMinimumWidth(TABS_MIN_CHARS * self.fontMetrics().horizontalAdvance("中"))
         self.setCentralWidget(self.tabs)
         self._build_findings_dock()
         self._build_status_bar()
@@ -187,7 +191,9 @@ class MainWindow(QMainWindow):
         dock.setObjectName("findings_dock")
         dock.setWidget(QLabel(self.tr("正在检查…"), alignment=Qt.AlignmentFlag.AlignCenter))
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        dock.setMinimumWidth(280)
+        # wide enough for a finding's words beside its icon, whatever the font size or scaling
+        em = self.fontMetrics().horizontalAdvance("中")
+        dock.setMinimumWidth(max(FINDINGS_MIN_PX, FINDINGS_MIN_CHARS * em + 60))
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.findings_dock = dock
         self._findings_panel = None  # built by the first open: see findings_panel
@@ -218,9 +224,15 @@ class MainWindow(QMainWindow):
         self._findings_panel = panel
 
     def _build_status_bar(self) -> None:
-        self.save_label = QLabel()
+        from .elide import ElidedLabel
+
+        # a long path or policy name is shortened with “…” (whole in the tooltip): it must not
+        # make the window wider than a small screen
+        self.save_label = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.save_label.setObjectName("save_label")
-        self.policy_label = QLabel()
+        # it takes what the policy's name leaves (that one is shortened only when there is no room)
+        self.save_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.policy_label = ElidedLabel()
         self.policy_label.setObjectName("policy_label")
         self.statusBar().addWidget(self.save_label, 1)
         self.statusBar().addPermanentWidget(self.policy_label)
@@ -501,7 +513,7 @@ class MainWindow(QMainWindow):
             else self.tr("%d 年度没有适用的政策文件") % document.plan.year
         )
         if document.selection is not None:
-            self.policy_label.setToolTip("\n".join(document.selection.lines))
+            self.policy_label.setNote("\n".join(document.selection.lines))
         name = document.profile.name or self.tr("未命名单位")
         mark = self.tr("（只读）") if self.readonly else ""
         self.setWindowTitle(f"{name} — {Path(self.workspace.store.path).name}{mark}[*] — desktop832")

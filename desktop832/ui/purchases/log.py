@@ -45,6 +45,8 @@ from .delegate import PurchaseDelegate
 from .model import PurchaseTableModel
 
 SETTINGS_PREFIX = "purchase_log/"
+FIT_ROWS = 60  # rows measured for the first screen's column widths: a screenful and some more
+FIT_MAX_CHARS = 16  # no column starts wider than this (a longer text is whole in its tooltip)
 PROBLEM_STYLE = "color: #c62828;"
 INFO_STYLE = "color: #555555;"
 GOOD, BEHIND, BAD = "color: #1b5e20;", "color: #9a5b00;", "color: #c62828;"
@@ -84,6 +86,7 @@ class PurchaseLogTab(FormWidget):
         self._search_timer.timeout.connect(self.apply_filters)
         self._save_timer = QTimer(self, singleShot=True, interval=400)
         self._save_timer.timeout.connect(self.save_columns)
+        self._columns_fitted = False  # the first rows shown set the column widths (unless the clerk's are kept)
         self._build_table()
         self._build_filters()
         self._build_actions()
@@ -201,6 +204,7 @@ class PurchaseLogTab(FormWidget):
             workspace = self.workspace
             tally = BackgroundTask(lambda _progress: workspace.tally(year, policy), name="desktop832-log-tally").start()
             self.model.set_query(self._query(), self.judge)
+            self._fit_columns_to_content()
             self.tally = tally.outcome()
             self._scroll = None
             self._show_count()
@@ -446,7 +450,25 @@ class PurchaseLogTab(FormWidget):
             return
         state = self.settings.value(SETTINGS_PREFIX + "header")
         if state is not None:
-            self.table.horizontalHeader().restoreState(state)
+            self._columns_fitted = self.table.horizontalHeader().restoreState(state)  # the clerk's widths
+
+    def _fit_columns_to_content(self) -> None:
+        """Once, when the first rows are shown: each column as wide as its title and what its first
+        rows say (渠道 whole, 付款日期's “超期 … 天未付” whole), at most ``FIT_MAX_CHARS``
+        characters. Widths the clerk set (saved with the header) are kept instead."""
+        rows = min(self.model.rowCount(), FIT_ROWS)
+        if self._columns_fitted or rows == 0:
+            return
+        self._columns_fitted = True
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        em = metrics.horizontalAdvance("中")
+        padding = 18  # the cell's text margins and grid line
+        for col, column in enumerate(fields.COLUMNS):
+            texts = (self.model.index(row, col).data() for row in range(rows))
+            content = max((metrics.horizontalAdvance(str(text)) for text in texts if text), default=0) + padding
+            title = header.sectionSizeFromContents(col).width()
+            header.resizeSection(col, max(title, min(content, FIT_MAX_CHARS * em + padding)))
 
     def hideEvent(self, event) -> None:
         if self._save_timer.isActive():

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+)
 
 from ...domain.model import CanteenMode, Level
 from ..forms import FormWidget
@@ -38,6 +40,26 @@ class ProfileTab(FormWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.letter_button.clicked.connect(self.letterRequested)
+        self._stack_canteen_groups()
+
+    def _stack_canteen_groups(self) -> None:
+        """The groups of the canteen modes take turns in one place as tall and wide as the largest,
+        so choosing another mode (无食堂 among them) changes what is there, not the tab's layout."""
+        column = next(layout for layout in self.findChildren(QVBoxLayout) if layout.indexOf(self.outsourced_group) >= 0)
+        at = column.indexOf(self.outsourced_group)
+        self.canteen_pages = QStackedWidget()
+        self.canteen_pages.setObjectName("canteen_pages")
+        own = QWidget()  # 自有食堂 needs nothing more
+        self._canteen_page = {CanteenMode.OWN: own}
+        for mode, group in ((CanteenMode.OUTSOURCED, self.outsourced_group), (CanteenMode.SHARED, self.shared_group),
+                            (CanteenMode.NONE, self.none_group)):
+            column.removeWidget(group)
+            self._canteen_page[mode] = group
+        for page in self._canteen_page.values():
+            self.canteen_pages.addWidget(page)
+        column.insertWidget(at, self.canteen_pages)
+        # the hint above changes with the mode: three lines are kept for it whatever its length
+        self.canteen_hint_label.setMinimumHeight(3 * self.canteen_hint_label.fontMetrics().lineSpacing() + 2)
 
     def bind(self, b) -> None:
         b.line(self.name_edit, "profile.name", f.parser("profile.name"), f.show_text)
@@ -69,9 +91,7 @@ class ProfileTab(FormWidget):
 
     def refresh(self, document) -> None:
         mode = document.profile.canteen_mode
-        self.outsourced_group.setVisible(mode is CanteenMode.OUTSOURCED)
-        self.shared_group.setVisible(mode is CanteenMode.SHARED)
-        self.none_group.setVisible(mode is CanteenMode.NONE)
+        self.canteen_pages.setCurrentWidget(self._canteen_page[mode])
         self.canteen_hint_label.setText(CANTEEN_HINTS[mode])
         representative = document.profile.is_representative
         self.representative_name_edit.setEnabled(not representative)
