@@ -160,3 +160,18 @@ def test_a_long_path_in_the_status_bar_does_not_widen_the_window(qtbot, make_win
     assert label.is_elided() and label.toolTip() == label.text()
     assert label.shown_text().endswith("单位.sqlite")  # shortened in the middle: the file name stays
     assert window.policy_label.text() and not window.policy_label.is_elided()  # the path gives way first
+
+
+def test_a_label_given_the_width_it_asks_for_shows_its_whole_text(qtbot, configured_app):
+    from desktop832.ui.elide import ElidedLabel
+
+    for text in ("2026 年度没有适用的政策文件", "适用政策：全国 2024 年度（财办库〔2023〕252号，未核对原文）", "a", "中"):
+        label = ElidedLabel(text=text)
+        qtbot.addWidget(label)
+        label.resize(label.sizeHint())
+        label.show()
+        QApplication.processEvents()
+        assert not label.is_elided() and label.toolTip() == "", text
+        label.resize(label.minimumSizeHint())
+        QApplication.processEvents()
+        assert label.shown_text() == text or label.toolTip() == text

@@ -123,6 +123,10 @@ def test_every_dialog_fits_the_screen_with_its_buttons_visible(qtbot, make_windo
         for button in fixed:
             assert visible_inside(button, dialog), (title, button.text(), dialog.size())
         assert any(visible_inside(b, dialog) and any(w in b.text() for w in ("关闭", "取消", "确定")) for b in buttons), title
+        scroll = dialog.findChild(ContentScroll)
+        if scroll is not None and name == "1366x768":
+            # room enough: the content is shown whole, nothing scrolls
+            assert scroll.verticalScrollBar().maximum() == 0 and scroll.horizontalScrollBar().maximum() == 0, title
         seen.append(title)
         dialog.close()
     assert len(seen) == 12
@@ -186,3 +190,17 @@ def test_the_program_makes_its_qapplication_in_one_place():
     makers = [p for p in Path(desktop832.__file__).parent.rglob("*.py")
               if re.search(r"\bQApplication\(", p.read_text("utf-8"))]
     assert [p.name for p in makers] == ["app.py"]
+
+
+def test_a_dialog_with_room_shows_its_content_whole_without_scroll_bars(qtbot, configured_app, tmp_path):
+    """Its wrapped texts know their height only once shown: the dialog is measured again then
+    (measured once, the backup dialog came up 16 px too low, with scroll bars)."""
+    from desktop832.ui.dialogs.backup import BackupDialog
+
+    dialog = BackupDialog(None, tmp_path / "unit.sqlite", backup_dir=tmp_path / "backups")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    scroll = dialog.findChild(ContentScroll)
+    assert scroll.viewport().height() >= scroll.widget().sizeHint().height()
+    assert scroll.verticalScrollBar().maximum() == 0 and scroll.horizontalScrollBar().maximum() == 0

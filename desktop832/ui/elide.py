@@ -58,8 +58,8 @@ class ElidedLabel(QLabel):
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         margins = self.contentsMargins()
-        return QSize(metrics.horizontalAdvance(self._full) + margins.left() + margins.right() + 2 * self.margin(),
-                     super().sizeHint().height())
+        extra = margins.left() + margins.right() + 2 * self.margin() + 2 * self.frameWidth() + 2
+        return QSize(metrics.horizontalAdvance(self._full) + extra, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()

@@ -8,7 +8,7 @@ keeps its buttons below it, outside the scrolling part, where they are always vi
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -40,13 +40,40 @@ def fit_to_screen(widget, wanted: QSize, space: QRect | None = None) -> QSize:
 
 def fit_dialog(dialog: QWidget, wanted: QSize | None = None) -> QSize:
     """Size ``dialog`` from the screen its parent window is on: what its content asks for (at
-    least ``wanted``), at most what that screen has free. Call it once the content is built."""
+    least ``wanted``), at most what that screen has free. Call it once the content is built;
+    it is measured again as the dialog is shown (wrapped texts know their height only then)."""
+    size = _fit_dialog(dialog, wanted)
+    _RefitOnShow(dialog, wanted, size)
+    return size
+
+
+def _fit_dialog(dialog: QWidget, wanted: QSize | None) -> QSize:
     parent = dialog.parentWidget()
     space = available(parent.window() if parent is not None else dialog)
+    for scroll in dialog.findChildren(ContentScroll):
+        scroll.updateGeometry()  # the layout's cached hint for it predates its content's texts
     size = dialog.sizeHint()
     if wanted is not None:
         size = size.expandedTo(wanted)
     return fit_to_screen(dialog, size, space)
+
+
+class _RefitOnShow(QObject):
+    """Once, as the dialog is shown (before it is painted): fit it again, unless it was resized
+    meanwhile by someone else."""
+
+    def __init__(self, dialog: QWidget, wanted: QSize | None, size: QSize):
+        super().__init__(dialog)
+        self.wanted, self.size = wanted, size
+        dialog.installEventFilter(self)
+
+    def eventFilter(self, dialog, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Show:
+            dialog.removeEventFilter(self)
+            if dialog.size() == self.size:
+                _fit_dialog(dialog, self.wanted)
+            self.deleteLater()
+        return False
 
 
 class ContentScroll(QScrollArea):
@@ -65,7 +92,10 @@ class ContentScroll(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes through the content, not to the area
 
     def sizeHint(self) -> QSize:
-        hint = self.widget().sizeHint().expandedTo(self.widget().minimumSize())
+        content = self.widget()
+        hint = content.sizeHint().expandedTo(content.minimumSize())
+        if content.hasHeightForWidth():  # wrapped labels: as tall as they are at that width
+            hint.setHeight(max(hint.height(), content.heightForWidth(hint.width())))
         frame = 2 * self.frameWidth()
         return QSize(hint.width() + frame, hint.height() + frame)
 
