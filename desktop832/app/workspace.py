@@ -104,20 +104,28 @@ class Workspace:
         """Purchases changed in a way not told in detail: every year is summed afresh when asked."""
         self._tallies.clear()
 
-    def purchases_written(self, removed=(), added=()) -> None:
+    def purchases_written(self, removed=(), added=(), binned=None, restored: bool = False) -> None:
         """A write took ``removed`` out of the log (as they were) and put ``added`` in (as written,
-        with their ids); an edit is both. The tallies summed so far are updated, not summed again."""
+        with their ids); an edit is both. A bulk delete comes as ``binned`` instead (see
+        :meth:`purchases_binned`). The tallies summed so far are updated, not summed again."""
         removed, added = list(removed), list(added)
-        for running in self._tallies.values():
-            running.apply(removed, added)
+        if removed or added:
+            for running in self._tallies.values():
+                running.apply(removed, added)
+        if binned is not None:
+            self.purchases_binned(binned, restored=restored)
 
-    def purchases_deleted(self, groups_by_year: dict, ids) -> None:
-        """A bulk delete: the deleted purchases summed by year (``{year: [Group, ...]}``, as SQL
-        summed them before deleting) and their ids."""
-        ids = list(ids)
+    def purchases_binned(self, binned, *, restored: bool = False) -> None:
+        """A bulk delete (``restored``: its undo) told as SQL summed it
+        (:class:`~desktop832.store.purchase_queries.Binned`), without its purchases."""
         for (year, _policy, _today), running in self._tallies.items():
-            if year in groups_by_year:
-                running.subtract(groups_by_year[year], ids)
+            groups = binned.groups_by_year.get(year)
+            if not groups:
+                continue
+            if restored:
+                running.add_summed(groups, binned.unpaid)
+            else:
+                running.subtract(groups, (p.id for p in binned.unpaid))  # only these can be overdue
 
     def tally(self, year: int, policy: Policy | None, today: dt.date | None = None) -> Tally:
         """The year's tally as of ``today`` (the workspace's by default), summed by SQL (a big log

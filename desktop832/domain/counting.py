@@ -310,6 +310,20 @@ class RunningTally:
                 if self._overdue.pop(pid, None) is not None:
                     self._tally = None
 
+    def add_summed(self, groups: Iterable[Group], unpaid: Iterable[Purchase]) -> None:
+        """Put in purchases already summed (``groups``); ``unpaid`` are those of them that may be
+        overdue (the others cannot be): the undo of a bulk delete."""
+        for g in groups:
+            self._tally = None
+            self._add_group((g.channel, g.state, g.purpose, g.month, g.paid, g.accepted), g.count, g.amount, g.not_evaluated)
+        for p in unpaid:
+            if p.date.year != self.year:
+                continue
+            days = overdue_days(p.channel, p.state, p.date, p.paid_on, self.today, self._max_days, p.delivered_on)
+            if days is not None:
+                self._tally = None
+                self._overdue[p.id] = OverduePayment(p.id, p.order_no, p.date, p.amount, days, p.delivered_on)
+
     def tally(self) -> Tally:
         if self._tally is None:
             groups = (

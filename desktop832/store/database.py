@@ -337,6 +337,10 @@ class Store:
             if made:
                 identity = uuid.uuid4().hex
                 _write(c, tables.setting, {"key": IDENTITY_KEY, "value": identity})
+            # a bulk delete's rows kept for an undo that can no longer come: the window that made it
+            # has closed (read first: an empty bin is never written)
+            if c.scalar(select(tables.purchase_bin.c.batch).limit(1)) is not None:
+                c.execute(delete(tables.purchase_bin))
         if made:  # into the file itself, where _check_identity reads it
             with self._write_lock, self.reader() as c:
                 c.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")

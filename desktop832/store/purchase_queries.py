@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from array import array
 import datetime as dt
 import itertools
 import sqlite3
@@ -31,6 +32,7 @@ from ..domain.policy import Policy
 from ..domain.text import normalise
 from .database import Store
 from .errors import translate
+from .tables import BIN_COLUMNS
 
 # The raw row: what ``purchase_rows`` returns for each id, in this order.
 ROW_COLUMNS = (
@@ -42,7 +44,10 @@ ROW_COLUMNS = (
 
 COUNTED = "counted"  # the sort key of the "why not counted" column
 SORT_KEYS = frozenset(ROW_COLUMNS[1:]) | {COUNTED}
-_INDEXED_SORT = "date"  # ix_purchase_year_date yields ids in date order without touching the table
+_NULLABLE = frozenset({"paid_on", "delivered_on"})  # sorted as '' (first, as SQLite sorts NULL): row values compare
+# columns whose cell shows the stored text: typing its start in the table finds a row by SQL
+TYPE_TO_FIND = frozenset({"date", "order_no", "supplier", "description", "purpose", "channel", "state", "paid_on",
+                          "delivered_on", "note"})
 _COMBOS = tuple(itertools.product(Channel, OrderState, Purpose))
 # (paid, accepted) as one integer 0..3: whether a payment date and a delivery date are set
 _FLAGS = ((False, False), (False, True), (True, False), (True, True))
@@ -225,13 +230,25 @@ def _where(store: Store, query: LogQuery, judge: Judge, params: dict) -> str:
         conditions.append(
             "(order_no LIKE :search ESCAPE '\\' OR supplier LIKE :search ESCAPE '\\' OR description LIKE :search ESCAPE '\\')"
         )
-    # The (year, date) index pays when it avoids reading the table (ids in date order) or narrows
-    # the rows a lot (a month, or a year that is a small part of the file). Otherwise looking up
-    # each row through the index costs 3-5x a plain scan, and SQLite, without statistics, would
-    # still choose the index: the unary + keeps it from doing so.
-    covering = not conditions and query.sort == _INDEXED_SORT
-    year = "year = :year" if covering or query.month else _year_condition(store, query.year)
+    # An index on (year, ...) pays when it yields the rows in display order (no sort: the log reads
+    # a page by its offset, ``pages_by_offset``) or narrows the rows a lot (a month, or a year that is
+    # a small part of the file). Otherwise looking up each row through the index costs 3-5x a plain
+    # scan, and SQLite, without statistics, would still choose the index: the unary + keeps it
+    # from doing so.
+    year = "year = :year" if pages_by_offset(query) or query.month else _year_condition(store, query.year)
     return " AND ".join([year, *conditions])
+
+
+def pages_by_offset(query: LogQuery) -> bool:
+    """Whether an index yields ``query``'s rows in its order (``ix_purchase_year_date`` for the
+    year or a month, ``ix_purchase_year_purpose_date`` for a purpose, ``ix_purchase_year_amount``
+    for the year by amount): then the log counts them and reads the page it shows by its offset,
+    never the whole list of ids."""
+    if query.counted is not None or query.overdue_only or query.state or query.search.strip():
+        return False
+    if query.sort == "date":
+        return True
+    return query.sort == "amount" and not query.filtered
 
 
 def _year_condition(store: Store, year: int) -> str:
@@ -255,22 +272,104 @@ def _connection(store: Store) -> Iterator[sqlite3.Connection]:
             raise
 
 
-def _order_by(query: LogQuery, judge: Judge) -> str:
+def _order_terms(query: LogQuery, judge: Judge) -> list[str]:
+    """The display order as SQL terms, all in the query's direction; ties keep a stable order so a
+    row does not jump when the same sort is applied again."""
     if query.sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {query.sort!r}")
+    if query.sort == COUNTED:
+        key = f"({judge.reason_sql()})"
+    elif query.sort in _NULLABLE:
+        key = f"COALESCE({query.sort}, '')"
+    else:
+        key = query.sort
+    return ["date", "id"] if query.sort == "date" else [key, "date", "id"]
+
+
+def _order_by(query: LogQuery, judge: Judge) -> str:
     direction = " DESC" if query.descending else ""
-    key = f"({judge.reason_sql()})" if query.sort == COUNTED else query.sort
-    # ties keep a stable order so a row does not jump when the same sort is applied again
-    tie = "" if query.sort == "date" else f", date{direction}"
-    return f"{key}{direction}{tie}, id{direction}"
+    return ", ".join(term + direction for term in _order_terms(query, judge))
 
 
 def purchase_ids(store: Store, query: LogQuery, judge: Judge) -> list[int]:
     """The ids of the purchases ``query`` shows, in its order."""
+    return list(shown_ids(store, query, judge)[0])
+
+
+def shown_ids(store: Store, query: LogQuery, judge: Judge) -> tuple[array, Decimal]:
+    """The ids ``query`` shows in its order (a compact array: 8 bytes a row) and their amount, in one pass."""
     params: dict = {}
-    sql = f"SELECT id FROM purchase WHERE {_where(store, query, judge, params)} ORDER BY {_order_by(query, judge)}"
+    sql = f"SELECT id, amount FROM purchase WHERE {_where(store, query, judge, params)} ORDER BY {_order_by(query, judge)}"
+    ids = array("q")
+    fen = 0
+    with _connection(store) as connection:
+        cursor = connection.execute(sql, params)
+        while rows := cursor.fetchmany(20_000):
+            ids.extend(pid for pid, _ in rows)
+            fen += sum(amount for _, amount in rows)
+    return ids, from_fen(fen)
+
+
+def count_shown(store: Store, query: LogQuery, judge: Judge) -> int:
+    params: dict = {}
+    with _connection(store) as connection:
+        [(count,)] = connection.execute(f"SELECT COUNT(*) FROM purchase WHERE {_where(store, query, judge, params)}", params)
+    return count
+
+
+def page_ids(store: Store, query: LogQuery, judge: Judge, offset: int, limit: int) -> list[int]:
+    """The ids of rows ``offset`` to ``offset + limit`` in ``query``'s order (fast when
+    ``pages_by_offset``: the index is walked, the table not read)."""
+    params: dict = {"limit": limit, "offset": offset}
+    sql = (
+        f"SELECT id FROM purchase WHERE {_where(store, query, judge, params)} ORDER BY {_order_by(query, judge)} "
+        "LIMIT :limit OFFSET :offset"
+    )
     with _connection(store) as connection:
         return [pid for (pid,) in connection.execute(sql, params)]
+
+
+def position(store: Store, query: LogQuery, judge: Judge, purchase_id: int) -> int:
+    """The row ``purchase_id`` has in ``query``'s order, -1 when the query does not show it: the
+    rows before it counted by SQL (through the index when ``pages_by_offset``)."""
+    params: dict = {"pid": purchase_id}
+    where = _where(store, query, judge, params)
+    terms = _order_terms(query, judge)
+    with _connection(store) as connection:
+        key = connection.execute(f"SELECT {', '.join(terms)} FROM purchase WHERE {where} AND id = :pid", params).fetchone()
+        if key is None:
+            return -1
+        params.update({f"k{i}": value for i, value in enumerate(key)})
+        before = ">" if query.descending else "<"
+        keys = ", ".join(f":k{i}" for i in range(len(terms)))
+        [(count,)] = connection.execute(
+            f"SELECT COUNT(*) FROM purchase WHERE {where} AND ({', '.join(terms)}) {before} ({keys})", params,
+        )
+    return count
+
+
+def find_typed(
+    store: Store, query: LogQuery, judge: Judge, column: str, text: str, after_id: int | None,
+) -> int | None:
+    """The first purchase ``query`` shows, from ``after_id`` on (that row included) and then from
+    the top, whose ``column`` starts with ``text`` (any case): what typing into the table looks
+    for, found by SQL. ``None`` when none does, or the column shows no stored text."""
+    if column not in TYPE_TO_FIND or not text:
+        return None
+    params: dict = {"typed": _escape_like(text) + "%"}
+    where = f"{_where(store, query, judge, params)} AND {column} LIKE :typed ESCAPE '\\'"
+    terms = _order_terms(query, judge)
+    order = _order_by(query, judge)
+    with _connection(store) as connection:
+        key = None
+        if after_id is not None:
+            key = connection.execute(f"SELECT {', '.join(terms)} FROM purchase WHERE id = :pid", {"pid": after_id}).fetchone()
+        if key is not None:  # one pass: the rows from there on first, then those before it
+            params.update({f"k{i}": value for i, value in enumerate(key)})
+            keys = ", ".join(f":k{i}" for i in range(len(terms)))
+            order = f"(({', '.join(terms)}) {'<=' if query.descending else '>='} ({keys})) DESC, {order}"
+        found = connection.execute(f"SELECT id FROM purchase WHERE {where} ORDER BY {order} LIMIT 1", params).fetchone()
+    return None if found is None else found[0]
 
 
 def shown_total(store: Store, query: LogQuery, judge: Judge) -> tuple[int, Decimal]:
@@ -349,3 +448,79 @@ def _groups(connection: sqlite3.Connection, where: str, params: dict | Sequence)
         combo, flags = divmod(combo_flags, 4)
         groups.append(Group(*_COMBOS[combo], month, n, from_fen(fen), not_evaluated, *_FLAGS[flags]))
     return groups
+
+
+# --- bulk deletes: the rows go to the bin, from which one undo puts them back ----------------------
+
+_BIN_COPY = "id, " + ", ".join(name for name, _, _ in BIN_COLUMNS)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Binned:
+    """What a bulk delete (or its undo) moved: for the running tallies, without its purchases."""
+
+    batch: int
+    count: int
+    groups_by_year: dict[int, list[Group]]  # the moved purchases summed by year
+    unpaid: list[Purchase]  # those that may be overdue (a completed platform order without payment date)
+    ids: array  # every moved purchase's id
+
+
+def _binned(connection: sqlite3.Connection, batch: int) -> Binned:
+    sql = (
+        f"SELECT year, (({_combo_case()}) * 4 + {_FLAGS_SQL}) * 16 + CAST(substr(date, 6, 2) AS INTEGER) AS k, COUNT(*), "
+        "SUM(amount), SUM(evaluated = 0) FROM purchase_bin WHERE batch = ? GROUP BY year, k"
+    )
+    by_year: dict[int, list[Group]] = {}
+    count = 0
+    for year, key, n, fen, not_evaluated in connection.execute(sql, (batch,)):
+        combo_flags, month = divmod(key, 16)
+        combo, flags = divmod(combo_flags, 4)
+        by_year.setdefault(year, []).append(Group(*_COMBOS[combo], month, n, from_fen(fen), not_evaluated, *_FLAGS[flags]))
+        count += n
+    unpaid = [
+        to_purchase(row) for row in connection.execute(
+            f"SELECT {', '.join(ROW_COLUMNS)} FROM purchase_bin WHERE batch = ? AND paid_on IS NULL AND {_payment_due_case()} = 1",
+            (batch,),
+        )
+    ]
+    ids = array("q", (pid for (pid,) in connection.execute("SELECT id FROM purchase_bin WHERE batch = ?", (batch,))))
+    return Binned(batch, count, by_year, unpaid, ids)
+
+
+@contextlib.contextmanager
+def _writing(store: Store) -> Iterator[sqlite3.Connection]:
+    with store.transaction() as c:
+        yield c.connection.driver_connection
+
+
+def move_to_bin(store: Store, query: LogQuery, judge: Judge, ids: Sequence[int] | None = None) -> Binned:
+    """Delete, in one transaction, the purchases ``query`` shows (``ids`` None: everything it
+    shows, never listed in Python) or those of ``ids``, keeping them in the bin."""
+    params: dict = {}
+    where = _where(store, query, judge, params) if ids is None else ""
+    with _writing(store) as connection:
+        [(batch,)] = connection.execute("SELECT COALESCE(MAX(batch), 0) + 1 FROM purchase_bin")
+        copy = f"INSERT INTO purchase_bin (batch, {_BIN_COPY}) SELECT {int(batch)}, {_BIN_COPY} FROM purchase WHERE "
+        if ids is None:
+            connection.execute(copy + where, params)
+        else:
+            connection.executemany(copy + "id = ?", ((pid,) for pid in ids))
+        binned = _binned(connection, batch)
+        connection.execute("DELETE FROM purchase WHERE id IN (SELECT id FROM purchase_bin WHERE batch = ?)", (batch,))
+    return binned
+
+
+def delete_binned(store: Store, batch: int) -> Binned:
+    """Delete again the purchases of a bin batch (the redo of an undone bulk delete)."""
+    with _writing(store) as connection:
+        binned = _binned(connection, batch)
+        connection.execute("DELETE FROM purchase WHERE id IN (SELECT id FROM purchase_bin WHERE batch = ?)", (batch,))
+    return binned
+
+
+def restore_binned(store: Store, batch: int) -> Binned:
+    """Put a bin batch back with its ids (the undo of a bulk delete); the bin keeps it for a redo."""
+    with _writing(store) as connection:
+        connection.execute(f"INSERT INTO purchase ({_BIN_COPY}) SELECT {_BIN_COPY} FROM purchase_bin WHERE batch = ?", (batch,))
+        return _binned(connection, batch)

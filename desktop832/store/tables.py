@@ -7,7 +7,7 @@ thirds of the time, which is most of what opening the file costs at start-up.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text, text
 from sqlalchemy.types import TypeEngine
 
 from ..domain.fields import max_length as _length
@@ -101,6 +101,35 @@ purchase = Table(
     _required("hand_edited", FieldNames(_length("purchase.hand_edited"))),
     Index("ix_purchase_year_date", "year", "date"),
     Index("ix_purchase_order_no", "order_no"),
+    # the purchase log's filter by purpose and sort by amount read in display order (migration 0005)
+    Index("ix_purchase_year_purpose_date", "year", "purpose", "date"),
+    Index("ix_purchase_year_amount", "year", "amount", "date"),
+    # the unpaid orders: the tally's overdue orders and the log's 只看超期未付 without a scan
+    Index("ix_purchase_unpaid", "year", "date", sqlite_where=text("paid_on IS NULL")),
+)
+
+
+# the bin holds the stored values as they are (a copy made in SQL): plain integers and text
+BIN_COLUMNS = (
+    ("year", Integer, False), ("date", Text, False), ("amount", Integer, False), ("order_no", Text, False),
+    ("supplier", Text, False), ("description", Text, False), ("purpose", Text, False), ("channel", Text, False),
+    ("state", Text, False), ("paid_on", Text, True), ("evaluated", Integer, False), ("note", Text, False),
+    ("delivered_on", Text, True), ("refunded", Integer, False), ("hand_edited", Text, False),
+)
+
+
+def _bin_columns() -> list[Column]:
+    return [Column(name, type_, nullable=nullable) for name, type_, nullable in BIN_COLUMNS]
+
+
+# purchases a bulk delete in the log took out, kept until the window closes so that one undo puts
+# them back (a million rows are never held in memory for it); emptied when a window opens the file
+purchase_bin = Table(
+    "purchase_bin",
+    metadata,
+    Column("batch", Integer, primary_key=True, autoincrement=False),
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    *_bin_columns(),
 )
 
 # the filing record: every export of a year and every answer to it, never rewritten

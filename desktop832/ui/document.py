@@ -154,10 +154,11 @@ class UnitDocument(QObject):
         self.evaluate()
         self.changed.emit("purchases")
 
-    def purchases_written(self, removed, added) -> None:
-        """A write took ``removed`` out of the log and put ``added`` in: the running tally is
-        updated by them (nothing summed again) and the rules re-run."""
-        self.workspace.purchases_written(removed, added)
+    def purchases_written(self, removed=(), added=(), binned=None, restored: bool = False) -> None:
+        """A write took ``removed`` out of the log and put ``added`` in (or, ``binned``, a bulk delete
+        or its undo moved rows): the running tally is updated by them (nothing summed again) and
+        the rules re-run."""
+        self.workspace.purchases_written(removed, added, binned, restored)
         self.evaluate()
         self.changed.emit("purchases")
 

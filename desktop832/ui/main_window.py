@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
             # the one "purchases changed" path: the document updates the running tally and re-checks
             tab = PurchaseLogTab(
                 self.workspace, self.undo_stack,
-                purchases_changed=lambda removed, added: self.document.purchases_written(removed, added),
+                purchases_changed=lambda **write: self.document.purchases_written(**write),
             )
             self._purchase_tab = tab
             self._purchase_tab_stale = True

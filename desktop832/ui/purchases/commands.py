@@ -64,3 +64,30 @@ class DeletePurchases(QUndoCommand):
     def undo(self) -> None:
         if not self.model.restore(self.purchases):
             self.setObsolete(True)
+
+
+class DeleteManyPurchases(QUndoCommand):
+    """A delete too big to hold its purchases (Ctrl+A over a million rows): done in SQL, the rows
+    kept in the data file's bin, so it is still one undo step. ``ids`` None: every row the log
+    shows when it is first done."""
+
+    def __init__(self, model, ids: list[int] | None, count: int):
+        super().__init__(f"删除 {count:,} 条采购记录")
+        self.model = model
+        self.ids = ids
+        self.batch: int | None = None
+
+    def redo(self) -> None:
+        if self.batch is None:
+            binned = self.model.remove_bulk(self.ids)
+            self.ids = None  # the bin has them now
+        else:
+            binned = self.model.remove_binned(self.batch)
+        if binned is None:
+            self.setObsolete(True)
+        else:
+            self.batch = binned.batch
+
+    def undo(self) -> None:
+        if self.batch is None or self.model.restore_binned(self.batch) is None:
+            self.setObsolete(True)

@@ -2,7 +2,7 @@
 
 Entry point for the main window::
 
-    tab = PurchaseLogTab(workspace, undo_stack, purchases_changed=document.purchases_written)
+    tab = PurchaseLogTab(workspace, undo_stack, purchases_changed=document.purchases_written)  # takes **write
                                                   # optional: parent, settings=QSettings(...)
     tab.purchasesChanged.connect(...)             # after every add, edit, delete, undo and redo
     tab.set_year(year, plan, policy)              # the year, the plan's reserve or the policy changed
@@ -10,12 +10,16 @@ Entry point for the main window::
 
 ``set_year`` only refreshes the summary when just the plan changed, so calling it on every
 keystroke in the plan is cheap; a new year or policy reloads the table. After each write the tab
-calls ``purchases_changed(removed, added)`` with what the write took out and put in (the one path:
+calls ``purchases_changed(**write)`` with what the write took out and put in (the one path:
 the window's document updates the workspace's running tally by them and re-checks; without a
 document, the workspace's own ``purchases_written``), then shows the workspace's tally, which is
 that same one: the year is never summed again for a write.
 
-Edits go through the shared ``QUndoStack`` as commands (:mod:`.purchase_commands`). Column order,
+Edits go through the shared ``QUndoStack`` as commands (:mod:`.purchase_commands`). A selection is
+kept as Qt's ranges and never listed row by row: Ctrl+A over a million rows selects them in one
+range, and deleting that many runs in SQL (the rows kept in the file's bin: one undo step). Typing
+into the table finds the next row whose cell starts with the typed text by SQL, not by asking the
+model for every row as Qt's own ``keyboardSearch`` does. Column order,
 widths, visibility and the sort are remembered in QSettings under ``purchase_log/``.
 """
 
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QCheckBox, QComboBox, QGroupBox, QHeaderView, QLabel,
@@ -40,7 +44,7 @@ from ...store import purchase_queries as q
 from . import fields as fields
 from ..forms import FormWidget
 from ..settings import app_settings
-from .commands import AddPurchase, DeletePurchases, EditPurchase
+from .commands import AddPurchase, DeleteManyPurchases, DeletePurchases, EditPurchase
 from .delegate import PurchaseDelegate
 from .model import PurchaseTableModel
 
@@ -50,6 +54,7 @@ FIT_MAX_CHARS = 16  # no column starts wider than this (a longer text is whole i
 PROBLEM_STYLE = "color: #c62828;"
 INFO_STYLE = "color: #555555;"
 GOOD, BEHIND, BAD = "color: #1b5e20;", "color: #9a5b00;", "color: #c62828;"
+DELETE_IN_MEMORY = 2000  # up to this many rows a delete keeps the purchases for its undo; beyond, SQL and the bin
 
 
 class PurchaseLogTab(FormWidget):
@@ -96,6 +101,8 @@ class PurchaseLogTab(FormWidget):
         self.model.editRequested.connect(self._push_edit, Qt.ConnectionType.QueuedConnection)
         self.model.problem.connect(self.show_problem)
         self.delegate.problem.connect(self.show_problem)
+        self._typed, self._typed_timer = "", QElapsedTimer()
+        self.table.installEventFilter(self)
         self._update_buttons()
 
     # --- building -----------------------------------------------------------------------------
@@ -126,6 +133,13 @@ class PurchaseLogTab(FormWidget):
         header.setSortIndicator(fields.column_index("date"), Qt.SortOrder.AscendingOrder)
         self._restore_columns()
         table.setSortingEnabled(True)  # the model sorts in SQL (see PurchaseTableModel.sort)
+        # The headers only paint from their selection model whether a whole column is selected,
+        # which Qt answers by asking the model's flags() for every selected row: after Ctrl+A over
+        # a million rows, minutes per repaint. They get a selection model of their own, never
+        # selected; the table's own selection (what is deleted, exported, highlighted) is untouched.
+        self._header_selection = QItemSelectionModel(self.model, self)
+        header.setSelectionModel(self._header_selection)
+        rows.setSelectionModel(self._header_selection)
         for signal in (header.sectionMoved, header.sectionResized, header.sortIndicatorChanged):
             signal.connect(lambda *_: self._save_timer.start())
         self.columns_menu = QMenu(self)
@@ -254,8 +268,22 @@ class PurchaseLogTab(FormWidget):
 
     # --- editing ------------------------------------------------------------------------------
 
+    def selected_ranges(self) -> list[tuple[int, int]]:
+        """The selected rows as (top, bottom) ranges, merged and in order: never row by row."""
+        spans = sorted((r.top(), r.bottom()) for r in self.table.selectionModel().selection() if r.isValid())
+        merged: list[tuple[int, int]] = []
+        for top, bottom in spans:
+            if merged and top <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
+            else:
+                merged.append((top, bottom))
+        return merged
+
+    def selected_count(self) -> int:
+        return sum(bottom - top + 1 for top, bottom in self.selected_ranges())
+
     def selected_rows(self) -> list[int]:
-        return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [row for top, bottom in self.selected_ranges() for row in range(top, bottom + 1)]
 
     def open_add_form(self) -> None:
         if self.year is None or self.workspace.store.readonly:
@@ -292,9 +320,17 @@ class PurchaseLogTab(FormWidget):
         self.undo_stack.push(EditPurchase(self.model, before, after, f"修改采购记录{changed}：{before.order_no or before.date}"))
 
     def delete_selected(self) -> None:
-        purchases = [p for p in (self.model.purchase(row) for row in self.selected_rows()) if p is not None]
-        if purchases and not self.workspace.store.readonly:
-            command = DeletePurchases(self.model, purchases)
+        if self.workspace.store.readonly or self.year is None:
+            return
+        ranges = self.selected_ranges()
+        count = sum(bottom - top + 1 for top, bottom in ranges)
+        if count > DELETE_IN_MEMORY:
+            everything = ranges == [(0, self.model.rowCount() - 1)]
+            command = DeleteManyPurchases(self.model, None if everything else self.model.ids_of(ranges), count)
+        else:
+            purchases = [p for p in (self.model.purchase(row) for row in self.selected_rows()) if p is not None]
+            command = DeletePurchases(self.model, purchases) if purchases else None
+        if command is not None:
             self.undo_stack.push(command)
             # said after the push: the write's own refresh clears the message line; the key is
             # the platform's undo key, the one the window's 撤销 action is bound to
@@ -303,11 +339,11 @@ class PurchaseLogTab(FormWidget):
 
     def _written(self, focus_id) -> None:
         """After any write (including undo and redo): totals, findings, the cursor."""
-        removed, added = self.model.last_write
+        write = self.model.last_write
         if self._purchases_changed is not None:
-            self._purchases_changed(removed, added)  # the document updates the tally and re-checks, once
+            self._purchases_changed(**write)  # the document updates the tally and re-checks, once
         else:
-            self.workspace.purchases_written(removed, added)
+            self.workspace.purchases_written(**write)
         if self.year is None:  # a command undone between set_workspace and set_year
             self.purchasesChanged.emit()
             return
@@ -330,6 +366,48 @@ class PurchaseLogTab(FormWidget):
         self._update_buttons()
         self.purchasesChanged.emit()
 
+    # --- typing into the table -------------------------------------------------------------------
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and self._typed_search(event):
+            return True
+        return super().eventFilter(watched, event)
+
+    def _typed_search(self, event) -> bool:
+        """Qt's keyboard search (typing a cell's first letters moves to the next row that has
+        them; the same letter again, to the one after), answered by SQL."""
+        text = event.text()
+        modifiers = event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+        )
+        if (
+            not text or not text.isprintable() or text.isspace() or modifiers or self.model.query is None
+            or self.table.state() == QAbstractItemView.State.EditingState
+        ):
+            return False
+        if not self._typed_timer.isValid() or self._typed_timer.elapsed() > QApplication.keyboardInputInterval():
+            self._typed = ""
+        self._typed_timer.start()
+        again = self._typed == text  # the same single letter: on to the next row that has it
+        self._typed = text if again else self._typed + text
+        current = self.table.currentIndex()
+        column = current.column() if current.isValid() else self.table.horizontalHeader().logicalIndex(0)
+        row = current.row() if current.isValid() else 0
+        start = row + 1 if again else row
+        start_id = self.model.raw(start)[q.ID] if 0 <= start < self.model.rowCount() else None
+        found = q.find_typed(
+            self.workspace.store, self.model.query, self.judge, fields.COLUMNS[column].key, self._typed, start_id,
+        )
+        if found is not None:
+            target = self.model.row_of(found)
+            if target >= 0:
+                index = self.model.index(target, column)
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.table.scrollTo(index)
+        return True
+
     # --- showing ------------------------------------------------------------------------------
 
     def show_problem(self, text: str) -> None:
@@ -342,7 +420,7 @@ class PurchaseLogTab(FormWidget):
 
     def _update_buttons(self) -> None:
         writable = self.year is not None and not self.workspace.store.readonly
-        selected = bool(self.table.selectionModel().selectedRows())
+        selected = self.table.selectionModel().hasSelection()
         for widget in (self.add_button, self.add_action):
             widget.setEnabled(writable)
         for widget in (self.edit_button, self.edit_action, self.delete_button, self.delete_action):
@@ -352,7 +430,8 @@ class PurchaseLogTab(FormWidget):
 
     def _show_count(self) -> None:
         if self.model.query is not None and self.model.query.filtered:
-            count, total = q.shown_total(self.workspace.store, self.model.query, self.judge)
+            # summed with the ids by the model's one query
+            count, total = self.model.shown or q.shown_total(self.workspace.store, self.model.query, self.judge)
             self.shown_label.setText(f"筛选出 {count:,} 笔，合计 {format_money(total)} 元")
         elif self.tally is not None:
             total = self.tally.counted_total + self.tally.not_counted_total

@@ -1,8 +1,12 @@
-"""The purchase log's table model: a year's purchases, 100,000 rows and more, without lag.
+"""The purchase log's table model: a year's purchases, a million rows and more, without lag.
 
-SQL sorts and filters; the model holds only the ids in display order and fetches the rows the view
-paints, a block at a time, as plain tuples formatted in ``data()``. A change resets the model, which
-costs a query (tens of milliseconds), not a re-sort in Qt (``QSortFilterProxyModel`` took 14–27 s).
+SQL sorts and filters. When an index yields the rows in display order (the year or a month by
+date, a purpose by date, the year by amount: ``purchase_queries.pages_by_offset``) the model only
+counts them and reads each page the view paints by its offset, so opening the log costs a count and
+a page whatever its size; otherwise it holds the ids in display order (a compact array) from one
+query. Rows come a page at a time as plain tuples formatted in ``data()``, a few pages kept. A change
+resets the model, which costs a query, not a re-sort in Qt (``QSortFilterProxyModel`` took 14–27 s
+for 100,000 rows).
 
 Writes are plain methods (``add``, ``update``, ``remove``, ``restore``) so undo commands can call
 them; each writes the data file, reloads, keeps what it took out and put in (``last_write``: the
@@ -13,6 +17,8 @@ write: ``setData`` parses the text and emits ``editRequested`` for the tab to pu
 from __future__ import annotations
 
 import dataclasses
+from array import array
+from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -50,18 +56,22 @@ class PurchaseTableModel(QAbstractTableModel):
     editRequested = Signal(object, object)  # Purchase before, Purchase after
     problem = Signal(str)  # a Chinese message: refused input or a failed write
 
-    BLOCK = 200  # rows fetched together: a screenful and some scrolling
-    MAX_CACHED = 5000
+    PAGE = 200  # rows fetched together: a screenful and some scrolling
+    MAX_PAGES = 25  # pages kept: 5,000 rows
 
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
         self.query: q.LogQuery | None = None
         self.judge: q.Judge | None = None
-        self._ids: list[int] = []
-        self._rows: dict[int, tuple] = {}
+        self._ids: array | None = array("q")  # the ids in display order; None: pages read by offset
+        self._count = 0
+        self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
         self._meta: dict[int, tuple[str | None, int | None]] = {}  # id → (reason, overdue days)
-        self.last_write: tuple[list[Purchase], list[Purchase]] = ([], [])  # (removed, added) by the last write
+        self.shown: tuple[int, object] | None = None  # (count, total amount) of a filtered query
+        # what the last write did, as ``purchases_written`` takes it: removed and added purchases,
+        # or a bulk delete's bin batch (``binned``, ``restored``)
+        self.last_write: dict = {}
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -75,9 +85,22 @@ class PurchaseTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._ids = q.purchase_ids(self.store, self.query, self.judge) if self.query else []
-        self._rows.clear()
+        self._pages.clear()
         self._meta.clear()
+        self.shown = None
+        if self.query is None:
+            self._ids, self._count = array("q"), 0
+        elif q.pages_by_offset(self.query):
+            self._ids = None
+            if self.query.filtered:
+                self.shown = q.shown_total(self.store, self.query, self.judge)
+                self._count = self.shown[0]
+            else:
+                self._count = q.count_shown(self.store, self.query, self.judge)
+        else:
+            self._ids, total = q.shown_ids(self.store, self.query, self.judge)
+            self._count = len(self._ids)
+            self.shown = (self._count, total) if self.query.filtered else None
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -91,34 +114,59 @@ class PurchaseTableModel(QAbstractTableModel):
             self.reload()
 
     def ids(self) -> list[int]:
+        """Every shown id in display order (the export's rows)."""
+        if self._ids is None:
+            return q.purchase_ids(self.store, self.query, self.judge)
         return list(self._ids)
 
+    def ids_of(self, ranges: list[tuple[int, int]]) -> list[int]:
+        """The ids of rows ``top..bottom`` (both included) of each range, in display order."""
+        ids: list[int] = []
+        for top, bottom in ranges:
+            if self._ids is not None:
+                ids.extend(self._ids[top:bottom + 1])
+            else:
+                ids.extend(q.page_ids(self.store, self.query, self.judge, top, bottom - top + 1))
+        return ids
+
     def row_of(self, purchase_id: int | None) -> int:
+        if purchase_id is None or self.query is None:
+            return -1
+        if self._ids is None:
+            return q.position(self.store, self.query, self.judge, purchase_id)
         try:
             return self._ids.index(purchase_id)
         except ValueError:
             return -1
 
     def raw(self, row: int) -> tuple | None:
-        if not 0 <= row < len(self._ids):
+        if not 0 <= row < self._count:
             return None
-        pid = self._ids[row]
-        found = self._rows.get(pid)
-        if found is None:
-            self._fetch_block(row)
-            found = self._rows.get(pid)
-        return found
+        number, at = divmod(row, self.PAGE)
+        page = self._pages.get(number)
+        if page is None:
+            page = self._fetch_page(number)
+        else:
+            self._pages.move_to_end(number)
+        return page[at] if at < len(page) else None
 
     def purchase(self, row: int) -> Purchase | None:
         raw = self.raw(row)
         return None if raw is None else q.to_purchase(raw)
 
-    def _fetch_block(self, row: int) -> None:
-        if len(self._rows) > self.MAX_CACHED:
-            self._rows.clear()
-            self._meta.clear()
-        start = max(0, row - self.BLOCK // 4)  # some rows above too: scrolling up stays smooth
-        self._rows.update(q.purchase_rows(self.store, self._ids[start:start + self.BLOCK]))
+    def _fetch_page(self, number: int) -> list[tuple]:
+        start = number * self.PAGE
+        if self._ids is not None:
+            ids = self._ids[start:start + self.PAGE]
+        else:
+            ids = q.page_ids(self.store, self.query, self.judge, start, self.PAGE)
+        found = q.purchase_rows(self.store, ids)
+        page = self._pages[number] = [found[pid] for pid in ids if pid in found]
+        if len(self._pages) > self.MAX_PAGES:
+            self._pages.popitem(last=False)
+            if len(self._meta) > self.MAX_PAGES * self.PAGE:
+                self._meta.clear()
+        return page
 
     def _judged(self, raw: tuple) -> tuple[str | None, int | None]:
         pid = raw[q.ID]
@@ -130,7 +178,7 @@ class PurchaseTableModel(QAbstractTableModel):
     # --- Qt model interface -------------------------------------------------------------------
 
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(fields.COLUMNS)
@@ -238,17 +286,17 @@ class PurchaseTableModel(QAbstractTableModel):
         out (as they were) and put in (as written); a known store error is reported. ``in_place`` is the row of an edit that neither moves the row nor takes it out
         of the filter: that row is repainted instead of reloading every id."""
         try:
-            focus_id, removed, added = action()
+            focus_id, write = action()
         except StoreError as exc:
             self.problem.emit(f"未能保存：{exc.message}")
             return False
         if in_place >= 0:
-            self._rows.pop(focus_id, None)
+            self._pages.pop(in_place // self.PAGE, None)
             self._meta.pop(focus_id, None)
             self.dataChanged.emit(self.index(in_place, 0), self.index(in_place, self.columnCount() - 1))
         else:
             self.reload()
-        self.last_write = (list(removed), list(added))
+        self.last_write = write
         self.purchasesChanged.emit(focus_id)
         return True
 
@@ -272,7 +320,7 @@ class PurchaseTableModel(QAbstractTableModel):
 
         def add():
             saved.append(self.store.add_purchase(purchase))
-            return saved[0].id, [], saved
+            return saved[0].id, {"added": saved}
 
         return saved[0] if self._write(add) else None
 
@@ -280,7 +328,7 @@ class PurchaseTableModel(QAbstractTableModel):
         def update():
             before = self._stored([purchase.id])  # as the file has it: what the tally holds
             self.store.update_purchase(purchase)
-            return purchase.id, before, [purchase]
+            return purchase.id, {"removed": before, "added": [purchase]}
 
         row = self.row_of(purchase.id)
         return self._write(update, in_place=row if self._stays(self.purchase(row), purchase) else -1)
@@ -290,7 +338,7 @@ class PurchaseTableModel(QAbstractTableModel):
             ids = [p.id for p in purchases]
             before = self._stored(ids)
             self.store.delete_purchases(ids)
-            return None, before, []
+            return None, {"removed": before}
 
         return self._write(remove)
 
@@ -302,6 +350,27 @@ class PurchaseTableModel(QAbstractTableModel):
 
         def restore():
             self.store.add_purchases(purchases)
-            return purchases[0].id, [], purchases
+            return purchases[0].id, {"added": list(purchases)}
 
         return self._write(restore)
+
+    # --- bulk deletes: in SQL, the rows kept in the file's bin for undo ----------------------------
+
+    def remove_bulk(self, ids: list[int] | None) -> q.Binned | None:
+        """Delete what the log shows (``ids`` None: every row of the current query) or ``ids``."""
+        return self._bulk(lambda: q.move_to_bin(self.store, self.query, self.judge, ids), restored=False)
+
+    def remove_binned(self, batch: int) -> q.Binned | None:
+        return self._bulk(lambda: q.delete_binned(self.store, batch), restored=False)
+
+    def restore_binned(self, batch: int) -> q.Binned | None:
+        return self._bulk(lambda: q.restore_binned(self.store, batch), restored=True)
+
+    def _bulk(self, move, *, restored: bool) -> q.Binned | None:
+        done: list[q.Binned] = []
+
+        def action():
+            done.append(move())
+            return None, {"binned": done[0], "restored": restored}
+
+        return done[0] if self._write(action) else None
