@@ -108,10 +108,9 @@ def scroll_content(owner: QWidget, content: QWidget, inner: QLayout | None = Non
     items of ``inner`` (``content``'s own layout unless given: the row of buttons, a message
     beside them) taken out of it and put below, outside the scrolling part."""
     inner = inner if inner is not None else content.layout()
-    margins = inner.contentsMargins()
     below = QVBoxLayout()
     below.setObjectName("buttons_outside_scroll")
-    below.setContentsMargins(margins.left(), 0, margins.right(), margins.bottom())
+    below.setContentsMargins(0, 0, 0, 0)
     items = [inner.takeAt(inner.count() - 1) for _ in range(min(outside, inner.count()))]
     for item in reversed(items):
         if item.widget() is not None:
@@ -122,10 +121,9 @@ def scroll_content(owner: QWidget, content: QWidget, inner: QLayout | None = Non
             below.addLayout(layout)
         else:
             below.addItem(item)
-    if items:
-        inner.setContentsMargins(margins.left(), margins.top(), margins.right(), 0)
+    # the dialog's own margins frame both the content and the buttons, aligned on one edge
+    inner.setContentsMargins(0, 0, 0, 0)
     layout = QWidget.layout(owner) or QVBoxLayout(owner)  # (a dialog may name an attribute 'layout')
-    layout.setContentsMargins(0, 0, 0, 0)
     scroll = ContentScroll(content, owner)
     layout.addWidget(scroll, 1)
     layout.addLayout(below)
