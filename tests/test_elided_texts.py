@@ -175,3 +175,26 @@ def test_a_label_given_the_width_it_asks_for_shows_its_whole_text(qtbot, configu
         label.resize(label.minimumSizeHint())
         QApplication.processEvents()
         assert label.shown_text() == text or label.toolTip() == text
+
+
+def test_the_letter_splitter_keeps_both_sides(qtbot, make_window, monkeypatch):
+    """Dragged either way, neither the fields nor the preview collapse."""
+    from PySide6.QtWidgets import QSplitter
+
+    from desktop832.ui.dialogs.letter import LetterDialog
+
+    monkeypatch.setattr(screen_fit, "available", lambda widget=None: SMALL)
+    window = make_window()
+    document = window.document
+    dialog = LetterDialog(window, document.profile, document.plan, document.policy, window.workspace.today)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    splitter = dialog.findChild(QSplitter, "splitter")
+    assert not splitter.childrenCollapsible()
+    fields, preview = splitter.widget(0), splitter.widget(1)
+    for sizes in ([0, 10_000], [10_000, 0]):
+        splitter.setSizes(sizes)
+        QApplication.processEvents()
+        assert fields.width() >= screen_fit.SCROLL_MINIMUM.width(), sizes
+        assert dialog.view.width() >= 420 and preview.width() > 0, sizes
