@@ -33,6 +33,7 @@ class Workspace:
         self._today = today
         self._tallies: dict[tuple[int, str | None, dt.date], RunningTally] = {}
         self._filings: dict[int, list] = {}  # the filing record by year, read once
+        self._gaps: dict[int, object] = {}  # the year's evidence gaps, until purchases or attachments change
         # the data file's lock (a locking.LockResult) when this workspace owns it: released by close()
         self.lock = lock
 
@@ -103,6 +104,18 @@ class Workspace:
     def purchases_changed(self) -> None:
         """Purchases changed in a way not told in detail: every year is summed afresh when asked."""
         self._tallies.clear()
+        self._gaps.clear()
+
+    def attachments_changed(self) -> None:
+        self._gaps.clear()
+
+    def evidence_gaps(self, year: int):
+        """The year's :class:`~desktop832.domain.evidence.EvidenceGaps`, cached like the tally."""
+        if year not in self._gaps:
+            from .attachments import evidence_gaps
+
+            self._gaps[year] = evidence_gaps(self.store, year)
+        return self._gaps[year]
 
     def purchases_written(self, removed=(), added=(), binned=None, restored: bool = False) -> None:
         """A write took ``removed`` out of the log (as they were) and put ``added`` in (as written,
@@ -148,7 +161,15 @@ class Workspace:
                 return rules.no_policy_findings(selection, profile)
             policy = selection.policy
         tally = self.tally(plan.year, policy)
-        return rules.evaluate(profile, plan, tally, policy, self.today) + self.filing_findings(profile, plan, tally)
+        return (rules.evaluate(profile, plan, tally, policy, self.today) + self.filing_findings(profile, plan, tally)
+                + self.evidence_findings(profile, plan))
+
+    def evidence_findings(self, profile: UnitProfile, plan: AnnualPlan) -> list[Finding]:
+        """What is missing from the year's proof (hints): completed orders without evidence, a sent
+        no-canteen letter without its stamped scan."""
+        from .attachments import evidence_findings
+
+        return evidence_findings(self, profile, plan)
 
     def filing_findings(self, profile: UnitProfile, plan: AnnualPlan, tally: Tally | None) -> list[Finding]:
         """The filing record's word: the last filing no longer matches the data (a hint)."""

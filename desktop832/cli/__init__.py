@@ -293,8 +293,11 @@ def cmd_dump(args) -> int:
     try:
         # written as it is read, one purchase at a time: memory stays flat at a million purchases
         # the filing record, when the file has one (a file never exported dumps as it always did)
+        store = ws.store
+        # the attachments' links, then their contents one at a time after the purchases
+        attachments = jsonformat.AttachmentsOut(store.iter_purchase_links(), store.filing_attachments(), store.iter_blobs)
         chunks = jsonformat.dump_chunks(
-            ws.store.profile(), ws.store.plans(), ws.store.iter_purchases(), ws.store.filing_events() or None)
+            store.profile(), store.plans(), store.iter_purchases(), store.filing_events() or None, attachments)
         if args.output:
             write_text_atomically(args.output, chunks)
         else:
@@ -333,7 +336,7 @@ def _load(args) -> int:
         protected_files.refuse_reading(args.file)
         # first as dump writes it, piece by piece (memory stays flat at a million purchases);
         # a file laid out otherwise, or with anything wrong in it, is read whole for the message
-        plans, count = _build(args.db, lambda: jsonformat.stream_load(_text_pieces(args.file), plain=True))
+        plans, count = _build(args.db, lambda: jsonformat.stream_load_all(_text_pieces(args.file), plain=True))
     except jsonformat.NotStreamable:
         plans, count = _build(args.db, lambda: _read_whole(args.file))
     except protected_files.ProtectedFileError as exc:
@@ -378,13 +381,13 @@ def _read_whole(path: Path):
     except jsonformat.JsonFormatError as exc:
         raise CommandError(f"{path} 不是有效的 JSON，未写入任何数据：{exc.problem}") from None
     try:
-        return (*jsonformat.load(doc), jsonformat.load_filings(doc))
+        return (*jsonformat.load(doc), jsonformat.load_filings(doc), jsonformat.load_attachments(doc))
     except jsonformat.JsonFormatError as exc:
         raise CommandError(f"{path} 有误，未写入任何数据：{exc}") from None
 
 
 def _build(db: Path, read) -> tuple[list, int]:
-    """Build the new data file from ``read()`` (profile, plans, purchases, filings) in a temporary file
+    """Build the new data file from ``read()`` (profile, plans, purchases, filings, attachments) in a temporary file
     beside ``db``, then move it in place: all or nothing, whatever ``read`` raises."""
     from ..oserrors import write_failure_reason
     from ..store.database import Store
@@ -393,9 +396,9 @@ def _build(db: Path, read) -> tuple[list, int]:
     tmp = db.with_name(db.name + ".loading")
     tmp.unlink(missing_ok=True)
     try:
-        profile, plans, purchases, filings = read()
+        profile, plans, purchases, filings, attachments = read()
         with Store.open(tmp) as store:
-            count = store.replace_all(profile, plans, purchases, filings)
+            count = store.replace_all(profile, plans, purchases, filings, attachments)
         tmp.replace(db)
     except StoreError as exc:
         raise CommandError(exc.message) from None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from .model import CanteenMode, Channel, FilingStatus, Level, OrderState, Purpose, ReserveBasis
+from .model import CanteenMode, Channel, FeeSource, FilingStatus, Level, OrderState, Purpose, ReserveBasis
 
 NAME_LENGTH = 200  # names of units and companies: the longest official unit names are far shorter
 PERSON_LENGTH = 100
@@ -126,6 +126,8 @@ _ALL = (
     Field("purchase.refunded", "退款金额", Kind.MONEY),
     # which reconciled fields the clerk changed by hand: field names, stored comma-separated
     _text("purchase.hand_edited", "手工改过的字段", 200),
+    _text("purchase.invoice_no", "发票号", 100),  # several numbers of one order fit, separated by commas
+    _choice("purchase.fee_source", "费用来源", FeeSource),
 )
 
 FIELDS: dict[str, Field] = {f.key: f for f in _ALL}

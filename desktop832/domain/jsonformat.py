@@ -9,6 +9,8 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import base64
+import binascii
 import enum
 import gc
 import itertools
@@ -20,11 +22,12 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator
 
 from . import fields as catalogue
+from .attachments import MAX_SIZE, NAME_LENGTH, Attachment, EvidenceKind, MediaType, sha256_of
 from .errors import ClerkError, InputError
 from .fields import Kind
 from .identifiers import parse_credit_code
 from .model import (
-    AnnualPlan, CanteenMode, Channel, FilingStatus, Level, OrderState, Purchase, Purpose, ReserveBasis,
+    AnnualPlan, CanteenMode, Channel, FeeSource, FilingStatus, Level, OrderState, Purchase, Purpose, ReserveBasis,
     UnitProfile,
 )
 from .money import format_money, format_percent, parse_money, parse_percent
@@ -137,41 +140,91 @@ def _to_json(obj) -> dict:
     return out
 
 
-def dump(profile: UnitProfile, plans: list[AnnualPlan], purchases: list[Purchase], filings=None) -> dict:
-    """The whole data file; ``filings`` (the filing record, all years) is written when given."""
-    purchase_dicts = []
-    for p in purchases:
-        d = _to_json(p)
-        d.pop("id")
-        purchase_dicts.append(d)
-    return {
+class AttachmentsOut:
+    """What ``dump`` writes of a file's attachments: each purchase's links (by purchase id), the
+    filings' links, and the stored contents, given one at a time (they are written last)."""
+
+    def __init__(self, purchase_links: Iterable[Attachment] = (), filing_links: Iterable[Attachment] = (),
+                 blobs: Callable[[], Iterable[tuple[str, Any, str, bytes]]] = tuple):
+        self.by_purchase: dict[int, list[Attachment]] = {}
+        for link in purchase_links:
+            self.by_purchase.setdefault(link.purchase_id, []).append(link)
+        self.filing_links = list(filing_links)
+        self.blobs = blobs  # called once, after the purchases
+
+    @property
+    def empty(self) -> bool:
+        return not self.by_purchase and not self.filing_links
+
+
+def _link_json(a: Attachment, with_year: bool = False) -> dict:
+    return {**({"year": a.year} if with_year else {}), "sha256": a.sha256, "file_name": a.file_name,
+            "added_on": a.added_on.isoformat(), "kind": a.kind.value}
+
+
+def _purchase_json(p: Purchase, attachments: AttachmentsOut | None) -> dict:
+    d = _to_json(p)
+    d.pop("id")
+    links = attachments.by_purchase.get(p.id) if attachments is not None else None
+    if links:
+        d["attachments"] = [_link_json(a) for a in links]
+    return d
+
+
+def _blob_json(sha256: str, media_type, file_name: str, data: bytes) -> dict:
+    return {"sha256": sha256, "media_type": MediaType(media_type).value, "file_name": file_name, "size": len(data),
+            "data": base64.b64encode(data).decode("ascii")}
+
+
+def dump(profile: UnitProfile, plans: list[AnnualPlan], purchases: list[Purchase], filings=None,
+         attachments: AttachmentsOut | None = None) -> dict:
+    """The whole data file; ``filings`` (the filing record, all years) is written when given, the
+    attachments when there are any (the keys a file without them had stay as they were)."""
+    attachments = None if attachments is None or attachments.empty else attachments
+    purchase_dicts = [_purchase_json(p, attachments) for p in purchases]
+    doc = {
         "format": FORMAT,
         "version": VERSION,
         "profile": _to_json(profile),
         "plans": [_to_json(p) for p in plans],
         # before the purchases: dump_chunks writes the purchases last, one at a time
         **({"filings": [_filing_json(e) for e in filings]} if filings is not None else {}),
+        **({"filing_attachments": [_link_json(a, True) for a in attachments.filing_links]}
+           if attachments is not None and attachments.filing_links else {}),
         "purchases": purchase_dicts,
     }
+    if attachments is not None:
+        doc["blobs"] = [_blob_json(*blob) for blob in attachments.blobs()]
+    return doc
 
 
-def dump_chunks(profile: UnitProfile, plans: list[AnnualPlan], purchases: Iterable[Purchase], filings=None) -> Iterator[str]:
+def dump_chunks(profile: UnitProfile, plans: list[AnnualPlan], purchases: Iterable[Purchase], filings=None,
+                attachments: AttachmentsOut | None = None) -> Iterator[str]:
     """The text ``json.dumps(dump(...), ensure_ascii=False, indent=2) + "\\n"`` gives, in pieces,
     one purchase at a time: a log of any size is written in bounded memory, byte for byte the same.
 
-    ``purchases`` is the last key, so everything before it is written whole and the list follows
-    item by item with the indentation ``json.dumps`` gives a list nested one level deep."""
-    head = dump(profile, plans, [], filings)
+    ``purchases`` is the last key but ``blobs`` (the attachments' contents, one at a time), so
+    everything before it is written whole and the lists follow item by item with the indentation
+    ``json.dumps`` gives a list nested one level deep."""
+    attachments = None if attachments is None or attachments.empty else attachments
+    head = dump(profile, plans, [], filings, attachments and AttachmentsOut(filing_links=attachments.filing_links))
     del head["purchases"]
+    head.pop("blobs", None)
     text = json.dumps(head, ensure_ascii=False, indent=2)
     yield text[:-2] + ',\n  "purchases": ['  # the head without its closing "\n}"
     separator = "\n    "
     for purchase in purchases:
-        item = _to_json(purchase)
-        item.pop("id")
-        yield separator + _item_text(item)
+        yield separator + _item_text(_purchase_json(purchase, attachments))
         separator = ",\n    "
-    yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"
+    yield "]" if separator == "\n    " else "\n  ]"
+    if attachments is not None:
+        yield ',\n  "blobs": ['
+        separator = "\n    "
+        for blob in attachments.blobs():
+            yield separator + _item_text(_blob_json(*blob))
+            separator = ",\n    "
+        yield "]" if separator == "\n    " else "\n  ]"
+    yield "\n}\n"
 
 
 def _scalar(value: Any) -> str:
@@ -196,11 +249,20 @@ def _item_text(item: dict[str, Any]) -> str:
     for key, value in item.items():
         if isinstance(value, list):
             value = "[]" if not value else (
-                "[\n        " + ",\n        ".join(_scalar(v) for v in value) + "\n      ]")
+                "[\n        " + ",\n        ".join(_nested_text(v) for v in value) + "\n      ]")
         else:
             value = _scalar(value)
         lines.append(f"{_scalar(key)}: {value}")
     return "{\n      " + ",\n      ".join(lines) + "\n    }" if lines else "{}"
+
+
+def _nested_text(value: Any) -> str:
+    """A list item three levels deep: a scalar, or a flat object of scalars (an attachment's link)."""
+    if not isinstance(value, dict):
+        return _scalar(value)
+    if not value:
+        return "{}"
+    return "{\n          " + ",\n          ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in value.items()) + "\n        }"
 
 def _filing_json(event) -> dict:
     return {
@@ -466,7 +528,7 @@ def load(doc: Any) -> tuple[UnitProfile, list[AnnualPlan], list[Purchase]]:
     if doc.get("version") != VERSION:
         raise JsonFormatError("$.version", f"版本 {doc.get('version')!r} 不受支持（本程序读取版本 {VERSION}）")
     for key in doc:
-        if key not in ("format", "version", "profile", "plans", "purchases", "filings"):
+        if key not in ("format", "version", "profile", "plans", "purchases", "filings", "filing_attachments", "blobs"):
             raise JsonFormatError(f"$.{key}", "不认识的字段")
     profile = _read_object(doc.get("profile", {}), "$.profile", PROFILE_READERS, UnitProfile)
     plans_raw = doc.get("plans", [])
@@ -481,12 +543,145 @@ def load(doc: Any) -> tuple[UnitProfile, list[AnnualPlan], list[Purchase]]:
             raise JsonFormatError(f"$.plans[{i}].year", f"年度 {plan.year} 重复")
         seen.add(plan.year)
         _check_reserve(plan, f"$.plans[{i}]")
-    purchases = [
-        _read_object(p, f"$.purchases[{i}]", PURCHASE_READERS, Purchase, _REQUIRED["purchases"])
-        for i, p in enumerate(purchases_raw)
-    ]
+    purchases = [_read_purchase(p, f"$.purchases[{i}]", i, None) for i, p in enumerate(purchases_raw)]
     load_filings(doc)  # validated with the rest: a document is taken whole or not at all
+    load_attachments(doc)
     return profile, plans, purchases
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+_LINK_KEYS = ("sha256", "file_name", "added_on", "kind")
+_BLOB_KEYS = ("sha256", "media_type", "file_name", "size", "data")
+
+
+def _sha256(value, path: str) -> str:
+    if not isinstance(value, str) or len(value) != 64 or not all(c in "0123456789abcdef" for c in value):
+        raise JsonFormatError(path, "应为 SHA-256 的十六进制小写数字（64 位）")
+    return value
+
+
+def _file_name(value, path: str) -> str:
+    from .attachments import clean_file_name
+
+    if not isinstance(value, str) or not value or len(value) > NAME_LENGTH or clean_file_name(value) != value:
+        raise JsonFormatError(path, f"应为不超过 {NAME_LENGTH} 个字的文件名（不含路径和控制字符）")
+    return value
+
+
+def _read_link(raw, path: str, *, purchase_id: int | None = None) -> Attachment:
+    keys = _LINK_KEYS if purchase_id is not None else ("year", *_LINK_KEYS)
+    _check_keys(raw, path, keys, keys)
+    try:
+        kind = EvidenceKind(raw["kind"])
+    except (ValueError, TypeError):
+        raise JsonFormatError(f"{path}.kind", "应为以下之一：" + "、".join(k.value for k in EvidenceKind)) from None
+    added = _required_date(raw["added_on"], f"{path}.added_on")
+    year = None if purchase_id is not None else _year(raw["year"], f"{path}.year")
+    return Attachment(_sha256(raw["sha256"], f"{path}.sha256"), _file_name(raw["file_name"], f"{path}.file_name"),
+                      added, kind, purchase_id=purchase_id, year=year)
+
+
+def _read_purchase(raw, path: str, index: int, links: list[Attachment] | None) -> Purchase:
+    """One purchase; its attachments' links (``"attachments"``, optional) go to ``links``, each
+    naming the purchase by its place in the list (the first is 1)."""
+    if isinstance(raw, dict) and "attachments" in raw:
+        raw = dict(raw)
+        _purchase_links(raw.pop("attachments"), path, index, links)
+    return _read_object(raw, path, PURCHASE_READERS, Purchase, _REQUIRED["purchases"])
+
+
+def _purchase_links(items, path: str, index: int, links: list[Attachment] | None) -> None:
+    if not isinstance(items, list):
+        raise JsonFormatError(f"{path}.attachments", "应为数组 […]")
+    for j, item in enumerate(items):
+        link = _read_link(item, f"{path}.attachments[{j}]", purchase_id=index + 1)
+        if links is not None:
+            links.append(link)
+
+
+def _read_blob(raw, path: str, data: bytes | None = None) -> tuple[str, MediaType, str, bytes]:
+    """One stored content; ``data`` when the streaming reader decoded it already."""
+    _check_keys(raw, path, _BLOB_KEYS, _BLOB_KEYS)
+    sha256 = _sha256(raw["sha256"], f"{path}.sha256")
+    try:
+        media_type = MediaType(raw["media_type"])
+    except (ValueError, TypeError):
+        raise JsonFormatError(f"{path}.media_type", "应为以下之一：" + "、".join(m.value for m in MediaType)) from None
+    name = _file_name(raw["file_name"], f"{path}.file_name")
+    if data is None:
+        text = raw["data"]
+        if not isinstance(text, str) or len(text) > (MAX_SIZE + 2) // 3 * 4:
+            raise JsonFormatError(f"{path}.data", f"应为 base64 编码的文件内容（每个附件不超过 {MAX_SIZE // (1024 * 1024)} MB）")
+        try:
+            data = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise JsonFormatError(f"{path}.data", "不是有效的 base64 编码") from None
+    size = raw["size"]
+    if isinstance(size, bool) or not isinstance(size, int) or size != len(data):
+        raise JsonFormatError(f"{path}.size", f"应为内容的字节数 {len(data)}")
+    if len(data) > MAX_SIZE:
+        raise JsonFormatError(f"{path}.data", f"附件超过 {MAX_SIZE // (1024 * 1024)} MB 的上限")
+    if sha256_of(data) != sha256:
+        raise JsonFormatError(f"{path}.data", "内容与 sha256 不符（文件可能已损坏）")
+    return sha256, media_type, name, data
+
+
+class AttachmentsIn:
+    """The attachments of a document being loaded: the filings' links (read with the head), the
+    purchases' links (read with the purchases, so complete once they have all been taken) and
+    the contents, read one at a time after them (:meth:`blobs`, once)."""
+
+    def __init__(self, filing_links: list[Attachment], links: list[Attachment], blobs: Callable[[], Iterator], error):
+        self.filing_links = filing_links
+        self._links = links
+        self._blobs = blobs
+        self._error = error  # how a problem found at the end is raised (whole: the message; streamed: read whole)
+
+    def purchase_links(self) -> list[Attachment]:
+        return list(self._links)
+
+    def blobs(self) -> Iterator[tuple[str, MediaType, str, bytes]]:
+        """Each content once; at the end, every content a link names must have come."""
+        seen: set[str] = set()
+        for index, blob in enumerate(self._blobs()):
+            if blob[0] in seen:
+                raise self._error(f"$.blobs[{index}].sha256", "同一内容出现了两次")
+            seen.add(blob[0])
+            yield blob
+        wanted = {a.sha256 for a in self._links} | {a.sha256 for a in self.filing_links}
+        missing = sorted(wanted - seen)
+        if missing:
+            raise self._error("$.blobs", f"缺少附件的内容：{missing[0]}（共 {len(missing)} 个）")
+
+
+def _filing_links(doc: dict) -> list[Attachment]:
+    raw = doc.get("filing_attachments", [])
+    if not isinstance(raw, list):
+        raise JsonFormatError("$.filing_attachments", "应为数组 […]")
+    return [_read_link(item, f"$.filing_attachments[{i}]") for i, item in enumerate(raw)]
+
+
+def load_attachments(doc: Any) -> AttachmentsIn:
+    """The attachments of a document :func:`load` accepted (validated whole, contents included)."""
+    if not isinstance(doc, dict):
+        raise JsonFormatError("$", "顶层应为对象 {…}")
+    filing_links = _filing_links(doc)
+    links: list[Attachment] = []
+    for i, raw in enumerate(doc.get("purchases", [])):
+        if isinstance(raw, dict) and "attachments" in raw:
+            _purchase_links(raw["attachments"], f"$.purchases[{i}]", i, links)
+    blobs_raw = doc.get("blobs", [])
+    if not isinstance(blobs_raw, list):
+        raise JsonFormatError("$.blobs", "应为数组 […]")
+
+    def blobs() -> Iterator:
+        return (_read_blob(raw, f"$.blobs[{i}]") for i, raw in enumerate(blobs_raw))
+
+    found = AttachmentsIn(filing_links, links, blobs, JsonFormatError)
+    for _ in found.blobs():  # everything checked before anything is written
+        pass
+    return found
 
 
 # --- reading a big file as it comes ----------------------------------------------------------
@@ -541,6 +736,26 @@ class _Reader:
             raise NotStreamable
         self.pos += 1
 
+    def plain_string(self, longest: int) -> str:
+        """A string without escapes (base64 text) up to ``longest`` characters, taken piece by piece."""
+        self.take('"')
+        parts, length = [], 0
+        while True:
+            end = self.text.find('"', self.pos)
+            part = self.text[self.pos:] if end < 0 else self.text[self.pos:end]
+            if "\\" in part:
+                raise NotStreamable
+            length += len(part)
+            if length > longest:
+                raise NotStreamable
+            parts.append(part)
+            if end >= 0:
+                self.pos = end + 1
+                return "".join(parts)
+            self.pos = len(self.text)
+            if not self.more():
+                raise NotStreamable
+
     def value(self) -> Any:
         self.peek()
         while True:
@@ -563,6 +778,13 @@ class _Reader:
 def stream_load(
     chunks: Iterable[str], plain: bool = False,
 ) -> tuple[UnitProfile, list[AnnualPlan], Iterator[Purchase | PlainPurchases], list]:
+    """:func:`stream_load_all` without the attachments."""
+    return stream_load_all(chunks, plain)[:4]
+
+
+def stream_load_all(
+    chunks: Iterable[str], plain: bool = False,
+) -> tuple[UnitProfile, list[AnnualPlan], Iterator[Purchase | PlainPurchases], list, AttachmentsIn]:
     """:func:`load` and :func:`load_filings` of the text ``dump`` writes, read piece by piece:
     the profile, the plans and the filing record, then the purchases one at a time as the caller
     takes them, so memory stays flat whatever the size of the log.
@@ -599,18 +821,34 @@ def stream_load(
         reader.take("}")
         if reader.peek() != "":
             raise NotStreamable
+    if "blobs" in head:
+        raise NotStreamable  # the contents come after the purchases
     try:
         for key, value in head.items():
             _check_characters(key)
             _check_plain(value, 1)
-        profile, plans, _ = load({**head, "purchases": []})
+        # the filings' links are read here; their contents, after the purchases, are checked there
+        profile, plans, _ = load({**{k: v for k, v in head.items() if k != "filing_attachments"}, "purchases": []})
         filings = load_filings(head)
+        filing_links = _filing_links(head)
     except JsonFormatError:
         raise NotStreamable from None
-    return profile, plans, _stream_purchases(reader, plain) if found else iter(()), filings
+    links: list[Attachment] = []
+    state = {"blobs": False}  # whether a "blobs" key follows the purchases
+
+    def blobs() -> Iterator:
+        return _stream_blobs(reader) if state["blobs"] else iter(())
+
+    attachments = AttachmentsIn(filing_links, links, blobs, _not_streamable)
+    purchases = _stream_purchases(reader, plain, links, state) if found else iter(())
+    return profile, plans, purchases, filings, attachments
 
 
-def _stream_purchases(reader: _Reader, plain: bool) -> Iterator[Purchase | PlainPurchases]:
+def _not_streamable(_path: str, _problem: str) -> NotStreamable:
+    return NotStreamable()
+
+
+def _stream_purchases(reader: _Reader, plain: bool, links: list[Attachment], state: dict) -> Iterator[Purchase | PlainPurchases]:
     reader.take("[")
     index = 0
     slow_until = 0  # an offset before which the purchases are read one at a time
@@ -620,7 +858,7 @@ def _stream_purchases(reader: _Reader, plain: bool) -> Iterator[Purchase | Plain
         while True:
             batch = None
             if reader.offset() >= slow_until:
-                batch, slow_until = _plain_batch(reader)
+                batch, slow_until = _plain_batch(reader, index, links)
             if batch is not None:
                 index += len(batch)
                 if plain:
@@ -631,7 +869,7 @@ def _stream_purchases(reader: _Reader, plain: bool) -> Iterator[Purchase | Plain
                 raw = reader.value()
                 try:
                     _check_plain(raw, 2)
-                    yield _read_object(raw, f"$.purchases[{index}]", PURCHASE_READERS, Purchase, _REQUIRED["purchases"])
+                    yield _read_purchase(raw, f"$.purchases[{index}]", index, links)
                 except JsonFormatError:
                     raise NotStreamable from None
                 index += 1
@@ -640,6 +878,17 @@ def _stream_purchases(reader: _Reader, plain: bool) -> Iterator[Purchase | Plain
                 continue
             reader.take("]")
             break
+    if reader.peek() == ",":  # the attachments' contents follow: read by blobs()
+        reader.take(",")
+        if reader.value() != "blobs":
+            raise NotStreamable
+        reader.take(":")
+        state["blobs"] = True
+        return
+    _end(reader)
+
+
+def _end(reader: _Reader) -> None:
     reader.take("}")
     if reader.peek() != "":
         raise NotStreamable
@@ -652,6 +901,7 @@ PURCHASE_KEYS = tuple(f.name for f in dataclasses.fields(Purchase) if f.name != 
 assert set(PURCHASE_KEYS) == set(PURCHASE_READERS)
 _BATCH_TEXT = 1 << 20  # characters of purchases decoded at once
 _ITEM_END = "\n    }"  # how dump closes a purchase; a string cannot hold a raw line break
+_LIST_END = "\n  ]"  # how dump closes the purchases (a list inside a purchase closes deeper)
 _FAST_DECODER = json.JSONDecoder(object_pairs_hook=tuple)  # objects as tuples of pairs, all in C
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}\.[0-9]{2}")  # what parse_money reads directly, as dump writes it
@@ -685,6 +935,8 @@ class PlainPurchases:
     delivered_on: tuple[str | None, ...]
     refunded: list[int]
     hand_edited: list[frozenset[str]]
+    invoice_no: list[str]
+    fee_source: tuple[str, ...]
 
     def __len__(self) -> int:
         return len(self.date)
@@ -698,15 +950,17 @@ class PlainPurchases:
                 date=day(d), amount=from_fen(a), order_no=o, supplier=s, description=desc, purpose=Purpose(pu),
                 channel=Channel(ch), state=OrderState(st), paid_on=None if paid is None else day(paid), evaluated=ev,
                 note=n, delivered_on=None if got is None else day(got), refunded=from_fen(r), hand_edited=h,
+                invoice_no=inv, fee_source=FeeSource(fee),
             )
-            for d, a, o, s, desc, pu, ch, st, paid, ev, n, got, r, h in zip(
+            for d, a, o, s, desc, pu, ch, st, paid, ev, n, got, r, h, inv, fee in zip(
                 self.date, self.amount, self.order_no, self.supplier, self.description, self.purpose, self.channel,
                 self.state, self.paid_on, self.evaluated, self.note, self.delivered_on, self.refunded, self.hand_edited,
+                self.invoice_no, self.fee_source,
             )
         ]
 
 
-def _plain_batch(reader: _Reader) -> tuple[PlainPurchases | None, int]:
+def _plain_batch(reader: _Reader, index: int = 0, links: list[Attachment] | None = None) -> tuple[PlainPurchases | None, int]:
     """At the start of a purchase: the purchases complete in the next stretch of text, when
     every one of them is as dump writes it (each key once, in dump's order) and every value plain
     and valid; the reader then stands after the last. Otherwise ``None`` and the offset up to
@@ -717,19 +971,24 @@ def _plain_batch(reader: _Reader) -> tuple[PlainPurchases | None, int]:
     if len(reader.text) - reader.pos < _BATCH_TEXT // 2:
         reader.more(_BATCH_TEXT)
     start, text = reader.pos, reader.text
-    end = text.rfind(_ITEM_END, start, start + _BATCH_TEXT)
+    limit = start + _BATCH_TEXT
+    closing = text.find(_LIST_END, start, limit)  # the contents may follow the list: not theirs
+    end = text.rfind(_ITEM_END, start, limit if closing < 0 else closing)
     if end < 0:
         return None, reader.base + len(text)
     end += len(_ITEM_END)
     stretch = text[start:end]
-    checked = _plain_columns(stretch)
+    found: list[Attachment] = []  # the batch's attachments' links, kept only when it is taken
+    checked = _plain_columns(stretch, index, found)
     if checked is None:
         return None, reader.base + end
     reader.pos = end
+    if links is not None:
+        links.extend(found)
     return checked, 0
 
 
-def _plain_columns(stretch: str) -> PlainPurchases | None:
+def _plain_columns(stretch: str, index: int = 0, links: list[Attachment] | None = None) -> PlainPurchases | None:
     if "\\u" in stretch:
         return None  # an escaped character could be a lone surrogate: checked one at a time
     # decoding makes a million small tuples, none in a cycle, all freed before this returns: the
@@ -737,13 +996,13 @@ def _plain_columns(stretch: str) -> PlainPurchases | None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _checked_columns(stretch)
+        return _checked_columns(stretch, index, links)
     finally:
         if collecting:
             gc.enable()
 
 
-def _checked_columns(stretch: str) -> PlainPurchases | None:
+def _checked_columns(stretch: str, index: int = 0, links: list[Attachment] | None = None) -> PlainPurchases | None:
     try:
         stretch.encode("utf-8")  # a lone surrogate written as such
         items = _FAST_DECODER.decode("[" + stretch + "]")
@@ -751,6 +1010,10 @@ def _checked_columns(stretch: str) -> PlainPurchases | None:
         return None
     width = len(PURCHASE_KEYS)
     count = len(items)
+    if '"attachments"' in stretch:  # dump writes a purchase's links last: read them, then check the rest
+        items = _without_links(items, width, index, links)
+        if items is None:
+            return None
     # objects only (arrays stay lists), each of exactly dump's keys in dump's order: none twice
     if not items or set(map(type, items)) != {tuple} or set(map(len, items)) != {width}:
         return None
@@ -769,6 +1032,43 @@ def _checked_columns(stretch: str) -> PlainPurchases | None:
     except (TypeError, ValueError):  # an unhashable value among choices, a day that does not exist
         return None
     return PlainPurchases(**out)
+
+
+def _without_links(items: list, width: int, index: int, links: list[Attachment] | None) -> list | None:
+    """The purchases without their ``attachments`` pairs, the links read into ``links`` (``None``
+    when one is not as dump writes it: the one-at-a-time reading then says what is wrong)."""
+    found: list[Attachment] = []
+    out = []
+    for i, item in enumerate(items):
+        if type(item) is tuple and len(item) == width + 1 and item[-1][0] == "attachments":
+            raw = _plain_dicts(item[-1][1])
+            if raw is None:
+                return None
+            try:
+                _check_plain(raw, 3)
+                _purchase_links(raw, f"$.purchases[{index + i}]", index + i, found)
+            except JsonFormatError:
+                return None
+            item = item[:-1]
+        out.append(item)
+    if links is not None:
+        links.extend(found)
+    return out
+
+
+def _plain_dicts(value):
+    """A list of objects decoded as tuples of pairs, as the dicts the link reader takes."""
+    if type(value) is not list:
+        return None
+    out = []
+    for item in value:
+        if type(item) is not tuple:
+            return None
+        keys = [k for k, _ in item]
+        if len(set(keys)) != len(keys):
+            return None
+        out.append(dict(item))
+    return out
 
 
 def _only(column, kind) -> bool:
@@ -814,3 +1114,50 @@ def _plain_column(key: str, column: tuple):
             return None
         return [frozenset(v) if v else _NO_NAMES for v in column]
     raise AssertionError(key)  # pragma: no cover - every key of PURCHASE_KEYS is read above
+
+
+def _stream_blobs(reader: _Reader) -> Iterator[tuple[str, MediaType, str, bytes]]:
+    """The ``blobs`` list, one content at a time; its base64 text is read without the JSON
+    decoder (a 20 MB file is 27 MB of text, never worth decoding again as each piece arrives)."""
+    reader.take("[")
+    index = 0
+    if reader.peek() == "]":
+        reader.take("]")
+    else:
+        while True:
+            reader.take("{")
+            raw: dict[str, Any] = {}
+            data = None
+            while True:
+                key = reader.value()
+                if not isinstance(key, str) or key in raw:
+                    raise NotStreamable
+                reader.take(":")
+                if key == "data" and reader.peek() == '"':
+                    text = reader.plain_string((MAX_SIZE + 2) // 3 * 4)
+                    raw[key] = ""
+                    try:
+                        data = base64.b64decode(text, validate=True)
+                    except (binascii.Error, ValueError):
+                        raise NotStreamable from None
+                else:
+                    raw[key] = reader.value()
+                if reader.peek() == ",":
+                    reader.take(",")
+                    continue
+                reader.take("}")
+                break
+            try:
+                _check_plain(raw, 2)
+                if data is None:
+                    raise NotStreamable
+                yield _read_blob(raw, f"$.blobs[{index}]", data)
+            except JsonFormatError:
+                raise NotStreamable from None
+            index += 1
+            if reader.peek() == ",":
+                reader.take(",")
+                continue
+            reader.take("]")
+            break
+    _end(reader)

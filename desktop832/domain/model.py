@@ -46,6 +46,16 @@ class OrderState(enum.StrEnum):
     REFUNDED = "已退款"
 
 
+class FeeSource(enum.StrEnum):
+    """Which budget paid (费用来源): supervising departments collecting proof ask for it."""
+
+    UNSET = ""  # not given (every purchase recorded before the field was kept)
+    WELFARE = "福利费"
+    UNION = "工会经费"
+    CANTEEN = "食堂"
+    OTHER = "其他"
+
+
 class FilingStatus(enum.StrEnum):
     DRAFT = "草稿"
     EXPORTED = "已导出待确认"
@@ -267,6 +277,8 @@ class Purchase:
     delivered_on: dt.date | None = None  # goods received / accepted (收货、验货): payment counts from it
     refunded: Decimal = ZERO  # refunded part of the order; ``amount`` is what remains counted
     hand_edited: frozenset[str] = frozenset()  # fields the clerk changed in the log: re-imports leave them
+    invoice_no: str = ""  # 发票号
+    fee_source: FeeSource = FeeSource.UNSET  # 费用来源
 
     def __post_init__(self):
         if self.amount != self.amount.quantize(FEN):  # pragma: no cover - guarded by the parser
@@ -286,7 +298,7 @@ def mark_hand_edits(before: Purchase, after: Purchase) -> Purchase:
 
 
 __all__ = [
-    "RECONCILED_FIELDS", "mark_hand_edits", "AnnualPlan", "CanteenMode", "Channel", "FilingStatus", "Level", "OrderState", "Purchase",
+    "RECONCILED_FIELDS", "mark_hand_edits", "AnnualPlan", "CanteenMode", "Channel", "FeeSource", "FilingStatus", "Level", "OrderState", "Purchase",
     "Purpose", "ReserveBasis", "UnitProfile", "amount_for_ratio", "plan_for_year", "ratio_of", "round_down_to_fen",
     "sets_last_year", "sets_last_year_union",
 ]

@@ -27,6 +27,7 @@ from ..domain.filings import FilingEvent
 from ..domain.jsonformat import PlainPurchases
 from ..domain.model import AnnualPlan, Purchase, UnitProfile
 from . import schema, tables
+from .attachments import AttachmentStore, store_blob
 from .errors import StoreError, translate
 
 _PROFILE_FIELDS = [f.name for f in dataclasses.fields(UnitProfile)]
@@ -79,7 +80,7 @@ def migrate(engine: Engine, path: Path) -> None:
         connection.exec_driver_sql(f"PRAGMA application_id={schema.APPLICATION_ID}")
 
 
-class Store:
+class Store(AttachmentStore):
     """The unit's data file. Methods take and return domain values, never database rows."""
 
     def __init__(self, path: Path, engine: Engine, readonly: bool = False):
@@ -341,6 +342,10 @@ class Store:
             # has closed (read first: an empty bin is never written)
             if c.scalar(select(tables.purchase_bin.c.batch).limit(1)) is not None:
                 c.execute(delete(tables.purchase_bin))
+                # their attachments' links go with them now (the bytes when no link names them:
+                # drop_unused_blobs); an id may be given again to a new purchase
+                link = tables.purchase_attachment
+                c.execute(delete(link).where(link.c.purchase_id.not_in(select(tables.purchase.c.id))))
         if made:  # into the file itself, where _check_identity reads it
             with self._write_lock, self.reader() as c:
                 c.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
@@ -445,8 +450,13 @@ class Store:
 
     def delete_purchases(self, purchase_ids: Iterable[int]) -> None:
         """Delete several purchases in one transaction (all or none)."""
+        ids = list(purchase_ids)
         with self.transaction() as c:
-            c.execute(delete(tables.purchase).where(tables.purchase.c.id.in_(list(purchase_ids))))
+            c.execute(delete(tables.purchase).where(tables.purchase.c.id.in_(ids)))
+            # their attachments' links go with them (an undo puts both back); the bytes stay
+            # until no link names them (drop_unused_blobs)
+            link = tables.purchase_attachment
+            c.execute(delete(link).where(link.c.purchase_id.in_(ids)))
 
     def order_numbers(self) -> set[str]:
         order_no = tables.purchase.c.order_no
@@ -494,17 +504,19 @@ class Store:
 
     def replace_all(
         self, profile: UnitProfile, plans: Sequence[AnnualPlan], purchases: Iterable[Purchase],
-        filings: Sequence[FilingEvent] = (),
+        filings: Sequence[FilingEvent] = (), attachments=None,
     ) -> int:
         """Replace everything in one transaction (used by ``load``); returns how many purchases.
 
         ``purchases`` holds ``Purchase`` values and :class:`PlainPurchases` batches, in order; it is
-        taken in batches, so a stream of them is never held whole; anything it
-        raises rolls the whole replacement back."""
+        taken in batches, so a stream of them is never held whole; anything it raises rolls the
+        whole replacement back. ``attachments`` (a :class:`~desktop832.domain.jsonformat.AttachmentsIn`)
+        brings the links and then the stored contents; it is read after the purchases, whose ids
+        are their places in the stream (1, 2, …), as the links name them."""
         with self.transaction() as c:
-            c.execute(delete(tables.purchase))
-            c.execute(delete(tables.plan))
-            c.execute(delete(tables.filing_event))
+            for table in (tables.purchase, tables.plan, tables.filing_event, tables.purchase_attachment,
+                          tables.filing_attachment, tables.blob):
+                c.execute(delete(table))
             _write(c, tables.profile, {"id": 1, **_values(profile, _PROFILE_FIELDS)})
             if plans:
                 c.execute(insert(tables.plan), [_values(plan, _PLAN_FIELDS) for plan in plans])
@@ -523,11 +535,34 @@ class Store:
             count += self.add_purchases(batch, connection=c)
             if filings:
                 c.execute(insert(tables.filing_event), [_filing_values(e) for e in filings])
+            if attachments is not None:
+                _load_attachments(c, attachments, count)
             return count
 
     def integrity_ok(self) -> bool:
         with self.reader() as c:
             return c.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def _load_attachments(c: Connection, attachments, purchase_count: int) -> None:
+    """The links and contents of a loaded document (a ``jsonformat.AttachmentsIn``, which checks
+    every content against its hash and that every content a link names came)."""
+    for sha256, media_type, file_name, data in attachments.blobs():
+        store_blob(c, data, media_type, file_name, sha256)
+    links = attachments.purchase_links()
+    if links:
+        # a link names its purchase by its place in the document: the n-th inserted has the n-th id
+        ids = list(c.scalars(select(tables.purchase.c.id).order_by(tables.purchase.c.id)))
+        if len(ids) != purchase_count:  # pragma: no cover - the table was emptied above
+            raise RuntimeError("purchase ids do not follow the document")
+    for table, rows in ((tables.purchase_attachment, links), (tables.filing_attachment, attachments.filing_links)):
+        values = []
+        for a in rows:
+            v = {"sha256": a.sha256, "file_name": a.file_name, "added_on": a.added_on, "kind": a.kind}
+            v.update({"year": a.year} if a.on_filing else {"purchase_id": ids[a.purchase_id - 1]})
+            values.append(v)
+        if values:
+            c.execute(insert(table), values)
 
 
 def _values(obj, names: Sequence[str]) -> dict:

@@ -26,7 +26,7 @@ from ..domain.counting import (
     Group, OverduePayment, RunningTally, Tally, count_when, counted_purposes, excluded_purposes, max_unpaid_days, overdue_days, payment_due, tally_groups,
     why_not_counted,
 )
-from ..domain.model import Channel, OrderState, Purchase, Purpose
+from ..domain.model import Channel, FeeSource, OrderState, Purchase, Purpose
 from ..domain.money import from_fen
 from ..domain.policy import Policy
 from ..domain.text import normalise
@@ -37,10 +37,10 @@ from .tables import BIN_COLUMNS
 # The raw row: what ``purchase_rows`` returns for each id, in this order.
 ROW_COLUMNS = (
     "id", "date", "order_no", "supplier", "description", "purpose", "channel", "state", "amount", "paid_on",
-    "evaluated", "note", "delivered_on", "refunded", "hand_edited",
+    "evaluated", "note", "delivered_on", "refunded", "hand_edited", "invoice_no", "fee_source",
 )
 (ID, DATE, ORDER_NO, SUPPLIER, DESCRIPTION, PURPOSE, CHANNEL, STATE, AMOUNT, PAID_ON, EVALUATED, NOTE, DELIVERED_ON,
- REFUNDED, HAND_EDITED) = range(len(ROW_COLUMNS))
+ REFUNDED, HAND_EDITED, INVOICE_NO, FEE_SOURCE) = range(len(ROW_COLUMNS))
 
 COUNTED = "counted"  # the sort key of the "why not counted" column
 SORT_KEYS = frozenset(ROW_COLUMNS[1:]) | {COUNTED}
@@ -58,6 +58,7 @@ _CHUNK = 500  # ids per IN (...) list, far below SQLite's variable limit
 _CHANNEL = {c.value: c for c in Channel}
 _STATE = {s.value: s for s in OrderState}
 _PURPOSE = {p.value: p for p in Purpose}
+_FEE_SOURCE = {f.value: f for f in FeeSource}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -402,6 +403,7 @@ def to_purchase(row: Sequence) -> Purchase:
         paid_on=dt.date.fromisoformat(row[PAID_ON]) if row[PAID_ON] else None, evaluated=bool(row[EVALUATED]),
         note=row[NOTE], delivered_on=dt.date.fromisoformat(row[DELIVERED_ON]) if row[DELIVERED_ON] else None,
         refunded=from_fen(row[REFUNDED]), hand_edited=frozenset(v for v in row[HAND_EDITED].split(",") if v),
+        invoice_no=row[INVOICE_NO], fee_source=_FEE_SOURCE[row[FEE_SOURCE]],
     )
 
 

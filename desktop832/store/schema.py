@@ -11,8 +11,8 @@ from pathlib import Path
 from .errors import StoreError
 
 APPLICATION_ID = 0x38333244  # "832D": marks a desktop832 data file (PRAGMA application_id)
-HEAD_REVISION = "0005"  # must equal the Alembic head; a test checks it
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")  # oldest first
+HEAD_REVISION = "0006"  # must equal the Alembic head; a test checks it
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")  # oldest first
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_CANTOPEN, SQLITE_NOTADB = 14, 26  # primary result codes (sqlite3.h)
 IDENTITY_KEY = "file.identity"  # a random id made when a file is first opened for writing

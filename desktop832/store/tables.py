@@ -7,12 +7,13 @@ thirds of the time, which is most of what opening the file costs at start-up.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text, text
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, LargeBinary, MetaData, String, Table, Text, text
 from sqlalchemy.types import TypeEngine
 
 from ..domain.fields import max_length as _length
 from ..domain.filings import REASON_LENGTH, EventKind
-from ..domain.model import CanteenMode, Channel, FilingStatus, Level, OrderState, Purpose, ReserveBasis
+from ..domain.attachments import NAME_LENGTH as _FILE_NAME, EvidenceKind, MediaType
+from ..domain.model import CanteenMode, Channel, FeeSource, FilingStatus, Level, OrderState, Purpose, ReserveBasis
 from .types import EnumText, FieldNames, Money, Percent
 
 metadata = MetaData()
@@ -99,6 +100,8 @@ purchase = Table(
     _optional("delivered_on", Date),
     _required("refunded", Money),
     _required("hand_edited", FieldNames(_length("purchase.hand_edited"))),
+    _required("invoice_no", String(_length("purchase.invoice_no"))),
+    _required("fee_source", EnumText(FeeSource, 10)),
     Index("ix_purchase_year_date", "year", "date"),
     Index("ix_purchase_order_no", "order_no"),
     # the purchase log's filter by purpose and sort by amount read in display order (migration 0005)
@@ -106,6 +109,7 @@ purchase = Table(
     Index("ix_purchase_year_amount", "year", "amount", "date"),
     # the unpaid orders: the tally's overdue orders and the log's 只看超期未付 without a scan
     Index("ix_purchase_unpaid", "year", "date", sqlite_where=text("paid_on IS NULL")),
+    Index("ix_purchase_year_state", "year", "state"),  # the year's completed orders, counted from the index (0006)
 )
 
 
@@ -115,6 +119,7 @@ BIN_COLUMNS = (
     ("supplier", Text, False), ("description", Text, False), ("purpose", Text, False), ("channel", Text, False),
     ("state", Text, False), ("paid_on", Text, True), ("evaluated", Integer, False), ("note", Text, False),
     ("delivered_on", Text, True), ("refunded", Integer, False), ("hand_edited", Text, False),
+    ("invoice_no", Text, False), ("fee_source", Text, False),  # migration 0006
 )
 
 
@@ -146,6 +151,45 @@ filing_event = Table(
     _required("snapshot", Text),  # JSON: field key -> canonical value (empty object for an answer)
     _required("reason", String(REASON_LENGTH)),
     Index("ix_filing_event_year", "year", "id"),
+)
+
+# evidence: each content stored once (its SHA-256 the key), linked from purchases and from a year's
+# filing. The bytes are the last column, so reading a blob's size or type never reads the bytes;
+# the purchase log reads neither table.
+blob = Table(
+    "blob",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    _required("size", Integer),
+    _required("media_type", EnumText(MediaType, 40)),
+    _required("file_name", String(_FILE_NAME)),  # the name it first came with
+    _required("data", LargeBinary),
+)
+
+purchase_attachment = Table(
+    "purchase_attachment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _required("purchase_id", Integer),
+    _required("sha256", String(64)),
+    _required("file_name", String(_FILE_NAME)),
+    _required("added_on", Date),
+    _required("kind", EnumText(EvidenceKind, 20)),
+    Index("ix_purchase_attachment_purchase", "purchase_id"),
+    Index("ix_purchase_attachment_sha256", "sha256"),
+)
+
+filing_attachment = Table(
+    "filing_attachment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _required("year", Integer),
+    _required("sha256", String(64)),
+    _required("file_name", String(_FILE_NAME)),
+    _required("added_on", Date),
+    _required("kind", EnumText(EvidenceKind, 20)),
+    Index("ix_filing_attachment_year", "year"),
+    Index("ix_filing_attachment_sha256", "sha256"),
 )
 
 # per-file settings that travel with the data (e.g. remembered import column mappings)

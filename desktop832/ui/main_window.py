@@ -418,6 +418,11 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.readonly = readonly
         self.undo_stack.clear()
+        if not readonly:  # no undo can need them now: removed attachments' bytes go
+            from ..app.attachments import tidy
+
+            with contextlib.suppress(StoreError):
+                tidy(workspace)
         if not self.tabs_built:
             self._install_tabs()
         elif self._purchase_tab is not None:

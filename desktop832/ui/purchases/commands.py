@@ -7,9 +7,12 @@ already told the clerk why.
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtGui import QUndoCommand
 
 from ...domain.model import Purchase
+from ...store.errors import StoreError
 
 
 def _name(purchase: Purchase) -> str:
@@ -22,7 +25,12 @@ class AddPurchase(QUndoCommand):
         self.model = model
         self.purchase = purchase
 
+        self.attachments: list = []  # what the purchase had when undone (its files added since)
+
     def redo(self) -> None:
+        if self.attachments:  # a redo after undo: the links back first, then the purchase
+            with contextlib.suppress(StoreError):
+                self.model.store.restore_attachments(self.attachments, purchases_back=True)
         saved = self.model.add(self.purchase)
         if saved is None:
             self.setObsolete(True)
@@ -30,6 +38,8 @@ class AddPurchase(QUndoCommand):
             self.purchase = saved  # a redo after undo brings back the same id
 
     def undo(self) -> None:
+        if self.purchase.id is not None:
+            self.attachments = self.model.store.attachments_of_purchases([self.purchase.id])
         if not self.model.remove([self.purchase]):
             self.setObsolete(True)
 
@@ -57,12 +67,24 @@ class DeletePurchases(QUndoCommand):
         self.model = model
         self.purchases = purchases
 
+        self.attachments: list = []  # the links the delete takes with it, put back by the undo
+
     def redo(self) -> None:
+        self.attachments = self.model.store.attachments_of_purchases([p.id for p in self.purchases if p.id is not None])
         if not self.model.remove(self.purchases):
             self.setObsolete(True)
 
     def undo(self) -> None:
+        # the links first, so the re-check the restore sets off sees the evidence back
+        store = self.model.store
+        try:
+            store.restore_attachments(self.attachments, purchases_back=True)
+        except StoreError:
+            pass  # the restore below reports the same failure
         if not self.model.restore(self.purchases):
+            with contextlib.suppress(StoreError):
+                for link in self.attachments:
+                    store.remove_attachment(link)
             self.setObsolete(True)
 
 
