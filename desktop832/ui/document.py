@@ -140,6 +140,7 @@ class UnitDocument(QObject):
             ruled = rules.evaluate(self.profile, self.plan, self.tally, self.policy, self.workspace.today)
         self.findings = unreadable + ruled
         self.findings += self.workspace.filing_findings(self.profile, self.plan, self.tally)
+        self.findings += self.workspace.evidence_findings(self.profile, self.plan)
 
     def set_input_problems(self, problems: dict[str, tuple[str, str]]) -> None:
         """The fields whose typed text does not parse (the binder tells): re-check and say so."""
@@ -159,6 +160,12 @@ class UnitDocument(QObject):
         or its undo moved rows): the running tally is updated by them (nothing summed again) and
         the rules re-run."""
         self.workspace.purchases_written(removed, added, binned, restored)
+        self.evaluate()
+        self.changed.emit("purchases")
+
+    def attachments_changed(self) -> None:
+        """An attachment was added or removed: the evidence hints are checked again."""
+        self.workspace.attachments_changed()
         self.evaluate()
         self.changed.emit("purchases")
 

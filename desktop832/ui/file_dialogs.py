@@ -83,3 +83,15 @@ def get_open_file_name(parent: QWidget | None, caption: str = "", start: str = "
 def get_save_file_name(parent: QWidget | None, caption: str = "", start: str = "", name_filter: str = "") -> tuple[str, str]:
     """Ask where to save, like ``QFileDialog.getSaveFileName`` (it asks before replacing a file)."""
     return _run(parent, caption, start, name_filter, save=True)
+
+
+def get_open_file_names(parent: QWidget | None, caption: str = "", start: str = "", name_filter: str = "") -> list[str]:
+    """Ask for one or more existing files, like ``QFileDialog.getOpenFileNames`` (``[]``: cancelled)."""
+    dialog = make_file_dialog(parent, caption, start, name_filter, save=False)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    try:
+        if dialog.exec() != QFileDialog.DialogCode.Accepted:
+            return []
+        return list(dialog.selectedFiles())
+    finally:
+        dialog.deleteLater()

@@ -56,6 +56,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("delivered_on", 7, "收货、验货或验票的日期：政策规定从收货起算付款期限时由此日算起"),
     Column("evaluated", 4, "是否已在832平台进行履约评价"),
     Column("note", 10),
+    Column("invoice_no", 8, "发票号码（一笔订单有几张发票时用逗号分开）：主管部门收集凭证时要求"),
+    Column("fee_source", 5, "费用来源：福利费、工会经费、食堂或其他"),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 ENUMS: dict[str, type] = {

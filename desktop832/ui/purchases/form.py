@@ -10,13 +10,13 @@ import dataclasses
 import datetime as dt
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
 )
 from PySide6.QtCore import QSize
 
 from ...domain.counting import why_not_counted
 from ...domain.errors import InputError
-from ...domain.model import Channel, OrderState, Purchase, Purpose
+from ...domain.model import Channel, FeeSource, OrderState, Purchase, Purpose
 from ...domain.money import ZERO, format_money
 from . import fields as fields
 from ..forms import FormWidget
@@ -24,8 +24,9 @@ from ..screen_fit import fit_dialog, scroll_content
 from .delegate import mark_problem
 from ..validators import ParserValidator
 
-_LINES = ("date", "amount", "order_no", "supplier", "description", "paid_on")
-_COMBOS = {"purpose": Purpose, "channel": Channel, "state": OrderState}
+_LINES = ("date", "amount", "order_no", "supplier", "description", "paid_on", "delivered_on", "invoice_no")
+_DATES = ("paid_on", "delivered_on")  # optional dates: empty when not given
+_COMBOS = {"purpose": Purpose, "channel": Channel, "state": OrderState, "fee_source": FeeSource}
 
 
 class PurchaseForm(FormWidget):
@@ -34,17 +35,23 @@ class PurchaseForm(FormWidget):
         "date_edit": QLineEdit, "amount_edit": QLineEdit, "order_no_edit": QLineEdit, "supplier_edit": QLineEdit,
         "description_edit": QLineEdit, "purpose_combo": QComboBox, "channel_combo": QComboBox,
         "state_combo": QComboBox, "counted_label": QLabel, "paid_on_edit": QLineEdit,
+        "delivered_on_edit": QLineEdit, "invoice_no_edit": QLineEdit, "fee_source_combo": QComboBox,
         "evaluated_check": QCheckBox, "note_edit": QPlainTextEdit, "error_label": QLabel,
         "button_box": QDialogButtonBox,
     }
 
 
 class PurchaseDialog(QDialog):
-    """``purchase`` None adds a purchase dated ``today`` (within ``year``); otherwise edits it."""
+    """``purchase`` None adds a purchase dated ``today`` (within ``year``); otherwise edits it.
+
+    With ``workspace`` the dialog lists the purchase's attachments: an edited purchase's are
+    stored as they are added (undoable on ``undo_stack``), a new one's when it is saved
+    (:attr:`attachments`, whose ``commit`` the log calls with the new id)."""
 
     def __init__(
         self, year: int, purposes: frozenset[Purpose], today: dt.date, purchase: Purchase | None = None, parent=None,
-        excluded: frozenset[Purpose] | None = None, when: str = "completed",
+        excluded: frozenset[Purpose] | None = None, when: str = "completed", *, workspace=None, undo_stack=None,
+        on_attachments_changed=None,
     ):
         super().__init__(parent)
         self.when = when  # the policy's count_when: payment (and delivery) may decide counting
@@ -67,14 +74,32 @@ class PurchaseDialog(QDialog):
             edit.textEdited.connect(lambda _text, e=edit: self._mark(e))
         for key, enum_type in _COMBOS.items():
             combo = self.combo(key)
-            combo.addItems([member.value for member in enum_type])
+            for member in enum_type:
+                combo.addItem(member.value or "（未填）", member.value)
             combo.currentIndexChanged.connect(self._show_counted)
         self.form.paid_on_edit.textChanged.connect(self._show_counted)
+        self.form.delivered_on_edit.textChanged.connect(self._show_counted)
+        self.attachments = self.attachments_view = None
+        if workspace is not None:
+            self._add_attachments(workspace, undo_stack, purchase, on_attachments_changed)
         self.form.note_edit.setTabChangesFocus(True)
         self._fill(purchase or Purchase(date=today if today.year == year else dt.date(year, 1, 1), amount=ZERO))
         if purchase is None:
             self.form.amount_edit.clear()
         fit_dialog(self, QSize(460, 0))
+
+    def _add_attachments(self, workspace, undo_stack, purchase, on_change) -> None:
+        from ...domain.attachments import PURCHASE_KINDS
+        from ..attachments import AttachmentList, AttachmentsView
+
+        self.attachments = AttachmentList(workspace, purchase_id=purchase.id if purchase else None, on_change=on_change)
+        box = QGroupBox("附件（发票、验收单、订单截图）", self.form)
+        box.setObjectName("attachments_group")
+        layout = QVBoxLayout(box)
+        self.attachments_view = AttachmentsView(self.attachments, undo_stack, PURCHASE_KINDS, box,
+                                                read_only=workspace.store.readonly)
+        layout.addWidget(self.attachments_view)
+        self.form.form.layout().addWidget(box)  # below the fields, scrolled with them on a small screen
 
     def line(self, key: str) -> QLineEdit:
         return getattr(self.form, f"{key}_edit")
@@ -87,9 +112,13 @@ class PurchaseDialog(QDialog):
         self.line("amount").setText(format_money(p.amount))
         for key in ("order_no", "supplier", "description"):
             self.line(key).setText(getattr(p, key))
-        self.line("paid_on").setText(f"{p.paid_on:%Y-%m-%d}" if p.paid_on else "")
+        for key in _DATES:
+            value = getattr(p, key)
+            self.line(key).setText(f"{value:%Y-%m-%d}" if value else "")
+        self.line("invoice_no").setText(p.invoice_no)
         for key in _COMBOS:
-            self.combo(key).setCurrentText(getattr(p, key).value)
+            combo = self.combo(key)
+            combo.setCurrentIndex(max(0, combo.findData(getattr(p, key).value)))
         self.form.evaluated_check.setChecked(p.evaluated)
         self.form.note_edit.setPlainText(p.note)
         self._show_counted()
@@ -99,7 +128,7 @@ class PurchaseDialog(QDialog):
             Channel(self.combo("channel").currentText()), OrderState(self.combo("state").currentText()),
             Purpose(self.combo("purpose").currentText()), self.purposes, self.excluded,
             paid=bool(self.form.paid_on_edit.text().strip()),
-            accepted=self.original is not None and self.original.delivered_on is not None, when=self.when,
+            accepted=bool(self.form.delivered_on_edit.text().strip()), when=self.when,
         )
         self.form.counted_label.setText(reason or "计入年度采购总额")
         self.form.counted_label.setStyleSheet("color: #8d4e00;" if reason else "color: #1b5e20;")
@@ -120,7 +149,7 @@ class PurchaseDialog(QDialog):
             except InputError as exc:
                 raise InputError(exc.message, key) from None
         for key, enum_type in _COMBOS.items():
-            values[key] = enum_type(self.combo(key).currentText())
+            values[key] = enum_type(self.combo(key).currentData())
         try:
             values["note"] = fields.PARSERS["note"](self.form.note_edit.toPlainText())
         except InputError as exc:

@@ -301,16 +301,26 @@ class PurchaseLogTab(FormWidget):
 
         dialog = PurchaseDialog(
             self.year, self.judge.purposes, self.workspace.today, purchase, self, self.judge.excluded, self.judge.when,
+            workspace=self.workspace, undo_stack=self.undo_stack, on_attachments_changed=self._attachments_changed,
         )
-        dialog.accepted.connect(lambda: self._form_done(purchase, dialog.result_purchase))
+        dialog.accepted.connect(lambda: self._form_done(purchase, dialog.result_purchase, dialog.attachments))
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
         dialog.open()
 
-    def _form_done(self, before, after) -> None:
+    def _attachments_changed(self) -> None:
+        """A purchase's evidence changed: the findings say what is still missing."""
+        self.workspace.attachments_changed()
+        if self._purchases_changed is not None:
+            self._purchases_changed((), ())  # no purchase changed: the document re-checks
+
+    def _form_done(self, before, after, attachments=None) -> None:
         if before is None:
-            self.undo_stack.push(AddPurchase(self.model, after))
+            command = AddPurchase(self.model, after)
+            self.undo_stack.push(command)
+            if attachments is not None and attachments.pending and command.purchase.id is not None:
+                attachments.commit(command.purchase.id)  # the files chosen before the purchase had an id
         elif after != before:
             self.undo_stack.push(EditPurchase(self.model, before, mark_hand_edits(before, after)))
 

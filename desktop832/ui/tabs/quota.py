@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
 from ...domain.model import FilingStatus
 from ...domain.money import to_capital
@@ -26,7 +26,7 @@ class QuotaTab(FormWidget):
         "deadline_label": QLabel, "confirmation_deadline_label": QLabel, "filing_status_combo": QComboBox,
         "filed_on_edit": QLineEdit, "supervisor_confirmed_on_edit": QLineEdit, "finance_confirmed_on_edit": QLineEdit,
         "letter_sent_check": QCheckBox, "note_edit": QPlainTextEdit,
-        "filing_history_label": QLabel, "record_answer_button": QPushButton,
+        "filing_history_label": QLabel, "record_answer_button": QPushButton, "filing_group_form": QFormLayout,
     }
     policyChosen = Signal(str)  # policy id, "" for automatic
     loadPolicyRequested = Signal()
@@ -34,6 +34,7 @@ class QuotaTab(FormWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.attachments = self.attachments_view = None  # the year's filing evidence, from the first refresh
         self.load_policy_button.clicked.connect(self.loadPolicyRequested)
         self.record_answer_button.clicked.connect(self.recordAnswerRequested)
         self.policy_combo.activated.connect(lambda i: self.policyChosen.emit(self.policy_combo.itemData(i) or AUTOMATIC))
@@ -81,6 +82,7 @@ class QuotaTab(FormWidget):
         events = document.workspace.filing_events(plan.year)
         self.filing_history_label.setText(filing_history_text(events))
         self.record_answer_button.setEnabled(any(e.kind.is_filing for e in events) and not document.workspace.store.readonly)
+        self._show_attachments(document)
         level = document.profile.level
         for label, rule_ids in (
             (self.deadline_label, ("filing-deadline",)),
@@ -96,6 +98,25 @@ class QuotaTab(FormWidget):
                 ("—（本年度没有政策文件）" if policy is None else "—（政策未规定）") if status is None
                 else f"{due.date:%Y-%m-%d}（{status.text}）{who}"
             )
+
+
+    def _show_attachments(self, document) -> None:
+        """The filing's evidence (the stamped letter, a department's confirmation) for the year shown."""
+        from ...domain.attachments import FILING_KINDS
+        from ..attachments import AttachmentList, AttachmentsView
+
+        workspace, year = document.workspace, document.plan.year
+        model = self.attachments
+        if model is not None and model.workspace is workspace and model.year == year:
+            return
+        if self.attachments_view is not None:
+            self.filing_group_form.removeRow(self.attachments_view)  # deletes the view and its label
+        self.attachments = AttachmentList(workspace, year=year, on_change=document.attachments_changed)
+        self.attachments_view = AttachmentsView(
+            self.attachments, document.undo_stack, FILING_KINDS, self, read_only=workspace.store.readonly)
+        self.attachments_view.setObjectName("filing_attachments")
+        self.attachments_view.setToolTip("盖章的无食堂承诺函、主管部门或财政部门的确认等，随数据文件保存")
+        self.filing_group_form.addRow("填报附件", self.attachments_view)
 
 
 def filing_history_text(events) -> str:
