@@ -614,7 +614,9 @@ def test_tab_on_the_quota_goes_down_the_left_column_then_the_right(qtbot, on_quo
     visited = tab_walk(qtbot, quota, quota.policy_combo)
     assert_reading_order(quota, visited, columns=("column0", "column1"))
     assert visited.index(quota.drop_explanation_edit) < visited.index(quota.filing_status_combo)
-    assert visited[-1] is quota.note_edit
+    # the filing's attachments below the record close the column: the kind and 添加附件…
+    view = quota.attachments_view
+    assert visited[-3:] == [quota.note_edit, view.kind_combo, view.add_button]
     assert window.document.plan.drop_explanation == "" and window.document.plan.note == ""
 
 

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget,
 )
 from PySide6.QtCore import QSize
 
@@ -100,6 +100,17 @@ class PurchaseDialog(QDialog):
                                                 read_only=workspace.store.readonly)
         layout.addWidget(self.attachments_view)
         self.form.form.layout().addWidget(box)  # below the fields, scrolled with them on a small screen
+        # Tab goes on from the note down into the attachments, then to the buttons as before
+        buttons, widget = [], self.form.note_edit.nextInFocusChain()
+        while widget is not self.form.note_edit and len(buttons) < len(self.form.button_box.buttons()):
+            if widget in self.form.button_box.buttons():
+                buttons.append(widget)
+            widget = widget.nextInFocusChain()
+        view = self.attachments_view
+        chain = [self.form.note_edit, view.kind_combo, view.add_button, view.preview_button, view.open_button,
+                 view.remove_button, view.list, *buttons]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def line(self, key: str) -> QLineEdit:
         return getattr(self.form, f"{key}_edit")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from ...domain.model import FilingStatus
 from ...domain.money import to_capital
@@ -116,7 +116,13 @@ class QuotaTab(FormWidget):
             self.attachments, document.undo_stack, FILING_KINDS, self, read_only=workspace.store.readonly)
         self.attachments_view.setObjectName("filing_attachments")
         self.attachments_view.setToolTip("盖章的无食堂承诺函、主管部门或财政部门的确认等，随数据文件保存")
+        after = self.record_answer_button.nextInFocusChain()  # what Tab reached after the filing record
         self.filing_group_form.addRow("填报附件", self.attachments_view)
+        view = self.attachments_view
+        chain = [self.record_answer_button, view.kind_combo, view.add_button, view.preview_button, view.open_button,
+                 view.remove_button, view.list, after]
+        for before, then in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, then)
 
 
 def filing_history_text(events) -> str:
