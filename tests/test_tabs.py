@@ -18,8 +18,10 @@ def document(policy, profile, plan, today=dt.date(2024, 2, 1), last_year_planned
     selection = select([policy] if policy else [], plan.year, profile, policy.id if policy else "")
     return SimpleNamespace(
         profile=profile, plan=plan, policy=policy, last_year_planned=last_year_planned, selection=selection,
-        workspace=SimpleNamespace(today=today, filing_events=lambda year: [], store=SimpleNamespace(readonly=False)),
+        workspace=SimpleNamespace(today=today, filing_events=lambda year: [],
+                                  store=SimpleNamespace(readonly=False, filing_attachments=lambda year: [])),
         findings=evaluate(profile, plan, [], policy, today) if policy else [],
+        undo_stack=None, attachments_changed=lambda: None,  # the filing's attachments (none here)
     )
 
 
