@@ -1,6 +1,7 @@
 """Attachments: stored once by content inside the data file, linked from purchases and a year's
 filing, kept byte for byte by dump/load and by backups; what is missing said as hints."""
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -376,3 +377,29 @@ def test_purchases_with_links_are_still_read_a_batch_at_a_time(tmp_path):
     assert batch.invoice_no == ["NO.123"] * 4 and set(batch.fee_source) == {"工会经费"}
     assert [(a.purchase_id, a.file_name) for a in attachments.purchase_links()] == [(1, "发票.pdf"), (3, "同一张.pdf"), (3, "截图.png")]
     assert len(list(attachments.blobs())) == 3
+
+
+def test_the_evidence_hint_follows_purchase_writes_told_in_detail(ws, profile):
+    [first] = add(ws)
+    plan = ws.plan(2024)
+    assert "1 笔已完结" in ws.evidence_findings(profile, plan)[0].message
+    second = ws.store.add_purchase(Purchase(dt.date(2024, 4, 1), D("5.00"), order_no="832-X"))
+    ws.purchases_written((), [second])  # as the log tells a write
+    assert "2 笔已完结" in ws.evidence_findings(profile, plan)[0].message
+    opened = dataclasses.replace(second, state=OrderState.OPEN)
+    ws.store.update_purchase(opened)
+    ws.purchases_written([second], [opened])
+    assert "1 笔已完结" in ws.evidence_findings(profile, plan)[0].message
+
+
+def test_the_year_report_lists_the_evidence(ws, tmp_path):
+    from desktop832.app.year_report import collect
+
+    [p] = add(ws)
+    att.attach_bytes(ws, pdf_bytes(), "发票.pdf", purchase_id=p.id, kind=EvidenceKind.INVOICE)
+    att.attach_bytes(ws, png_bytes(), "承诺函.png", year=2024, kind=EvidenceKind.LETTER)
+    lines = att.evidence_index(ws, 2024)
+    assert [(e.order_no, e.date, e.kind, e.file_name) for e in lines] == [
+        ("832-0", dt.date(2024, 3, 1), "发票", "发票.pdf"), ("填报", TODAY, "盖章承诺函", "承诺函.png")]
+    assert lines[0].sha256 == hashlib.sha256(pdf_bytes()).hexdigest() and lines[0].size == len(pdf_bytes())
+    assert collect(ws, 2024).evidence == tuple(lines)

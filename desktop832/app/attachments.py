@@ -9,6 +9,7 @@ Public API (``workspace`` is an open :class:`~desktop832.app.workspace.Workspace
 - :func:`remove`, :func:`restore` (its undo), :func:`of_purchase`, :func:`of_filing`,
   :func:`read_bytes`, :func:`temporary_copy` (to open with the system's viewer);
 - :func:`attachments_of_year`: every attachment of a year with its purchase, for the pack;
+  :func:`evidence_index` the same as the year report's index lines;
 - :func:`evidence_findings`: the hints of :mod:`desktop832.domain.evidence`.
 """
 
@@ -145,6 +146,22 @@ def attachments_of_year(workspace, year: int) -> list[YearAttachment]:
             purchases[purchase_id] = store.purchase(purchase_id)
     items = [YearAttachment(a, purchases[pid]) for a, pid in pairs]
     return items + [YearAttachment(a, None) for a in store.filing_attachments(year)]
+
+
+def evidence_index(workspace, year: int) -> list:
+    """The year's attachments as the year report's evidence index lines
+    (:class:`~desktop832.domain.year_report.EvidenceLine`): the purchases' by date with their order
+    number and date, then the filing's (order number ``填报``, the date it was added)."""
+    from ..domain.year_report import EvidenceLine
+
+    lines = []
+    for item in attachments_of_year(workspace, year):
+        a, p = item.attachment, item.purchase
+        lines.append(EvidenceLine(
+            p.order_no or "（无订单号）" if p is not None else "填报", p.date if p is not None else a.added_on,
+            a.kind.value, a.file_name, a.size, a.sha256,
+        ))
+    return lines
 
 
 def temporary_copy(workspace, attachment: Attachment) -> Path:

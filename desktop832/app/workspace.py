@@ -125,8 +125,21 @@ class Workspace:
         if removed or added:
             for running in self._tallies.values():
                 running.apply(removed, added)
+            self._forget_gaps(removed, added)
         if binned is not None:
             self.purchases_binned(binned, restored=restored)
+
+    def _forget_gaps(self, removed, added) -> None:
+        """The evidence gaps of the years a write may have changed them in: a purchase added or
+        removed, or its state, date or order number changed (an amount or a note does not)."""
+        before = {p.id: p for p in removed}
+        after = {p.id: p for p in added}
+        for pid in before.keys() | after.keys():
+            old, new = before.get(pid), after.get(pid)
+            if old is None or new is None or (old.state, old.date, old.order_no) != (new.state, new.date, new.order_no):
+                for p in (old, new):
+                    if p is not None:
+                        self._gaps.pop(p.date.year, None)
 
     def purchases_binned(self, binned, *, restored: bool = False) -> None:
         """A bulk delete (``restored``: its undo) told as SQL summed it
@@ -139,6 +152,8 @@ class Workspace:
                 running.add_summed(groups, binned.unpaid)
             else:
                 running.subtract(groups, (p.id for p in binned.unpaid))  # only these can be overdue
+        for year in binned.groups_by_year:
+            self._gaps.pop(year, None)
 
     def tally(self, year: int, policy: Policy | None, today: dt.date | None = None) -> Tally:
         """The year's tally as of ``today`` (the workspace's by default), summed by SQL (a big log
