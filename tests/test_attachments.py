@@ -403,3 +403,27 @@ def test_the_year_report_lists_the_evidence(ws, tmp_path):
         ("832-0", dt.date(2024, 3, 1), "发票", "发票.pdf"), ("填报", TODAY, "盖章承诺函", "承诺函.png")]
     assert lines[0].sha256 == hashlib.sha256(pdf_bytes()).hexdigest() and lines[0].size == len(pdf_bytes())
     assert collect(ws, 2024).evidence == tuple(lines)
+
+
+def test_a_bulk_delete_keeps_the_links_for_its_undo_and_the_next_opening_lets_them_go(tmp_path):
+    from desktop832.store import purchase_queries as q
+
+    path = tmp_path / "unit.sqlite"
+    with Store.open(path) as store:
+        ws = Workspace(store, today=TODAY)
+        store.save_plan(AnnualPlan(2024))
+        ps = add(ws, 3, invoice_no="NO.1", fee_source=FeeSource.CANTEEN)
+        a = att.attach_bytes(ws, pdf_bytes(), "发票.pdf", purchase_id=ps[2].id)
+        judge = q.Judge(None, TODAY)
+        binned = q.move_to_bin(store, q.LogQuery(2024), judge)
+        assert store.purchases(2024) == []
+        q.restore_binned(store, binned.batch)
+        assert [(p.invoice_no, p.fee_source) for p in store.purchases(2024)] == [("NO.1", FeeSource.CANTEEN)] * 3
+        assert att.of_purchase(ws, ps[2].id) == [a]
+        q.delete_binned(store, binned.batch)  # deleted again, and the window closes
+    with Store.open(path) as store:  # the bin is emptied: the links go, then the bytes
+        ws = Workspace(store, today=TODAY)
+        assert store.attachments_of_purchases([p.id for p in ps]) == []
+        new = store.add_purchase(Purchase(dt.date(2024, 7, 1), D("1.00")))  # may take a freed id
+        assert att.of_purchase(ws, new.id) == []
+        assert att.tidy(ws) == 1 and store.blob_count() == 0
