@@ -345,7 +345,7 @@ def test_dialog_lists_backups_and_backs_up_now(dialog_for, db, folder):
     dialog = dialog_for(db)
     assert rows(dialog) == [["2024-03-20 09:30:00", backups.list_backups(folder, db)[0].size_label, "打开时自动备份"]]
     assert not dialog.panel.restore_button.isVisibleTo(dialog)  # no close/reopen given: backups only
-    assert [b.text() for b in dialog.panel.button_box.buttons()] == ["关闭"]
+    assert [b.text() for b in dialog.panel.button_box.buttons()] == ["关闭(&C)"]
     made = dialog.backup_now()
     assert made.reason == "manual"
     assert rows(dialog)[0][2] == "手动备份" and len(rows(dialog)) == 2

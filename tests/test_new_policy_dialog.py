@@ -71,6 +71,8 @@ def test_a_clerk_makes_the_2027_policy_from_the_2025_one(qtbot, make_window):
     assert changes["填报期限"][1].startswith("填报截止 2027年3月31日")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+    said = window.statusBar().currentMessage()
+    assert "已保存政策“全国 2027 年度" in said and said.count("2027 年度") == 1, said  # not “…2027 年度，2027 年度按它检查”
     # the window shows 2027 at once, judged by the new policy
     document = window.document
     assert document.year == 2027 and document.policy.id == "cn-2027"

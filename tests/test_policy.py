@@ -240,7 +240,8 @@ def test_the_clerks_choice_counts_only_for_its_own_year(policies):
     values = policies.values()
     assert select(values, 2023, unit(level=Level.COUNTY), "henan-2023").policy.id == "henan-2023"
     other_year = select(values, 2026, unit(), "qinghai-2024")
-    assert other_year.policy is None and "所选政策“青海省 2024 年度（落实财办库〔2023〕252号）”为 2024 年度" in other_year.reason
+    assert other_year.policy is None and "所选政策“青海省 2024 年度（落实财办库〔2023〕252号）”不适用于 2026 年度" in other_year.reason
+    assert other_year.reason.count("2024 年度") == 1  # the name says its year: not “…2024 年度）”为 2024 年度”
     gone = select(values, 2024, unit("青海省", "西宁市"), "no-such-file")
     assert gone.policy.id == "qinghai-2024" and "已不在政策文件中" in gone.reason
     outside = select(values, 2023, unit(level=Level.PROVINCIAL), "zhengzhou-2023")

@@ -557,7 +557,7 @@ def test_delete_then_ctrl_z_and_redo_from_the_edit_menu(qtbot, make_window, tmp_
         qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
     assert column(tab, "order_no") == ["D1", "D3"]
     assert "已计入采购 400.00 元" in progress_message(window)
-    assert window.undo_action.text() == "撤销 删除采购记录 D2"
+    assert window.undo_action.text() == "撤销(&U) 删除采购记录 D2"
     assert tab.message_label.text() == "已删除采购记录 D2；按 Ctrl+Z（编辑 → 撤销）可恢复。"
 
     assert tab.table.hasFocus()
@@ -602,7 +602,7 @@ def test_clicking_the_evaluated_box_ticks_it(qtbot, make_window, tmp_path, profi
     assert cell(tab, row_of(tab, "E2"), "evaluated", Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
     assert {p.order_no: p.evaluated for p in window.workspace.store.purchases(2023)} == {"E1": True, "E2": False}
     assert unevaluated()[0].startswith("1 笔")
-    assert window.undo_action.text().startswith("撤销 修改采购记录履约评价")
+    assert window.undo_action.text().startswith("撤销(&U) 修改采购记录履约评价")
 
 
 def test_tab_in_the_purchase_form_follows_the_fields_down(qtbot, tab):

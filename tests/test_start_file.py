@@ -2,6 +2,7 @@
 never silently replaced by an empty unit."""
 
 import argparse
+import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def click_in_message_box(text: str, seen: list) -> None:
         box = boxes[0]
         seen.append(box.text())
         for button in box.findChildren(QPushButton):
-            if button.text() == text:
+            if re.sub(r"\(&\w\)", "", button.text()) == text:  # 退出(&X): the words, not the letter
                 button.click()
                 return
         raise AssertionError(f"no button {text!r} in {[b.text() for b in box.findChildren(QPushButton)]}")

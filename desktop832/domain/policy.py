@@ -171,6 +171,12 @@ class Policy:
         return (self,) + (self.parent.layers if self.parent else ())
 
     @property
+    def name_with_year(self) -> str:
+        """The name, with the year after it unless the name says it already (“全国 2024 年度（…）”
+        is not followed by “为 2024 年度”)."""
+        return self.name if re.search(rf"{self.year}\s*年", self.name) else f"{self.name}（{self.year} 年度）"
+
+    @property
     def notice_numbers(self) -> str:
         return "、".join(n.number for n in self.notices)
 
@@ -420,7 +426,7 @@ def select(policies: Iterable[Policy], year: int, unit: UnitProfile, chosen_id: 
             fitting.append(p)
     note = ""
     if chosen_id:
-        note = (f"所选政策“{chosen.name}”为 {chosen.year} 年度，不适用于 {year} 年度；" if chosen
+        note = (f"所选政策“{chosen.name_with_year}”不适用于 {year} 年度；" if chosen
                 else f"所选政策“{chosen_id}”已不在政策文件中；")
     if not fitting:
         others = sorted({p.year for p in policies})

@@ -122,11 +122,7 @@ def no_policy_findings(selection: Selection, profile: UnitProfile | None = None)
     """A year without a policy of its own: one error, no verdict borrowed from another year; with
     ``profile``, the profile hints too (they rest on no notice, so they need none)."""
     year = selection.year
-    hints: list[Finding] = []
-    if profile is not None:
-        hint_rule = Rule("profile-complete", {}, None)
-        context = Context(profile, AnnualPlan(year), make_tally((), None, year, dt.date(year, 1, 1)), None, dt.date(year, 1, 1), hint_rule)
-        hints = [standing(f, hint_rule) for f in _profile_complete(context)]
+    hints = profile_findings(profile, year) if profile is not None else []
     return [Finding(
         NO_POLICY, Severity.ERROR,
         f"{selection.reason}。本程序不借用其他年度或地区的政策，因此不显示 {year} 年度的填报截止日期、预留比例和达标结论。"
@@ -134,6 +130,14 @@ def no_policy_findings(selection: Selection, profile: UnitProfile | None = None)
         "或在“预留份额”页点“加载政策文件…”加载别处做好的该年度政策文件",
         "无（本年度没有政策文件）", ("plan.policy_id",),
     )] + sorted(hints, key=lambda f: -f.severity)
+
+
+def profile_findings(profile: UnitProfile, year: int) -> list[Finding]:
+    """What the profile-complete rule finds in ``profile``, whatever the year's policy: nothing
+    once the unit's name, supervisor, contact and province are in and the code and phone parse."""
+    hint_rule = Rule("profile-complete", {}, None)
+    context = Context(profile, AnnualPlan(year), make_tally((), None, year, dt.date(year, 1, 1)), None, dt.date(year, 1, 1), hint_rule)
+    return [standing(f, hint_rule) for f in _profile_complete(context)]
 
 
 # --- the unit's data -------------------------------------------------------------------------

@@ -66,13 +66,23 @@ def install_cjk_fallback(app) -> str | None:
 
 
 def install_qt_translation(app) -> None:
-    """Qt's own strings (确定/取消 on standard dialogs, context menus) in Chinese."""
+    """Qt's own strings (确定/取消 on standard dialogs, context menus, the file dialog) in Chinese,
+    the standard buttons with their letters."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
+    from .file_dialogs import UNTRANSLATED
+    from .mnemonics import QtTextFixes
+
+    if app.findChild(QtTextFixes) is not None:
+        return  # installed already (the tests configure one application many times)
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+    loaded = translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder)
+    if loaded:
         app.installTranslator(translator)
+    # asked before Qt's translation (installed last): 确定(&O), 取消(&C), 关闭(&C) on every standard
+    # button, and the file dialog's labels Qt's translation lacks
+    app.installTranslator(QtTextFixes(translator if loaded else None, app, UNTRANSLATED))
 
 
 def preload_store_libraries():

@@ -167,7 +167,7 @@ def run_with_progress(
     window's thread, where the crash handler reports it: expected errors are the caller's to name.
     """
     task = BackgroundTask(work, name="desktop832-" + title)
-    dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
+    dialog = QProgressDialog(label, "取消(&C)" if cancellable else "", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(SHOW_AFTER_MS)

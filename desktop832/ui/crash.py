@@ -115,12 +115,12 @@ class ExceptionHandler(QObject):
         if self._message is not None:
             box.setWindowTitle(CLERK_TITLE)
             box.setText(self._message)
-            box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("确定(&O)", QMessageBox.ButtonRole.AcceptRole)
         else:
             box.setWindowTitle(TITLE)
             box.setText(dialog_text(logs.current_log_file()))
-            box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
-            folder = box.addButton("打开日志文件夹", QMessageBox.ButtonRole.ActionRole)
+            box.addButton("确定(&O)", QMessageBox.ButtonRole.AcceptRole)
+            folder = box.addButton("打开日志文件夹(&L)", QMessageBox.ButtonRole.ActionRole)
             folder.clicked.connect(self._open_log_folder)  # the box closes by itself after any button
         box.finished.connect(self._closed)
         self.box = box

@@ -154,6 +154,7 @@ class UnitDocument(QObject):
         self.workspace.purchases_changed()
         self.evaluate()
         self.changed.emit("purchases")
+        self._purchases_saved()
 
     def purchases_written(self, removed=(), added=(), binned=None, restored: bool = False) -> None:
         """A write took ``removed`` out of the log and put ``added`` in (or, ``binned``, a bulk delete
@@ -162,6 +163,13 @@ class UnitDocument(QObject):
         self.workspace.purchases_written(removed, added, binned, restored)
         self.evaluate()
         self.changed.emit("purchases")
+        self._purchases_saved()
+
+    def _purchases_saved(self) -> None:
+        """A purchase write (add, edit, delete, import, undo) is committed at once: the status
+        says so rather than keep the time of the last form save."""
+        if not (self._profile_dirty or self._plan_dirty):  # a form edit waiting (or failing) says so itself
+            self.saveStateChanged.emit(f"已保存 {dt.datetime.now():%H:%M:%S}", True)
 
     def attachments_changed(self) -> None:
         """An attachment was added or removed: the evidence hints are checked again."""

@@ -27,6 +27,13 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
 
 NATIVE_DIALOGS_ARE_SAFE = sys.platform == "win32"
 
+# what Qt's Chinese translation (qtbase_zh_CN, Qt 6.12) leaves in English in its own dialog, beside
+# 文件名称(&N)：; supplied at start (app.install_qt_translation, through mnemonics.QtTextFixes)
+UNTRANSLATED = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
+
 
 class NameOnlyIconProvider(QAbstractFileIconProvider):
     """Icons and type names from the file name and ``stat``: never opens a file."""

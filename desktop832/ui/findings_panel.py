@@ -74,7 +74,7 @@ class FindingsPanel(QWidget):
         super().__init__(parent)
         self.summary = QLabel()
         self.summary.setObjectName("findings_summary")
-        self.show_ok = QCheckBox(self.tr("显示已达标的项"))
+        self.show_ok = QCheckBox(self.tr("显示已达标的项(&K)"))
         self.show_ok.setChecked(True)
         self.list = QListWidget()
         self.list.setObjectName("findings_list")

@@ -37,17 +37,16 @@ MNEMONICS = {
     "新建数据文件…": "N", "打开数据文件…": "O", "立即保存": "S", "备份与恢复…": "B", "导出上报文件…": "E",
     "导入平台订单…": "I", "核验上报文件…": "V", "打印承诺函…": "L", "年度采购情况报告…": "R", "退出": "X", "政策文件…": "P",
     "关于 desktop832": "A", "新建年度政策…": "N", "编辑政策…": "E", "复制政策…": "C", "删除政策…": "D",
-    "导入政策文件…": "I", "导出政策文件…": "X",
+    "导入政策文件…": "I", "导出政策文件…": "X", "新增采购…": "N", "删除采购": "D",
 }
 
 
 def with_mnemonic(text: str) -> str:
     """“新建数据文件(&N)…”: the Chinese way of showing a menu letter, before the ellipsis."""
+    from .mnemonics import with_letter
+
     key = MNEMONICS.get(text)
-    if key is None:
-        return text
-    stem, dots = (text[:-1], "…") if text.endswith("…") else (text, "")
-    return f"{stem}(&{key}){dots}"
+    return text if key is None else with_letter(text, key)
 
 
 class MainWindow(QMainWindow):
@@ -124,9 +123,9 @@ class MainWindow(QMainWindow):
             self.tr("年度采购情况报告…"), self.year_report, tip=self.tr("本年度的采购情况报告（PDF）：预留、完成、图表、未付款与证据索引")
         )
         self.quit_action = self._action(self.tr("退出"), self.close, K.Quit, fallback="Ctrl+Q")
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("撤销"))
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("撤销(&U)"))
         self.undo_action.setShortcut(QKeySequence(K.Undo))
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("重做"))
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("重做(&R)"))
         # the platform's own redo keys plus both common ones, each once (a key bound twice is
         # ambiguous to Qt, and then neither binding fires)
         redo_keys = QKeySequence.keyBindings(K.Redo) + [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
@@ -143,6 +142,15 @@ class MainWindow(QMainWindow):
             self.new_policy_action, self.edit_policy_action, self.duplicate_policy_action, self.remove_policy_action,
             self.import_policy_action, self.export_policy_action,
         ]
+        # the purchase log's own commands, in the 编辑 menu so their keys are shown; the log takes
+        # these actions as its own (right-click menu, buttons' state) once it is built. 删除采购's
+        # Del works only while the table has the focus (in a text field Del deletes text)
+        self.add_purchase_action = self._action(self.tr("新增采购…"), lambda: None, "Ctrl+Shift+N")
+        self.delete_purchase_action = self._action(self.tr("删除采购"), lambda: None, K.Delete)
+        self.delete_purchase_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        for action in (self.add_purchase_action, self.delete_purchase_action):
+            action.setShortcutVisibleInContextMenu(True)
+            action.setEnabled(False)  # until the purchase log is on screen
         self.document_actions = [  # need an open data file; verifying an export does not
             self.save_action, self.backup_action, self.export_action, self.import_action, self.letter_action,
             self.report_action, *self.policy_actions,
@@ -163,6 +171,9 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu(self.tr("编辑(&E)"))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.add_purchase_action)
+        edit_menu.addAction(self.delete_purchase_action)
         policy_menu = bar.addMenu(self.tr("政策(&P)"))
         policy_menu.setObjectName("policy_menu")
         for action in self.policy_actions[:4]:
@@ -334,6 +345,8 @@ class MainWindow(QMainWindow):
         if index in FORM_TABS:
             self.form_tab(index)
         self._refresh_purchase_tab()
+        if self._purchase_tab is not None:  # its 编辑 menu commands apply while it is shown
+            self._purchase_tab.set_on_screen(index == TAB_PURCHASES)
 
     def _replace_tab(self, index: int, widget: QWidget) -> None:
         self._replacing_tab = True  # focus moves while a tab is out: nothing may switch tabs meanwhile
@@ -361,7 +374,10 @@ class MainWindow(QMainWindow):
             tab = PurchaseLogTab(
                 self.workspace, self.undo_stack,
                 purchases_changed=lambda **write: self.document.purchases_written(**write),
+                add_action=self.add_purchase_action, delete_action=self.delete_purchase_action,
             )
+            tab.status.connect(lambda text: self.statusBar().showMessage(text, 15000))
+            tab.set_on_screen(self.tabs.currentIndex() == TAB_PURCHASES)
             self._purchase_tab = tab
             self._purchase_tab_stale = True
             self._replace_tab(TAB_PURCHASES, tab)
@@ -503,6 +519,8 @@ class MainWindow(QMainWindow):
         self.binder.mark(document.findings)
         for tab in self._form_tabs.values():  # a tab not built yet catches up when it is
             tab.refresh(document)
+        if self._welcome:
+            self._end_welcome_when_profile_complete()
         self.findings_panel.set_findings(document.findings)
         policy_sources = ("load", "policy", "profile.province", "profile.city", "profile.county", "profile.level", "plan.policy_id", "undo")
         if source in policy_sources and TAB_QUOTA in self._form_tabs:
@@ -523,6 +541,16 @@ class MainWindow(QMainWindow):
         mark = self.tr("（只读）") if self.readonly else ""
         self.setWindowTitle(f"{name} — {Path(self.workspace.store.path).name}{mark}[*] — desktop832")
         self.setWindowModified(document.dirty)
+
+    def _end_welcome_when_profile_complete(self) -> None:
+        """The greeting asks for the unit's details: once nothing of them is missing, it goes
+        (and stays gone: it does not come back while the clerk corrects a field)."""
+        from ..domain.rules import profile_findings
+
+        if not profile_findings(self.document.profile, self.document.year):
+            self._welcome = False
+            if TAB_PROFILE in self._form_tabs:
+                self.profile_tab.show_welcome(False)
 
     def _offer_policies(self) -> None:
         """The quota tab's choice of policy file: every one loaded, naming the one that applies."""
@@ -744,7 +772,8 @@ class MainWindow(QMainWindow):
             self.document.load_year(policy.year, create=policy.year not in self.document.years())
         self.document.edit("plan.policy_id", policy.id)
         self._fill_year_combo()
-        self.statusBar().showMessage(self.tr("已保存政策：%s，%d 年度按它检查") % (policy.name, policy.year), 8000)
+        # the year is in the name the dialog suggests (“青海省 2025 年度”): said once, not twice
+        self.statusBar().showMessage(self.tr("已保存政策“%s”，本年度按它检查") % policy.name_with_year, 8000)
 
     def _choose_policy(self, title: str, user_only: bool):
         from PySide6.QtWidgets import QInputDialog

@@ -74,9 +74,9 @@ def ask_about_missing_file(parent: QWidget, missing: Path, default: Path) -> str
         "它可能被移动、改名或删除了，或者所在的U盘、网络盘现在没有连接。\n"
         "连接好后可以“查找数据文件”；也可以改用默认数据文件：\n%s"
     ) % default)
-    find = box.addButton(parent.tr("查找数据文件…"), QMessageBox.ButtonRole.AcceptRole)
-    use_default = box.addButton(parent.tr("使用默认数据文件"), QMessageBox.ButtonRole.ActionRole)
-    quit_button = box.addButton(parent.tr("退出"), QMessageBox.ButtonRole.RejectRole)
+    find = box.addButton(parent.tr("查找数据文件(&F)…"), QMessageBox.ButtonRole.AcceptRole)
+    use_default = box.addButton(parent.tr("使用默认数据文件(&D)"), QMessageBox.ButtonRole.ActionRole)
+    quit_button = box.addButton(parent.tr("退出(&X)"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(find)
     box.setEscapeButton(quit_button)
     box.exec()

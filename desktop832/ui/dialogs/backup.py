@@ -85,7 +85,7 @@ class BackupDialog(QDialog):
         p.restore_button.setVisible(close_file is not None and reopen_file is not None)
         p.folder_button.clicked.connect(self._open_folder)
         p.button_box.rejected.connect(self.reject)
-        p.button_box.button(QDialogButtonBox.StandardButton.Close).setText("关闭")  # no Qt translations are loaded
+        p.button_box.button(QDialogButtonBox.StandardButton.Close).setText("关闭(&C)")
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.restore_selected())
@@ -300,8 +300,8 @@ def open_failure_box(parent: QWidget | None, error: StoreError, offer_backups: b
     box.setText(error.message)
     if offer_backups:
         box.setInformativeText("可以从备份恢复：恢复前，这个文件会原样另存为一个备份。")
-        box.addButton("从备份恢复…", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("从备份恢复(&R)…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("关闭(&C)", QMessageBox.ButtonRole.RejectRole)
     else:
-        box.addButton("确定", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("确定(&O)", QMessageBox.ButtonRole.RejectRole)
     return box

@@ -67,7 +67,7 @@ class ExportDoneDialog(QDialog):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.result.fingerprint)
-        self.copy_button.setText("已复制")
+        self.copy_button.setText("已复制(&P)")
 
 
 def choose_path(parent: QWidget | None, workspace, year: int) -> Path | None:

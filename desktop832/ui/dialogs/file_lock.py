@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-READ_ONLY_TEXT = "以只读方式查看"
+READ_ONLY_TEXT = "以只读方式查看(&R)"
 
 
 def read_only_question(parent: QWidget | None, holder: str, path: Path | str | None = None) -> QMessageBox:
@@ -21,7 +21,7 @@ def read_only_question(parent: QWidget | None, holder: str, path: Path | str | N
         "可以以只读方式查看；要修改，请先关闭另一个窗口再打开。"
     )
     box.addButton(READ_ONLY_TEXT, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    cancel = box.addButton("取消(&C)", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     return box
@@ -43,7 +43,7 @@ def cannot_lock(parent: QWidget | None, problem: str) -> bool:
     box.setText(problem + "。")
     box.setInformativeText("在这里无法保存修改。可以以只读方式查看，或把数据文件复制到可写的文件夹后再打开。")
     box.addButton(READ_ONLY_TEXT, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    cancel = box.addButton("取消(&C)", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.exec()
     clicked = box.clickedButton()

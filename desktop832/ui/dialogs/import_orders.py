@@ -168,7 +168,7 @@ class ImportOrdersDialog(QDialog):
         self.pages.setCurrentIndex(page)
         self.step_label.setText(f"第 {page + 1} 步，共 3 步：{STEPS[page]}")
         self.back_button.setEnabled(page > FILE_PAGE and not self.tasks.running)
-        self.next_button.setText("导入" if page == PREVIEW_PAGE else "下一步")
+        self.next_button.setText("导入(&I)" if page == PREVIEW_PAGE else "下一步(&N)")
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -440,13 +440,13 @@ class ImportOrdersDialog(QDialog):
         self.skip_errors_check.setVisible(bool(p.errors))
         self.include_others_check.setVisible(bool(p.other_units))
         if p.other_units:
-            self.include_others_check.setText(f"也导入其他预算单位的 {len(p.other_units)} 笔订单")
+            self.include_others_check.setText(f"也导入其他预算单位的 {len(p.other_units)} 笔订单(&U)")
         if p.unmapped_states:
             self.preview_tabs.setCurrentIndex(TABS.index("states"))
         elif p.errors:
             self.preview_tabs.setCurrentIndex(TABS.index("errors"))
         if p.errors:
-            self.skip_errors_check.setText(f"跳过有错误的 {p.error_rows} 行，导入其余的行")
+            self.skip_errors_check.setText(f"跳过有错误的 {p.error_rows} 行，导入其余的行(&K)")
         self._update_buttons()
 
     def _commit(self) -> None:

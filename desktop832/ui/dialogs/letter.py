@@ -100,9 +100,9 @@ class LetterDialog(QDialog):
         splitter.setChildrenCollapsible(False)
 
         font_menu = QMenu(f.font_button)
-        font_menu.addAction("选择正文字体文件…", lambda: self.pick_font(Role.BODY))
-        font_menu.addAction("选择标题字体文件…", lambda: self.pick_font(Role.TITLE))
-        font_menu.addAction("恢复自动选择字体", self.reset_fonts)
+        font_menu.addAction("选择正文字体文件(&B)…", lambda: self.pick_font(Role.BODY))
+        font_menu.addAction("选择标题字体文件(&T)…", lambda: self.pick_font(Role.TITLE))
+        font_menu.addAction("恢复自动选择字体(&A)", self.reset_fonts)
         f.font_button.setMenu(font_menu)
 
         self._timer = QTimer(self)

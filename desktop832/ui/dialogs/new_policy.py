@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+    QAbstractButton, QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
     QPushButton, QScrollArea, QSpinBox, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
     QHeaderView,
 )
@@ -26,6 +26,7 @@ from ...app.policy_words import CHOICES, param_phrase
 from ...domain.model import Level
 from ...domain.policy import RULE_PARAMS, RULE_TITLES, PolicyError, boolean, date, dates, dates_by_level, integer
 from .. import file_dialogs
+from ..mnemonics import give_letters
 
 ERROR_STYLE = "border: 1px solid #c62828; background: #fff3f3"
 _SPLIT = re.compile(r"[、，,；;\s]+")
@@ -232,10 +233,10 @@ class NewPolicyDialog(QDialog):
         self.message.setObjectName("message_label")
         self.message.setStyleSheet("color: #c62828")
         self.message.setWordWrap(True)
-        self.back_button = QPushButton("上一步")
-        self.next_button = QPushButton("下一步")
-        self.save_button = QPushButton("保存")
-        self.cancel_button = QPushButton("取消")
+        self.back_button = QPushButton("上一步(&B)")
+        self.next_button = QPushButton("下一步(&N)")
+        self.save_button = QPushButton("保存(&S)")
+        self.cancel_button = QPushButton("取消(&C)")
         for button, name in ((self.back_button, "back_button"), (self.next_button, "next_button"),
                              (self.save_button, "save_button"), (self.cancel_button, "cancel_button")):
             button.setObjectName(name)
@@ -253,6 +254,8 @@ class NewPolicyDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addLayout(buttons)
         self._go(0)
+        # the levels and each rule's switches take the letters the four buttons left free
+        give_letters(self.findChildren(QAbstractButton))
 
     # --- page 1: the notice -------------------------------------------------------------------
 
@@ -301,7 +304,7 @@ class NewPolicyDialog(QDialog):
         self.text_edit.setObjectName("notice_text_edit")
         self.text_edit.setPlaceholderText("可选：粘贴通知原文，或点“读取文件…”（.txt、.docx、.pdf）；用于核对每条规则引用的原文")
         self.text_edit.setMaximumHeight(160)
-        self.load_text_button = QPushButton("读取文件…")
+        self.load_text_button = QPushButton("读取文件(&R)…")
         self.load_text_button.setObjectName("load_text_button")
         self.load_text_button.clicked.connect(self.load_notice_text)
         self.header_problems: dict[str, QLabel] = {}

@@ -66,7 +66,7 @@ class VerifyDialog(QDialog):
         name, _ = file_dialogs.get_open_file_name(self, "指定政策文件", str(Path.home()), "政策文件 (*.toml)")
         if name:
             self.policy_file = Path(name)
-            self.policy_button.setText(f"政策文件：{self.policy_file.name}")
+            self.policy_button.setText(f"政策文件：{self.policy_file.name}(&P)")
             if self.path:
                 self.verify(self.path)
 

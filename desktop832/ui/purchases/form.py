@@ -64,8 +64,9 @@ class PurchaseDialog(QDialog):
         self.form = PurchaseForm(self)
         # the fields scroll on a small screen; the message and the buttons stay below them
         scroll_content(self, self.form, self.form.form.layout(), outside=2)
-        self.form.button_box.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        self.form.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        # O and C are the labels' (订单号(&O), 渠道(&C)): the buttons take letters of their own
+        self.form.button_box.button(QDialogButtonBox.StandardButton.Ok).setText("确定(&K)")
+        self.form.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消(&X)")
         self.form.button_box.accepted.connect(self.accept)
         self.form.button_box.rejected.connect(self.reject)
         for key in _LINES:

@@ -43,6 +43,7 @@ from ...domain.pace import policy_pace
 from ...store import purchase_queries as q
 from . import fields as fields
 from ..forms import FormWidget
+from ..mnemonics import give_letters
 from ..settings import app_settings
 from .commands import AddPurchase, DeleteManyPurchases, DeletePurchases, EditPurchase
 from .delegate import PurchaseDelegate
@@ -69,10 +70,11 @@ class PurchaseLogTab(FormWidget):
         "columns_button": QToolButton, "export_button": QToolButton, "table": QTableView, "message_label": QLabel,
     }
     purchasesChanged = Signal()
+    status = Signal(str)  # a line for the window's status bar (what a deletion removed)
 
     def __init__(
         self, workspace, undo_stack: QUndoStack, parent=None, *, settings: QSettings | None = None,
-        purchases_changed=None,
+        purchases_changed=None, add_action: QAction | None = None, delete_action: QAction | None = None,
     ):
         super().__init__(parent)
         self.workspace = workspace
@@ -92,9 +94,10 @@ class PurchaseLogTab(FormWidget):
         self._save_timer = QTimer(self, singleShot=True, interval=400)
         self._save_timer.timeout.connect(self.save_columns)
         self._columns_fitted = False  # the first rows shown set the column widths (unless the clerk's are kept)
+        self._on_screen = True  # the window says when its tab is not shown: see set_on_screen
         self._build_table()
         self._build_filters()
-        self._build_actions()
+        self._build_actions(add_action, delete_action)
         self.model.purchasesChanged.connect(self._written)
         self.model.modelAboutToBeReset.connect(lambda: setattr(self, "_scroll", self.table.verticalScrollBar().value()))
         # pushed after the cell editor has closed: the push reloads the model under it
@@ -147,6 +150,7 @@ class PurchaseLogTab(FormWidget):
             action = self.columns_menu.addAction(column.title)
             action.setCheckable(True)
             action.toggled.connect(lambda shown, i=index: self.show_column(i, shown))
+        give_letters(self.columns_menu.actions())
         self.columns_menu.aboutToShow.connect(self._sync_columns_menu)
         self.columns_button.setMenu(self.columns_menu)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -170,11 +174,15 @@ class PurchaseLogTab(FormWidget):
         self.search_edit.returnPressed.connect(self.apply_filters)
         self.clear_filters_button.clicked.connect(self.clear_filters)
 
-    def _build_actions(self) -> None:
-        self.add_action = self._action("添加采购…", self.open_add_form, QKeySequence("Ctrl+Shift+N"))
-        self.edit_action = self._action("用表单编辑…", self.open_edit_form)
-        self.delete_action = self._action("删除", self.delete_selected, QKeySequence(QKeySequence.StandardKey.Delete))
-        self.export_action = self._action("导出 Excel…", lambda: self.export_shown())
+    def _build_actions(self, add_action: QAction | None, delete_action: QAction | None) -> None:
+        # the window passes its 编辑 menu's 新增采购 and 删除采购, so a key is bound once and shown
+        # in the menu bar; standing alone, the tab makes its own
+        self.add_action = self._action("新增采购(&N)…", self.open_add_form, QKeySequence("Ctrl+Shift+N"), add_action)
+        self.edit_action = self._action("用表单编辑(&M)…", self.open_edit_form)
+        self.delete_action = self._action(
+            "删除采购(&D)", self.delete_selected, QKeySequence(QKeySequence.StandardKey.Delete), delete_action
+        )
+        self.export_action = self._action("导出 Excel(&X)…", lambda: self.export_shown())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.addActions([self.add_action, self.edit_action, self.delete_action, self.export_action])
         # the keys work while the table has the focus: the right-click menu and the buttons'
@@ -182,19 +190,29 @@ class PurchaseLogTab(FormWidget):
         for action, button in ((self.add_action, self.add_button), (self.delete_action, self.delete_button)):
             action.setShortcutVisibleInContextMenu(True)
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            button.setToolTip(f"{button.toolTip()}（在表格中按 {keys}）")
+            where = "在表格中" if action.shortcutContext() == Qt.ShortcutContext.WidgetShortcut else ""
+            button.setToolTip(f"{button.toolTip()}（{where}按 {keys}）")
         self.add_button.clicked.connect(self.open_add_form)
         self.edit_button.clicked.connect(self.open_edit_form)
         self.delete_button.clicked.connect(self.delete_selected)
         self.export_button.clicked.connect(lambda: self.export_shown())
 
-    def _action(self, text: str, slot, shortcut: QKeySequence | None = None) -> QAction:
-        action = QAction(text, self.table)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    def _action(self, text: str, slot, shortcut: QKeySequence | None = None, given: QAction | None = None) -> QAction:
+        """An action of the table's right-click menu: ``given`` (the window's) or a new one whose
+        key works while the table has the focus."""
+        action = given
+        if action is None:
+            action = QAction(text, self.table)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         action.triggered.connect(slot)
         return action
+
+    def set_on_screen(self, shown: bool) -> None:
+        """The window's tab is shown or not: its menu commands apply only while it is."""
+        self._on_screen = shown
+        self._update_buttons()
 
     # --- what the window calls ----------------------------------------------------------------
 
@@ -345,7 +363,9 @@ class PurchaseLogTab(FormWidget):
             # said after the push: the write's own refresh clears the message line; the key is
             # the platform's undo key, the one the window's 撤销 action is bound to
             undo_key = QKeySequence(QKeySequence.StandardKey.Undo).toString(QKeySequence.SequenceFormat.NativeText)
-            self.show_info(f"已{command.text()}；按 {undo_key}（编辑 → 撤销）可恢复。")
+            said = f"已{command.text()}；按 {undo_key}（编辑 → 撤销）可恢复。"
+            self.show_info(said)
+            self.status.emit(said)
 
     def _written(self, focus_id) -> None:
         """After any write (including undo and redo): totals, findings, the cursor."""
@@ -435,6 +455,8 @@ class PurchaseLogTab(FormWidget):
             widget.setEnabled(writable)
         for widget in (self.edit_button, self.edit_action, self.delete_button, self.delete_action):
             widget.setEnabled(writable and selected)
+        for action in (self.add_action, self.delete_action):  # also in the window's 编辑 menu
+            action.setEnabled(action.isEnabled() and self._on_screen)
         for widget in (self.export_button, self.export_action):
             widget.setEnabled(self.model.rowCount() > 0)
 
