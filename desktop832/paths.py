@@ -29,6 +29,13 @@ def forms_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "forms"
 
 
+def help_dir() -> Path:
+    """The help pages (``docs/help/*.md``) beside the package, or inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    root = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
+    return root / "docs" / "help"
+
+
 PORTABLE_MARKER = "portable"  # the file that makes a bundle portable (build_installer.py adds it)
 PORTABLE_DATA = "data"  # the portable copy's data folder, beside the executable
 

@@ -1,4 +1,4 @@
-"""Every ``desktop832 …`` command line written in README.md and docs/*.md works as written.
+"""Every ``desktop832 …`` command line written in README.md and docs/ (the help pages too) works as written.
 
 Each documented line is run twice, as its shortest form (optional parts left out) and with every
 optional part in, on a fresh copy of the demo unit (``--db`` added after the sub-command when the
@@ -21,7 +21,7 @@ from desktop832.cli import build_parser, main
 from .exchange_helpers import write_orders_csv
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+SOURCES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]  # the help pages (docs/help/) too
 _SPAN = re.compile(r"`(desktop832(?:[ \n][^`]*)?)`")
 _OPTIONAL = re.compile(r"\s*\[([^\]]*)\]")
 

@@ -364,7 +364,8 @@ def test_bundle_holds_what_the_app_loads_and_not_more(bundle):
         "desktop832/store/migrations/env.py", "desktop832/store/migrations/versions/0001_initial.py",
         "alembic/templates/generic/script.py.mako", "forms/profile_tab.ui", "resources/demo/demo-unit.json",
         "resources/fonts/OFL-Desktop832Kai.txt", "resources/fonts/Desktop832Song-Bold.ttf",
-        "resources/icons/desktop832.svg", "resources/policies/cn-2024.toml",
+        "resources/icons/desktop832.svg", "resources/policies/cn-2024.toml", "docs/help/index.md",
+        "docs/help/purchases.md",
     ]:
         assert (internal / needed).is_file(), needed
     qt = internal / "PySide6" / "Qt"

@@ -38,6 +38,7 @@ MNEMONICS = {
     "导入平台订单…": "I", "核验上报文件…": "V", "打印承诺函…": "L", "年度采购情况报告…": "R", "退出": "X", "政策文件…": "P",
     "关于 desktop832": "A", "新建年度政策…": "N", "编辑政策…": "E", "复制政策…": "C", "删除政策…": "D",
     "导入政策文件…": "I", "导出政策文件…": "X", "新增采购…": "N", "删除采购": "D",
+    "使用帮助": "H", "键盘操作": "K", "打开数据文件夹": "D",
 }
 
 
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self._purchase_tab = None  # built when first shown or asked for: see purchase_tab
         self._purchase_tab_stale = False
         self.tabs_built = False
+        self.help_dialog = None  # made by the first 使用帮助 (F1)
         self.setWindowIcon(icon("desktop832"))
         self.setWindowTitle("desktop832")
         self._build_actions()
@@ -130,7 +132,13 @@ class MainWindow(QMainWindow):
         # ambiguous to Qt, and then neither binding fires)
         redo_keys = QKeySequence.keyBindings(K.Redo) + [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
         self.redo_action.setShortcuts(list({key.toString(): key for key in redo_keys}.values()))
-        self.policies_action = self._action(self.tr("政策文件…"), self.show_policies, K.HelpContents, fallback="F1")
+        self.help_action = self._action(
+            self.tr("使用帮助"), lambda: self.show_help(), K.HelpContents, self.tr("当前页的帮助：要填写什么，规则的意思，数据和备份"),
+            fallback="F1",
+        )
+        self.keys_help_action = self._action(self.tr("键盘操作"), lambda: self.show_help("keyboard.md"))
+        self.policies_action = self._action(self.tr("政策文件…"), self.show_policies)
+        self.data_folder_action = self._action(self.tr("打开数据文件夹"), self.open_data_folder)
         self.about_action = self._action(self.tr("关于 desktop832"), self.about)
         self.new_policy_action = self._action(self.tr("新建年度政策…"), self.new_policy)
         self.edit_policy_action = self._action(self.tr("编辑政策…"), self.edit_policy)
@@ -182,7 +190,9 @@ class MainWindow(QMainWindow):
         for action in self.policy_actions[4:]:
             policy_menu.addAction(action)
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
-        help_menu.addAction(self.policies_action)
+        for action in (self.help_action, self.keys_help_action, self.policies_action, self.data_folder_action):
+            help_menu.addAction(action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _build_toolbar(self) -> None:
@@ -858,6 +868,31 @@ class MainWindow(QMainWindow):
         library = self.workspace.library if self.workspace else None
         current = self.document.policy if self.document else None
         PolicyDialog(library, current, self).exec()
+
+    def show_help(self, page: str | None = None) -> None:
+        """使用帮助 (F1): the help page of the tab on screen (or ``page``), in one help window
+        that stays open beside the main window while the clerk works."""
+        from .dialogs.help import TAB_PAGES, HelpDialog
+
+        if page is None:
+            index = self.tabs.currentIndex()
+            page = TAB_PAGES[index] if 0 <= index < len(TAB_PAGES) else "index.md"
+        data_file = self.workspace.store.path if self.workspace else None
+        dialog = self.help_dialog
+        if dialog is None:
+            dialog = HelpDialog(self, page, data_file)
+            self.help_dialog = dialog  # kept: F1 again shows the next page in the same window
+        else:
+            dialog.set_data_file(data_file)
+            dialog.show_page(page)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def open_data_folder(self) -> None:
+        from .dialogs.help import open_data_folder
+
+        open_data_folder(self.workspace.store.path if self.workspace else None)
 
     def about(self) -> None:
         from .dialogs.about import AboutDialog
