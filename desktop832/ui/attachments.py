@@ -230,11 +230,12 @@ class AttachmentsView(QWidget):
         for kind in kinds:
             self.kind_combo.addItem(kind.value, kind)
         self.kind_combo.setToolTip("添加的文件作为哪一类凭证")
-        self.add_button = QPushButton("添加附件…", self)
+        # letters free both on 预留份额 and in the purchase dialog, whose fields take most others
+        self.add_button = QPushButton("添加附件(&B)…", self)
         self.add_button.setToolTip(f"选择 {ACCEPTED_TEXT} 文件（每个不超过 {MAX_SIZE_TEXT}），也可把文件拖到下面的列表中")
-        self.preview_button = QPushButton("预览", self)
-        self.open_button = QPushButton("用系统程序打开", self)
-        self.remove_button = QPushButton("删除附件", self)
+        self.preview_button = QPushButton("预览(&W)", self)
+        self.open_button = QPushButton("用系统程序打开(&Y)", self)
+        self.remove_button = QPushButton("删除附件(&M)", self)
         for widget in (QLabel("类别", self), self.kind_combo, self.add_button, self.preview_button, self.open_button,
                        self.remove_button):
             row.addWidget(widget)
@@ -434,7 +435,7 @@ class AttachmentPreview(QDialog):
             if pixmap.isNull():
                 self.picture.setText("无法显示这张图片（可能已损坏），可用系统程序打开。")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭(&C)")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(720, 860)
