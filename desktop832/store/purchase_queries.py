@@ -358,7 +358,8 @@ def find_typed(
     if column not in TYPE_TO_FIND or not text:
         return None
     params: dict = {"typed": _escape_like(text) + "%"}
-    where = f"{_where(store, query, judge, params)} AND {column} LIKE :typed ESCAPE '\\'"
+    # one plain pass over the table: walking an index in display order would look up every row
+    where = f"+{_where(store, query, judge, params)} AND {column} LIKE :typed ESCAPE '\\'"
     terms = _order_terms(query, judge)
     order = _order_by(query, judge)
     with _connection(store) as connection:
@@ -465,7 +466,6 @@ class Binned:
     count: int
     groups_by_year: dict[int, list[Group]]  # the moved purchases summed by year
     unpaid: list[Purchase]  # those that may be overdue (a completed platform order without payment date)
-    ids: array  # every moved purchase's id
 
 
 def _binned(connection: sqlite3.Connection, batch: int) -> Binned:
@@ -486,8 +486,7 @@ def _binned(connection: sqlite3.Connection, batch: int) -> Binned:
             (batch,),
         )
     ]
-    ids = array("q", (pid for (pid,) in connection.execute("SELECT id FROM purchase_bin WHERE batch = ?", (batch,))))
-    return Binned(batch, count, by_year, unpaid, ids)
+    return Binned(batch, count, by_year, unpaid)
 
 
 @contextlib.contextmanager

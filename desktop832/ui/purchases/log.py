@@ -231,13 +231,15 @@ class PurchaseLogTab(FormWidget):
         if year != self.year or policy != self.policy or self.judge is None or self.judge.today != today:
             self.year, self.policy = year, policy
             self.judge = q.Judge(policy, today)
-            # SQLite sums the year while Python collects the ids: the two overlap on two cores
-            # (the workspace's tally is cached: the document's checks summed it already)
+            # SQLite sums the year on a worker while the table's rows are set up: the two overlap on
+            # two cores (the workspace's tally is cached: the document's checks summed it already);
+            # the table then takes the year's count from it instead of counting again
             workspace = self.workspace
             tally = BackgroundTask(lambda _progress: workspace.tally(year, policy), name="desktop832-log-tally").start()
-            self.model.set_query(self._query(), self.judge)
-            self._fit_columns_to_content()
+            query = self._query()
             self.tally = tally.outcome()
+            self.model.set_query(query, self.judge, count=self._year_count(query))
+            self._fit_columns_to_content()
             self._scroll = None
             self._show_count()
         self._show_summary()
@@ -266,11 +268,15 @@ class PurchaseLogTab(FormWidget):
             return
         query = self._query()
         if query != self.model.query:
-            self.model.set_query(query, self.judge)
+            self.model.set_query(query, self.judge, count=self._year_count(query))
             self._scroll = None
             self.table.scrollToTop()
             self._show_count()
             self._update_buttons()
+
+    def _year_count(self, query: q.LogQuery) -> int | None:
+        """How many rows an unfiltered query shows: the year's count, from its running tally."""
+        return self.tally.count if self.tally is not None and not query.filtered else None
 
     def clear_filters(self) -> None:
         widgets = (self.purpose_filter, self.state_filter, self.month_filter, self.counted_filter, self.overdue_check, self.search_edit)

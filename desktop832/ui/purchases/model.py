@@ -79,11 +79,12 @@ class PurchaseTableModel(QAbstractTableModel):
         self.store = store
         self.reload()
 
-    def set_query(self, query: q.LogQuery, judge: q.Judge) -> None:
+    def set_query(self, query: q.LogQuery, judge: q.Judge, count: int | None = None) -> None:
+        """``count``: how many rows ``query`` shows when the caller knows (the year's tally has it)."""
         self.query, self.judge = query, judge
-        self.reload()
+        self.reload(count)
 
-    def reload(self) -> None:
+    def reload(self, count: int | None = None) -> None:
         self.beginResetModel()
         self._pages.clear()
         self._meta.clear()
@@ -96,7 +97,7 @@ class PurchaseTableModel(QAbstractTableModel):
                 self.shown = q.shown_total(self.store, self.query, self.judge)
                 self._count = self.shown[0]
             else:
-                self._count = q.count_shown(self.store, self.query, self.judge)
+                self._count = count if count is not None else q.count_shown(self.store, self.query, self.judge)
         else:
             self._ids, total = q.shown_ids(self.store, self.query, self.judge)
             self._count = len(self._ids)
