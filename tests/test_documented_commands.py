@@ -85,7 +85,7 @@ def concrete(args: list[str], demo: Path, run: Path) -> list[str]:
     }
     values = {
         "Y": "2024", "FILE.json": str(demo / "demo.json"), "NEW": str(run / "new.sqlite"),
-        "FILE.pdf": str(run / "letter.pdf"), "FILE.xlsx": str(demo / "a.xlsx"), "ALL.xlsx": str(run / "all.xlsx"),
+        "FILE.pdf": str(run / "letter.pdf"), "FILE.zip": str(run / "pack.zip"), "FILE.xlsx": str(demo / "a.xlsx"), "ALL.xlsx": str(run / "all.xlsx"),
         "FILE.toml": str(ROOT / "resources" / "policies" / "cn-2024.toml"), "ID": "cn-2025", "DATE": "2024-03-01",
         "用途": "食堂食材", "列名=字段": "实付金额=实付金额", "MAPPING.json": str(demo / "mapping.json"), "FILE": bare_file.get(command, ""),
         "指纹": _paper_fingerprint(demo / "a.xlsx"),
@@ -104,7 +104,8 @@ def concrete(args: list[str], demo: Path, run: Path) -> list[str]:
 def test_the_docs_name_every_sub_command():
     # the scan finds the lines (a broken pattern would make the test below pass on nothing)
     named = {variants(line)["shortest"][0] for line, _ in LINES if variants(line)["shortest"]}
-    assert {"check", "policies", "dump", "load", "letter", "export", "verify", "import-orders", "stack"} <= named
+    assert {"check", "policies", "dump", "load", "letter", "export", "verify", "import-orders", "stack", "report",
+            "evidence"} <= named
 
 
 @pytest.mark.parametrize("form", ["shortest", "fullest"])

@@ -18,14 +18,11 @@ from ..domain import year_report as r
 from ..domain.money import ZERO
 
 
-def evidence_lines(workspace, year: int):
-    """The year's attachments for the evidence index; ``None`` while this version keeps none."""
-    try:
-        from . import attachments  # noqa: F401 - present once attachments are kept
-    except ImportError:
-        return None
-    index = getattr(attachments, "evidence_index", None)
-    return None if index is None else tuple(index(workspace, year))
+def evidence_lines(workspace, year: int) -> tuple[r.EvidenceLine, ...]:
+    """The year's attachments for the evidence index (:func:`desktop832.app.attachments.evidence_index`)."""
+    from . import attachments
+
+    return tuple(attachments.evidence_index(workspace, year))
 
 
 def collect(workspace, year: int, today: dt.date | None = None) -> r.YearReport:

@@ -14,7 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..domain.money import format_money, format_percent
-from ..domain.year_report import COUNTY_HINT, NO_EVIDENCE_FEATURE, MAX_LISTED, YearReport
+from ..domain.year_report import COUNTY_HINT, MAX_LISTED, YearReport
 from .files import write_atomically
 from .fonts import FontChoice, FontPlan, Role, plan_fonts, reportlab_font, shipped_face
 from .year_chart import chart_drawing
@@ -113,9 +113,7 @@ def sections(report: YearReport) -> list[tuple[str, list]]:
             orders.append(("note", f"另有 {report.open_count - len(report.open_orders):,} 笔未列出（本表最多列 {MAX_LISTED:,} 笔）。"))
     out.append(("六、未付款和未做履约评价的订单", orders))
 
-    if report.evidence is None:
-        evidence = [("p", NO_EVIDENCE_FEATURE)]
-    elif not report.evidence:
+    if not report.evidence:
         evidence = [("p", "本年度的采购记录还没有附件。")]
     else:
         evidence = [("table", ("订单号", "日期", "类别", "文件", "大小", "SHA-256（前 16 位）"),
@@ -183,7 +181,7 @@ def render_year_report(report: YearReport, choice: FontChoice = FontChoice()) ->
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
     fonts = plan_fonts(report_texts(report), choice)
     mark = _Marked(fonts)
@@ -193,7 +191,7 @@ def render_year_report(report: YearReport, choice: FontChoice = FontChoice()) ->
     styles = {
         "title": ParagraphStyle("title", fontName=title_font, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4),
         "unit": ParagraphStyle("unit", fontName=body_font, fontSize=12, leading=18, alignment=TA_CENTER, spaceAfter=10),
-        "h": ParagraphStyle("h", fontName=title_font, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4),
+        "h": ParagraphStyle("h", fontName=title_font, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4, keepWithNext=1),
         "p": ParagraphStyle("p", fontName=body_font, fontSize=10.5, leading=16, wordWrap="CJK"),
         "note": ParagraphStyle("note", fontName=body_font, fontSize=9, leading=13, textColor=colors.HexColor("#555555"), wordWrap="CJK"),
         "warn": ParagraphStyle("warn", fontName=body_font, fontSize=10.5, leading=16, textColor=colors.HexColor("#b26a00"), wordWrap="CJK"),
@@ -213,7 +211,7 @@ def render_year_report(report: YearReport, choice: FontChoice = FontChoice()) ->
                 drawing.scale(scale, scale)
                 drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
                 story.append(Spacer(1, 4))
-                story.append(KeepTogether([drawing]))
+                story.append(drawing)
             elif kind == "table":
                 header, rows = block[1], block[2]
                 table = LongTable(
@@ -227,9 +225,8 @@ def render_year_report(report: YearReport, choice: FontChoice = FontChoice()) ->
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                 ]))
-                story.append(Spacer(1, 3))
+                table.spaceBefore = table.spaceAfter = 3  # not Spacers: a heading keeps with its table
                 story.append(table)
-                story.append(Spacer(1, 3))
             else:
                 story.append(Paragraph(mark(block[1]), styles[kind]))
     out = io.BytesIO()

@@ -29,7 +29,6 @@ COUNTY_HINT = (
     "提示（本程序推断，非通知规定）：数据文件不记录供应商所在县，这里从供应商名称中的县（旗）名推断；"
     f"名称中没有县名的列为“{UNKNOWN_COUNTY}”。"
 )
-NO_EVIDENCE_FEATURE = "本版本尚未记录附件（发票、验收单、订单截图等），本部分暂无内容。"
 MAX_LISTED = 1000  # orders listed by name in a section; more are counted, not listed
 
 # a county-level name at the start of the supplier's name, after an optional province (its short
@@ -116,7 +115,7 @@ class YearReport:
     unevaluated_count: int
     payment_term: int | None  # the policy's days, None when it sets none
     findings: tuple[Finding, ...]  # warnings and errors, with their citations
-    evidence: tuple[EvidenceLine, ...] | None  # None: this version keeps no attachments
+    evidence: tuple[EvidenceLine, ...]  # the year's attachments, the purchases' first
     fingerprint: str = ""  # the last filing's
 
     @property
@@ -184,6 +183,6 @@ def filing_lines(events: list[FilingEvent]) -> tuple[str, ...]:
 
 
 __all__ = [
-    "COUNTY_HINT", "EvidenceLine", "MAX_LISTED", "NO_EVIDENCE_FEATURE", "OrderLine", "Row", "UNKNOWN_COUNTY", "YearReport",
+    "COUNTY_HINT", "EvidenceLine", "MAX_LISTED", "OrderLine", "Row", "UNKNOWN_COUNTY", "YearReport",
     "county_rows", "filing_lines", "open_orders", "purpose_rows", "reason_rows", "report_findings", "supplier_county",
 ]

@@ -6,7 +6,8 @@ Features are imported when first used, so the window starts without reportlab or
 from __future__ import annotations
 
 def run_feature(name: str, window) -> None:
-    runner = {"letter": _letter, "export": _export, "import_orders": _import_orders, "verify": _verify, "report": _report}[name]
+    runner = {"letter": _letter, "export": _export, "import_orders": _import_orders, "verify": _verify, "report": _report,
+              "evidence": _evidence}[name]
     runner(window)
 
 
@@ -74,5 +75,20 @@ def _report(window) -> None:
         def ended() -> None:
             if window.workspace is workspace:
                 window.report_action.setEnabled(True)
+
+        task.finished.connect(ended)
+
+
+def _evidence(window) -> None:
+    from .dialogs.year_report import pack_with_dialog
+
+    workspace = window.workspace
+    task = pack_with_dialog(window, workspace, window.document.year)
+    if task is not None:
+        window.evidence_action.setEnabled(False)  # one pack at a time
+
+        def ended() -> None:
+            if window.workspace is workspace:
+                window.evidence_action.setEnabled(True)
 
         task.finished.connect(ended)

@@ -35,7 +35,7 @@ TABS_MIN_CHARS = 28  # nor the tabs beside it
 # the letter of each menu command (Alt+F then N: 新建数据文件), unique within its menu
 MNEMONICS = {
     "新建数据文件…": "N", "打开数据文件…": "O", "立即保存": "S", "备份与恢复…": "B", "导出上报文件…": "E",
-    "导入平台订单…": "I", "核验上报文件…": "V", "打印承诺函…": "L", "年度采购情况报告…": "R", "退出": "X", "政策文件…": "P",
+    "导入平台订单…": "I", "核验上报文件…": "V", "打印承诺函…": "L", "年度采购情况报告…": "R", "导出证据包…": "Z", "退出": "X", "政策文件…": "P",
     "关于 desktop832": "A", "新建年度政策…": "N", "编辑政策…": "E", "复制政策…": "C", "删除政策…": "D",
     "导入政策文件…": "I", "导出政策文件…": "X", "新增采购…": "N", "删除采购": "D",
     "使用帮助": "H", "键盘操作": "K", "打开数据文件夹": "D",
@@ -124,6 +124,9 @@ class MainWindow(QMainWindow):
         self.report_action = self._action(
             self.tr("年度采购情况报告…"), self.year_report, tip=self.tr("本年度的采购情况报告（PDF）：预留、完成、图表、未付款与证据索引")
         )
+        self.evidence_action = self._action(
+            self.tr("导出证据包…"), self.evidence_pack, tip=self.tr("本年度的全部附件、证据索引和年度采购情况报告，打包为 zip")
+        )
         self.quit_action = self._action(self.tr("退出"), self.close, K.Quit, fallback="Ctrl+Q")
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("撤销(&U)"))
         self.undo_action.setShortcut(QKeySequence(K.Undo))
@@ -161,7 +164,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)  # until the purchase log is on screen
         self.document_actions = [  # need an open data file; verifying an export does not
             self.save_action, self.backup_action, self.export_action, self.import_action, self.letter_action,
-            self.report_action, *self.policy_actions,
+            self.report_action, self.evidence_action, *self.policy_actions,
         ]
         for action in self.document_actions:
             action.setEnabled(False)
@@ -172,7 +175,8 @@ class MainWindow(QMainWindow):
         for action in (self.new_action, self.open_action, self.save_action, self.backup_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        for action in (self.export_action, self.import_action, self.verify_action, self.letter_action, self.report_action):
+        for action in (self.export_action, self.import_action, self.verify_action, self.letter_action, self.report_action,
+                       self.evidence_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -688,6 +692,9 @@ class MainWindow(QMainWindow):
 
     def year_report(self) -> None:
         self._feature("report")
+
+    def evidence_pack(self) -> None:
+        self._feature("evidence")
 
     def _feature(self, name: str) -> None:
         from .features import run_feature

@@ -1,4 +1,5 @@
-"""文件 → 年度采购情况报告…: the year-end report as a PDF, written behind the progress dialog.
+"""文件 → 年度采购情况报告… and 导出证据包…: the year-end report as a PDF and the year's evidence
+pack as a zip, each written behind the progress dialog.
 
 Entry point for the main window::
 
@@ -72,4 +73,40 @@ def report_with_dialog(parent, workspace, year: int, path: Path | str | None = N
     )
 
 
-__all__ = ["choose_path", "default_file_name", "report_with_dialog"]
+PACK_TITLE = "导出证据包"
+
+
+def pack_with_dialog(parent, workspace, year: int, path: Path | str | None = None) -> BackgroundTask | None:
+    """Ask where, then write the year's evidence pack on a worker and return at once."""
+    from ...app.evidence_pack import write_pack
+    from ...domain.errors import ClerkError
+
+    if workspace.saved_plan(year) is None:
+        QMessageBox.information(parent, PACK_TITLE, f"{year} 年度还没有填报数据，无法导出证据包。")
+        return None
+    if path is None:
+        start = Path(workspace.store.setting(LAST_DIR_KEY, "") or Path(workspace.store.path).parent)
+        suggested = start / default_file_name(year, workspace.store.profile().name).replace("采购情况报告.pdf", "证据包.zip")
+        name, _ = file_dialogs.get_save_file_name(parent, PACK_TITLE, str(suggested), "zip 压缩包 (*.zip)")
+        if not name:
+            return None
+        path = Path(name) if name.lower().endswith(".zip") else Path(name + ".zip")
+    path = Path(path)
+
+    def written(result) -> None:
+        note = "" if result.judged else "（本年度没有政策文件，金额未按正式比例判断）"
+        if hasattr(parent, "statusBar"):
+            parent.statusBar().showMessage(f"已写出 {path}：附件 {result.files} 个{note}", 10000)
+
+    def failed(error: BaseException) -> None:
+        if not isinstance(error, ClerkError):
+            raise error
+        QMessageBox.warning(parent, PACK_TITLE, f"没有导出证据包：{error.message}")
+
+    return run_with_progress(
+        parent, PACK_TITLE, f"正在导出 {path.name}…", lambda progress: write_pack(workspace, year, path, progress=progress),
+        on_success=written, on_failure=failed,
+    )
+
+
+__all__ = ["choose_path", "default_file_name", "pack_with_dialog", "report_with_dialog"]
