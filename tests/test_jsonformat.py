@@ -345,3 +345,26 @@ def test_a_purchase_with_an_empty_date_is_refused_by_path(date):
     with pytest.raises(JsonFormatError) as caught:
         load({"format": "desktop832", "version": 1, "purchases": [{"date": date, "amount": "1.00"}]})
     assert str(caught.value) == "$.purchases[0].date：日期不能为空"
+
+
+def test_a_loaded_file_has_the_schema_of_a_new_one(tmp_path, profile, plan):
+    # load builds the log's indexes after the rows: the same indexes, defined alike, as a new file's
+    import sqlite3
+
+    from desktop832.cli import main
+    from desktop832.domain.jsonformat import dump_chunks
+    from desktop832.store.database import Store
+
+    source = tmp_path / "unit.json"
+    source.write_text("".join(dump_chunks(profile, [plan], _purchases(50))), "utf-8")
+    assert main(["load", str(source), "--db", str(tmp_path / "loaded.sqlite")]) == 0
+    Store.open(tmp_path / "new.sqlite").close()
+    schemas = []
+    for name in ("loaded.sqlite", "new.sqlite"):
+        db = sqlite3.connect(tmp_path / name)
+        schemas.append(sorted(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()))
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        db.close()
+    assert schemas[0] == schemas[1]
+    assert [n for t, n, _, _ in schemas[0] if t == "index" and n.startswith("ix_purchase")] == [
+        "ix_purchase_order_no", "ix_purchase_year_date"]

@@ -301,3 +301,39 @@ def test_many_purchases_are_all_or_nothing(tmp_path):
             store.add_purchases([Purchase(date=dt.date(2024, 1, 3), amount=D("2.00")),
                                  Purchase(date=dt.date(2024, 1, 4), amount=D("3.00"), id=5)])
         assert [p.amount for p in store.purchases(2024)] == [D("1.00")]
+
+
+def test_a_new_file_is_made_from_the_head_schema_exactly_as_the_migrations_make_it(tmp_path):
+    # a new file is made from store/head_schema.py without Alembic; after a new migration, write
+    # that module again: python -m desktop832.store.head_schema
+    from desktop832.store import head_schema
+    from desktop832.store.database import _make_engine, migrate
+
+    assert head_schema.REVISION == schema.HEAD_REVISION, "python -m desktop832.store.head_schema"
+    made = {}
+    for way, snapshot in (("snapshot", True), ("alembic", False)):
+        path = tmp_path / f"{way}.sqlite"
+        engine = _make_engine(path)
+        migrate(engine, path, new=True, snapshot=snapshot)
+        engine.dispose()
+        con = sqlite3.connect(path)
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        made[way] = (
+            con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid").fetchall(),
+            {t: con.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables},
+            [con.execute(f"PRAGMA {p}").fetchone() for p in ("application_id", "user_version", "journal_mode", "auto_vacuum")],
+        )
+        con.close()
+    assert made["snapshot"] == made["alembic"]
+    assert made["snapshot"][1]["alembic_version"] == [(schema.HEAD_REVISION,)]
+
+
+def test_a_new_file_is_made_without_importing_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from desktop832.store.database import Store; Store.open(sys.argv[1]).close(); "
+            "print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "new.sqlite")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

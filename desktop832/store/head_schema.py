@@ -1,0 +1,56 @@
+"""The schema a new data file is made with, as the migrations make it, kept as its SQL so a new
+file (``load``, a clerk's first start) is made without importing Alembic (half a second).
+
+``STATEMENTS`` are the ``sqlite_master`` definitions of a file the migrations brought to
+``REVISION``, in the order SQLite holds them; ``Store.open`` runs them (and records the revision
+as Alembic does) only while ``REVISION`` is ``schema.HEAD_REVISION``, and lets Alembic make the
+file otherwise. A test holds a file made either way identical. After adding a migration, write
+this module again from it::
+
+    python -m desktop832.store.head_schema
+"""
+
+from __future__ import annotations
+
+REVISION = "0004"
+
+STATEMENTS = (
+    'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
+    "CREATE TABLE unit_profile (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(200) NOT NULL, \n\tcredit_code VARCHAR(40) NOT NULL, \n\tlevel VARCHAR(10) NOT NULL, \n\tdirectly_affiliated BOOLEAN NOT NULL, \n\tprovince VARCHAR(40) NOT NULL, \n\tcity VARCHAR(40) NOT NULL, \n\tsupervising_department VARCHAR(200) NOT NULL, \n\tcontact_name VARCHAR(100) NOT NULL, \n\tphone VARCHAR(40) NOT NULL, \n\tcanteen_mode VARCHAR(10) NOT NULL, \n\tcontractor_name VARCHAR(200) NOT NULL, \n\tcontract_states_policy BOOLEAN NOT NULL, \n\texecuting_purchaser VARCHAR(200) NOT NULL, \n\tpurchaser_account_open BOOLEAN NOT NULL, \n\trepresentative_name VARCHAR(200) NOT NULL, \n\trepresentative_code VARCHAR(40) NOT NULL, \n\tis_representative BOOLEAN NOT NULL, \n\tmeal_arrangement TEXT NOT NULL, \n\thas_union_funds BOOLEAN NOT NULL, \n\tunion_members INTEGER, \n\temployees INTEGER, \n\tperson_in_charge VARCHAR(100) NOT NULL, county VARCHAR(40) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (id)\n)",
+    'CREATE TABLE annual_plan (\n\tyear INTEGER NOT NULL, \n\tpolicy_id VARCHAR(100) NOT NULL, \n\tcanteen_total INTEGER, \n\treserve_ratio INTEGER, \n\treserve_amount INTEGER, \n\treserve_basis VARCHAR(10) NOT NULL, \n\tlast_year_amount INTEGER, \n\tlast_year_ratio INTEGER, \n\tdrop_explanation TEXT NOT NULL, \n\twelfare_total INTEGER, \n\tunion_farm_total INTEGER, \n\tunion_reserve INTEGER, \n\tfiling_status VARCHAR(20) NOT NULL, \n\tfiled_on DATE, \n\tsupervisor_confirmed_on DATE, \n\tfinance_confirmed_on DATE, \n\tletter_sent BOOLEAN NOT NULL, \n\tnote TEXT NOT NULL, union_funds_total INTEGER, last_year_union_reserve INTEGER, \n\tPRIMARY KEY (year)\n)',
+    "CREATE TABLE purchase (\n\tid INTEGER NOT NULL, \n\tyear INTEGER NOT NULL, \n\tdate DATE NOT NULL, \n\tamount INTEGER NOT NULL, \n\torder_no VARCHAR(100) NOT NULL, \n\tsupplier VARCHAR(200) NOT NULL, \n\tdescription VARCHAR(500) NOT NULL, \n\tpurpose VARCHAR(20) NOT NULL, \n\tchannel VARCHAR(20) NOT NULL, \n\tstate VARCHAR(10) NOT NULL, \n\tpaid_on DATE, \n\tevaluated BOOLEAN NOT NULL, \n\tnote TEXT NOT NULL, delivered_on DATE, refunded INTEGER DEFAULT '0' NOT NULL, hand_edited VARCHAR(200) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (id)\n)",
+    'CREATE INDEX ix_purchase_year_date ON purchase (year, date)',
+    'CREATE INDEX ix_purchase_order_no ON purchase (order_no)',
+    'CREATE TABLE setting (\n\t"key" VARCHAR(100) NOT NULL, \n\tvalue TEXT NOT NULL, \n\tPRIMARY KEY ("key")\n)',
+    'CREATE TABLE filing_event (\n\tid INTEGER NOT NULL, \n\tyear INTEGER NOT NULL, \n\tkind VARCHAR(20) NOT NULL, \n\tevent_date DATE NOT NULL, \n\trecorded_at DATETIME NOT NULL, \n\tfingerprint VARCHAR(64) NOT NULL, \n\tfile_name VARCHAR(260) NOT NULL, \n\tsnapshot TEXT NOT NULL, \n\treason VARCHAR(500) NOT NULL, \n\tPRIMARY KEY (id)\n)',
+    'CREATE INDEX ix_filing_event_year ON filing_event (year, id)',
+)
+
+
+def _generate() -> str:  # pragma: no cover - run by hand after a migration, checked by a test
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+
+    from . import schema
+    from .database import _make_engine, migrate
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "new.sqlite"
+        engine = _make_engine(path)
+        migrate(engine, path, snapshot=False)
+        engine.dispose()
+        con = sqlite3.connect(path)
+        rows = con.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid").fetchall()
+        con.close()
+    text = Path(__file__).read_text("utf-8")
+    head, _, rest = text.partition("REVISION = ")
+    _, _, tail = rest.partition("\n)\n")
+    body = "".join(f"    {sql!r},\n" for (sql,) in rows)
+    return f'{head}REVISION = "{schema.HEAD_REVISION}"\n\nSTATEMENTS = (\n{body}){tail and chr(10) + tail}'
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from pathlib import Path
+
+    Path(__file__).write_text(_generate(), "utf-8")
