@@ -9,9 +9,9 @@ Each start is a fresh process, offscreen, timed from just before the process is 
 - baseline: a bare ``QMainWindow`` holding a ``QTabWidget`` with four empty tabs, until its first
   paint;
 - ``startup_first_paint``: ``desktop832 --db FILE`` (the command line's ``main``, as the installed
-  app starts), until the main window's first paint; target ≤ 1.5× the baseline;
+  app starts), until the main window's first paint; target ≤ 1.3× the baseline;
 - ``startup_data_shown``: the same start until the unit's data and findings are painted (the
-  window's ``documentOpened`` and the paint after it); target ≤ 4× the baseline.
+  window's ``documentOpened`` and the paint after it); target ≤ 3× the baseline.
 
 The data file holds a unit, two years' plans and 10,000 purchases in the current year. Baseline
 and app starts alternate; the median of ``--repeats`` is reported. ``run()`` returns
@@ -37,8 +37,8 @@ if str(ROOT) not in sys.path:
 PURCHASES = 10_000
 YEAR = 2024
 REPEATS = 7
-FIRST_PAINT_TARGET = 1.5
-DATA_SHOWN_TARGET = 4.0
+FIRST_PAINT_TARGET = 1.3  # issue 23: today 1.39–1.54× on a quiet machine
+DATA_SHOWN_TARGET = 3.0  # issue 23: today 3.46–3.80×
 
 
 def fill_unit(path: Path, purchases: int = PURCHASES, year: int = YEAR) -> None:
