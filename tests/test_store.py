@@ -305,11 +305,11 @@ def test_many_purchases_are_all_or_nothing(tmp_path):
 
 def test_a_new_file_is_made_from_the_head_schema_exactly_as_the_migrations_make_it(tmp_path):
     # a new file is made from store/head_schema.py without Alembic; after a new migration, write
-    # that module again: python -m desktop832.store.head_schema
+    # that module again: python -m desktop832.store.make_head_schema
     from desktop832.store import head_schema
     from desktop832.store.database import _make_engine, migrate
 
-    assert head_schema.REVISION == schema.HEAD_REVISION, "python -m desktop832.store.head_schema"
+    assert head_schema.REVISION == schema.HEAD_REVISION, "python -m desktop832.store.make_head_schema"
     made = {}
     for way, snapshot in (("snapshot", True), ("alembic", False)):
         path = tmp_path / f"{way}.sqlite"
@@ -337,3 +337,25 @@ def test_a_new_file_is_made_without_importing_alembic(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "new.sqlite")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_purchase_rows_are_what_the_column_types_bind():
+    import datetime as dt
+    from decimal import Decimal
+
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+    from desktop832.domain.model import Channel, OrderState, Purchase, Purpose
+    from desktop832.store.database import bound_purchase_rows, purchase_rows
+
+    purchases = [
+        Purchase(date=dt.date(2024, 3, 1), amount=Decimal("12.30"), id=5),
+        Purchase(date=dt.date(2025, 12, 31), amount=Decimal("0.00"), order_no="832X", supplier="店", description="米",
+                 purpose=Purpose.UNION, channel=Channel.OTHER, state=OrderState.REFUNDED, paid_on=dt.date(2025, 1, 2),
+                 evaluated=True, note="备注\n二行", delivered_on=dt.date(2025, 1, 3), refunded=Decimal("999999999999.99"),
+                 hand_edited=frozenset({"state", "amount"})),
+    ]
+    dialect = SQLiteDialect_pysqlite()
+    fast, bound = purchase_rows(dialect, purchases), bound_purchase_rows(dialect, purchases)
+    assert fast == bound
+    assert [[type(v) for v in row] for row in fast] == [[type(v) for v in row] for row in bound]

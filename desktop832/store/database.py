@@ -25,7 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import paths, protected_files
 from ..domain.filings import FilingEvent
 from ..domain.jsonformat import PlainPurchases
-from ..domain.model import AnnualPlan, Purchase, UnitProfile
+from ..domain.model import AnnualPlan, Channel, OrderState, Purchase, Purpose, UnitProfile
+from ..domain.money import to_fen
 from . import schema, tables
 from .attachments import AttachmentStore, store_blob
 from .errors import StoreError, translate
@@ -612,7 +613,32 @@ def _insert_purchases(connection: Connection, purchases: list[Purchase]) -> None
 
 
 def purchase_rows(dialect, purchases: Iterable[Purchase]) -> list[tuple]:
-    """The rows ``purchases`` are stored as, in the order of ``tables.purchase``'s columns."""
+    """The rows ``purchases`` are stored as, in the order of ``tables.purchase``'s columns: what
+    each column type's bind processor makes of its value (:func:`bound_purchase_rows`; a test
+    holds the two equal), written out for the purchase's known types, one tuple per purchase."""
+    fen = to_fen
+    rows = []
+    for (id_, day, amount, order_no, supplier, description, purpose, channel, state, paid_on, evaluated, note,
+         delivered_on, refunded, hand_edited) in map(_ROW_FIELDS, purchases):
+        rows.append((
+            id_, day.year, day, None if amount is None else fen(amount), order_no, supplier, description,
+            purpose.value if type(purpose) is Purpose else Purpose(purpose).value,
+            channel.value if type(channel) is Channel else Channel(channel).value,
+            state.value if type(state) is OrderState else OrderState(state).value,
+            paid_on, None if evaluated is None else int(evaluated), note, delivered_on,
+            None if refunded is None else fen(refunded), ",".join(sorted(hand_edited)) if hand_edited else "",
+        ))
+    return rows
+
+
+_ROW_COLUMNS = ("id", "year", "date", "amount", "order_no", "supplier", "description", "purpose", "channel", "state",
+                "paid_on", "evaluated", "note", "delivered_on", "refunded", "hand_edited")
+assert tuple(c.name for c in tables.purchase.columns) == _ROW_COLUMNS, "purchase_rows writes the columns in this order"
+_ROW_FIELDS = operator.attrgetter(*(name for name in _ROW_COLUMNS if name != "year"))
+
+
+def bound_purchase_rows(dialect, purchases: Iterable[Purchase]) -> list[tuple]:
+    """The rows through each column type's own bind processor (what ``insert()`` stores)."""
     fields = []
     for column in tables.purchase.columns:  # an id of None lets SQLite pick the next one
         get = _purchase_year if column.name == "year" else operator.attrgetter(column.name)

@@ -7,7 +7,7 @@ as Alembic does) only while ``REVISION`` is ``schema.HEAD_REVISION``, and lets A
 file otherwise. A test holds a file made either way identical. After adding a migration, write
 this module again from it::
 
-    python -m desktop832.store.head_schema
+    python -m desktop832.store.make_head_schema
 """
 
 from __future__ import annotations
@@ -25,32 +25,3 @@ STATEMENTS = (
     'CREATE TABLE filing_event (\n\tid INTEGER NOT NULL, \n\tyear INTEGER NOT NULL, \n\tkind VARCHAR(20) NOT NULL, \n\tevent_date DATE NOT NULL, \n\trecorded_at DATETIME NOT NULL, \n\tfingerprint VARCHAR(64) NOT NULL, \n\tfile_name VARCHAR(260) NOT NULL, \n\tsnapshot TEXT NOT NULL, \n\treason VARCHAR(500) NOT NULL, \n\tPRIMARY KEY (id)\n)',
     'CREATE INDEX ix_filing_event_year ON filing_event (year, id)',
 )
-
-
-def _generate() -> str:  # pragma: no cover - run by hand after a migration, checked by a test
-    import sqlite3
-    import tempfile
-    from pathlib import Path
-
-    from . import schema
-    from .database import _make_engine, migrate
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "new.sqlite"
-        engine = _make_engine(path)
-        migrate(engine, path, snapshot=False)
-        engine.dispose()
-        con = sqlite3.connect(path)
-        rows = con.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid").fetchall()
-        con.close()
-    text = Path(__file__).read_text("utf-8")
-    head, _, rest = text.partition("REVISION = ")
-    _, _, tail = rest.partition("\n)\n")
-    body = "".join(f"    {sql!r},\n" for (sql,) in rows)
-    return f'{head}REVISION = "{schema.HEAD_REVISION}"\n\nSTATEMENTS = (\n{body}){tail and chr(10) + tail}'
-
-
-if __name__ == "__main__":  # pragma: no cover
-    from pathlib import Path
-
-    Path(__file__).write_text(_generate(), "utf-8")
