@@ -366,5 +366,5 @@ def test_a_loaded_file_has_the_schema_of_a_new_one(tmp_path, profile, plan):
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         db.close()
     assert schemas[0] == schemas[1]
-    assert [n for t, n, _, _ in schemas[0] if t == "index" and n.startswith("ix_purchase")] == [
-        "ix_purchase_order_no", "ix_purchase_year_date"]
+    assert {"ix_purchase_order_no", "ix_purchase_year_date"} <= {
+        n for t, n, _, _ in schemas[0] if t == "index" and n.startswith("ix_purchase")}

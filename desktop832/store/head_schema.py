@@ -12,7 +12,7 @@ this module again from it::
 
 from __future__ import annotations
 
-REVISION = "0004"
+REVISION = "0005"
 
 STATEMENTS = (
     'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
@@ -24,4 +24,8 @@ STATEMENTS = (
     'CREATE TABLE setting (\n\t"key" VARCHAR(100) NOT NULL, \n\tvalue TEXT NOT NULL, \n\tPRIMARY KEY ("key")\n)',
     'CREATE TABLE filing_event (\n\tid INTEGER NOT NULL, \n\tyear INTEGER NOT NULL, \n\tkind VARCHAR(20) NOT NULL, \n\tevent_date DATE NOT NULL, \n\trecorded_at DATETIME NOT NULL, \n\tfingerprint VARCHAR(64) NOT NULL, \n\tfile_name VARCHAR(260) NOT NULL, \n\tsnapshot TEXT NOT NULL, \n\treason VARCHAR(500) NOT NULL, \n\tPRIMARY KEY (id)\n)',
     'CREATE INDEX ix_filing_event_year ON filing_event (year, id)',
+    'CREATE INDEX ix_purchase_year_purpose_date ON purchase (year, purpose, date)',
+    'CREATE INDEX ix_purchase_year_amount ON purchase (year, amount, date)',
+    'CREATE INDEX ix_purchase_unpaid ON purchase (year, date) WHERE paid_on IS NULL',
+    'CREATE TABLE purchase_bin (\n\tbatch INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tyear INTEGER NOT NULL, \n\tdate TEXT NOT NULL, \n\tamount INTEGER NOT NULL, \n\torder_no TEXT NOT NULL, \n\tsupplier TEXT NOT NULL, \n\tdescription TEXT NOT NULL, \n\tpurpose TEXT NOT NULL, \n\tchannel TEXT NOT NULL, \n\tstate TEXT NOT NULL, \n\tpaid_on TEXT, \n\tevaluated INTEGER NOT NULL, \n\tnote TEXT NOT NULL, \n\tdelivered_on TEXT, \n\trefunded INTEGER NOT NULL, \n\thand_edited TEXT NOT NULL, \n\tPRIMARY KEY (batch, id)\n)',
 )
