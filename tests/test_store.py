@@ -345,7 +345,7 @@ def test_purchase_rows_are_what_the_column_types_bind():
 
     from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
-    from desktop832.domain.model import Channel, OrderState, Purchase, Purpose
+    from desktop832.domain.model import Channel, FeeSource, OrderState, Purchase, Purpose
     from desktop832.store.database import bound_purchase_rows, purchase_rows
 
     purchases = [
@@ -353,7 +353,7 @@ def test_purchase_rows_are_what_the_column_types_bind():
         Purchase(date=dt.date(2025, 12, 31), amount=Decimal("0.00"), order_no="832X", supplier="店", description="米",
                  purpose=Purpose.UNION, channel=Channel.OTHER, state=OrderState.REFUNDED, paid_on=dt.date(2025, 1, 2),
                  evaluated=True, note="备注\n二行", delivered_on=dt.date(2025, 1, 3), refunded=Decimal("999999999999.99"),
-                 hand_edited=frozenset({"state", "amount"})),
+                 hand_edited=frozenset({"state", "amount"}), invoice_no="No.123", fee_source=FeeSource.UNION),
     ]
     dialect = SQLiteDialect_pysqlite()
     fast, bound = purchase_rows(dialect, purchases), bound_purchase_rows(dialect, purchases)

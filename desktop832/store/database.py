@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import paths, protected_files
 from ..domain.filings import FilingEvent
 from ..domain.jsonformat import PlainPurchases
-from ..domain.model import AnnualPlan, Channel, OrderState, Purchase, Purpose, UnitProfile
+from ..domain.model import AnnualPlan, Channel, FeeSource, OrderState, Purchase, Purpose, UnitProfile
 from ..domain.money import to_fen
 from . import schema, tables
 from .attachments import AttachmentStore, store_blob
@@ -619,7 +619,7 @@ def purchase_rows(dialect, purchases: Iterable[Purchase]) -> list[tuple]:
     fen = to_fen
     rows = []
     for (id_, day, amount, order_no, supplier, description, purpose, channel, state, paid_on, evaluated, note,
-         delivered_on, refunded, hand_edited) in map(_ROW_FIELDS, purchases):
+         delivered_on, refunded, hand_edited, invoice_no, fee_source) in map(_ROW_FIELDS, purchases):
         rows.append((
             id_, day.year, day, None if amount is None else fen(amount), order_no, supplier, description,
             purpose.value if type(purpose) is Purpose else Purpose(purpose).value,
@@ -627,12 +627,13 @@ def purchase_rows(dialect, purchases: Iterable[Purchase]) -> list[tuple]:
             state.value if type(state) is OrderState else OrderState(state).value,
             paid_on, None if evaluated is None else int(evaluated), note, delivered_on,
             None if refunded is None else fen(refunded), ",".join(sorted(hand_edited)) if hand_edited else "",
+            invoice_no, fee_source.value if type(fee_source) is FeeSource else FeeSource(fee_source).value,
         ))
     return rows
 
 
 _ROW_COLUMNS = ("id", "year", "date", "amount", "order_no", "supplier", "description", "purpose", "channel", "state",
-                "paid_on", "evaluated", "note", "delivered_on", "refunded", "hand_edited")
+                "paid_on", "evaluated", "note", "delivered_on", "refunded", "hand_edited", "invoice_no", "fee_source")
 assert tuple(c.name for c in tables.purchase.columns) == _ROW_COLUMNS, "purchase_rows writes the columns in this order"
 _ROW_FIELDS = operator.attrgetter(*(name for name in _ROW_COLUMNS if name != "year"))
 
