@@ -44,12 +44,15 @@ def test_a_clerk_makes_the_2027_policy_from_the_2025_one(qtbot, make_window):
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     problem = dialog.header_problems["notice[0].number"]
     assert dialog.pages.currentIndex() == 0 and problem.isVisible() and "文号应写成" in problem.text()
+    # the field is marked the way every field of the window is (the palette's one marker)
+    assert dialog.number_edit.property("finding") == "error" and dialog.number_edit.styleSheet() == ""
     type_chinese(dialog.number_edit, "财办库〔2026〕300号")
     type_chinese(dialog.title_edit, "关于做好2027年政府采购脱贫地区农副产品工作的通知")
     type_chinese(dialog.issuer_edit, "财政部办公厅")
     type_ascii(qtbot, dialog.date_edit, "2026-12-20")
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentIndex() == 1 and not problem.isVisible()
+    assert dialog.number_edit.property("finding") == ""
     ratio = dialog.rule_editors["canteen-ratio"]
     assert ratio.words["floor_ratio"].text() == "比例不低于 10%"
     # last year's deadline is refused by the loader, beside the field, in its words
@@ -57,10 +60,12 @@ def test_a_clerk_makes_the_2027_policy_from_the_2025_one(qtbot, make_window):
     deadline = dialog.rule_editors["filing-deadline"]
     assert dialog.pages.currentIndex() == 1 and deadline.problems["date"].isVisible()
     assert deadline.problems["date"].text() == "日期 2025-03-31 不在本政策的年度 2027 年内"
+    assert deadline.inputs["date"].property("finding") == "error" and "不在本政策的年度" in deadline.inputs["date"].toolTip()
     type_ascii(qtbot, deadline.inputs["date"], "2027-03-31")
     type_ascii(qtbot, ratio.inputs["floor_ratio"], "150")
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     assert ratio.problems["floor_ratio"].text() == "百分数应在 0 到 100 之间" and not deadline.problems["date"].isVisible()
+    assert ratio.inputs["floor_ratio"].property("finding") == "error" and deadline.inputs["date"].property("finding") == ""
     type_ascii(qtbot, ratio.inputs["floor_ratio"], "12")
     assert ratio.words["floor_ratio"].text() == "比例不低于 12%"
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)

@@ -5,18 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-STYLE = """
-QLineEdit:read-only, QPlainTextEdit[readOnly="true"] { background: #f2f2f2; color: #444; }
-QLineEdit[finding="error"], QPlainTextEdit[finding="error"], QComboBox[finding="error"] {
-    border: 1px solid #c62828; background: #fff4f4;
-}
-QLineEdit[finding="warning"], QPlainTextEdit[finding="warning"], QComboBox[finding="warning"] {
-    border: 1px solid #d89000; background: #fffaf0;
-}
-QCheckBox[finding="error"] { color: #c62828; }
-QCheckBox[finding="warning"] { color: #9a5b00; }
-QLabel#welcome_label { background: #e8f5e9; border: 1px solid #a5d6a7; padding: 8px; }
-"""
+from .palette import style_sheet
+
+STYLE = style_sheet()  # the palette's: read-only fields, the field marker, tones and banners
 
 
 def configure_application(app) -> None:

@@ -18,12 +18,13 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 
 from ..domain.errors import InputError
 from ..domain.findings import Finding, Severity
+from . import palette
 from .validators import ParserValidator
 
 _NOT_TYPING = object()
 
-# A dynamic property drives the look (see style.qss): "error", "warning" or "".
-MARK_PROPERTY = "finding"
+# A dynamic property drives the look (palette.py's style sheet): "error", "warning" or "".
+MARK_PROPERTY = palette.MARK_PROPERTY
 
 
 @dataclasses.dataclass
@@ -252,12 +253,7 @@ class Binder(QObject):
             level = "warning"
         else:
             level = ""
-        widget = binding.widget
-        widget.setToolTip("\n".join(reasons) or binding.base_tooltip)
-        if (widget.property(MARK_PROPERTY) or "") != level:  # None: never marked
-            widget.setProperty(MARK_PROPERTY, level)
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        palette.mark_field(binding.widget, level, "\n".join(reasons) or binding.base_tooltip)
 
     def set_read_only(self, read_only: bool) -> None:
         """A file opened for viewing: text stays selectable, nothing can be changed."""

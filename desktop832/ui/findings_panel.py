@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QLabel, QListView, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate,
     QVBoxLayout, QWidget,
 )
 
 from ..domain.findings import Finding, Severity
+from . import palette
 from .icons import severity_icon
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
@@ -46,9 +47,9 @@ class FindingDelegate(QStyledItemDelegate):
         finding: Finding = index.data(FINDING_ROLE)
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, option.palette.color(QPalette.ColorRole.Highlight).lighter(170))
+            painter.fillRect(option.rect, palette.selected_row(option.palette.color(QPalette.ColorRole.Highlight)))
         elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(option.rect, QColor("#f3f6fa"))
+            painter.fillRect(option.rect, palette.qcolor(palette.HOVER_BACKGROUND))
         rect = option.rect
         severity_icon(finding.severity).paint(painter, QRect(rect.left() + PAD, rect.top() + PAD, ICON, ICON))
         font, small = self._fonts(option)
@@ -58,10 +59,10 @@ class FindingDelegate(QStyledItemDelegate):
         painter.setPen(option.palette.color(QPalette.ColorRole.Text))
         painter.drawText(QRect(left, rect.top() + PAD, message.width() + 1, message.height()), WRAP, finding.message)
         painter.setFont(small)
-        painter.setPen(QColor("#666666"))
+        painter.setPen(palette.qcolor(palette.MUTED))
         top = rect.top() + PAD + message.height() + GAP
         painter.drawText(QRect(left, top, citation.width() + 1, citation.height()), WRAP, "依据：" + finding.citation)
-        painter.setPen(QColor("#e3e3e3"))
+        painter.setPen(palette.qcolor(palette.SEPARATOR))
         painter.drawLine(rect.bottomLeft(), rect.bottomRight())
         painter.restore()
 

@@ -589,7 +589,10 @@ class MainWindow(QMainWindow):
 
     def _save_state_changed(self, text: str, ok: bool) -> None:
         self.save_label.setText(text)
-        self.save_label.setStyleSheet("" if ok else "color: #c62828; font-weight: bold")
+        from .palette import set_tone
+
+        set_tone(self.save_label, None if ok else "error")
+        self.save_label.setStyleSheet("" if ok else "font-weight: bold")
         if self.document is not None:
             self.setWindowModified(self.document.dirty)
 

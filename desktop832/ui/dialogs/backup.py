@@ -23,11 +23,11 @@ from ...store import backups
 from ...store.errors import StoreError
 from ..background_task import BackgroundTask, wait_for
 from ..forms import FormWidget
+from ..palette import set_tone
 from ..screen_fit import fit_dialog, scroll_content
 
 log = logging.getLogger("desktop832.backups")
 BACKUP_ROLE = Qt.ItemDataRole.UserRole
-ERROR_STYLE = "color: #c62828"
 OFFER_RESTORE_KINDS = {"corrupt"}  # a backup helps with a damaged file; not with a newer or foreign one
 
 
@@ -134,7 +134,7 @@ class BackupDialog(QDialog):
 
     def _say(self, text: str, ok: bool = True) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet("" if ok else ERROR_STYLE)
+        set_tone(self.status_label, None if ok else "error")
 
     # --- actions ------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRectF, QSettings, QSize, QTimer
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -39,6 +39,7 @@ from ...documents.fonts import FontChoice, FontFileError, Role, probe
 from ...documents.letter import DateStyle, LetterDraft, LetterProblem, Severity, build_draft, check_letter
 from ...documents.letter_pdf import RenderedLetter, render_letter, write_bytes_atomically
 from ..forms import FormWidget
+from .. import palette
 from ..settings import app_settings
 
 PREVIEW_DELAY_MS = 300  # typing pauses this long before the preview is rebuilt
@@ -231,7 +232,7 @@ class LetterDialog(QDialog):
             rendered = render_letter(self.draft(), self.font_choice())
         except InputError as exc:
             self.rendered = None
-            f.status_label.setStyleSheet("color: #c62828;")
+            palette.set_tone(f.status_label, "error")
             f.status_label.setText(exc.message)
             f.save_button.setEnabled(False)
             f.print_button.setEnabled(False)
@@ -244,7 +245,7 @@ class LetterDialog(QDialog):
         self.pdf.close()
         self.pdf.load(self._buffer)
         self.view.verticalScrollBar().setValue(scroll)
-        f.status_label.setStyleSheet("")
+        palette.set_tone(f.status_label, None)
         f.status_label.setText(f"共 {rendered.pages} 页，A4，{len(rendered.pdf) // 1024} KB")
         f.font_label.setText(rendered.fonts.describe())
         f.font_label.setNote("公文正文用仿宋、标题用小标宋；本机没有时用程序自带或系统中风格最接近的字体。")
@@ -259,7 +260,7 @@ class LetterDialog(QDialog):
         lines = [f"{p.severity.value}：{p}" for p in self.problems]
         label.setText("\n".join(lines))
         blocked = any(p.severity is Severity.BLOCK for p in self.problems)
-        label.setStyleSheet("color: #c62828;" if blocked else "")
+        palette.set_banner(label, "error" if blocked else "warning")
         label.setVisible(bool(lines))
 
     def may_write(self, action: str) -> bool:
@@ -345,7 +346,7 @@ def paint_pdf(document: QPdfDocument, printer: QPrinter) -> bool:
             size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
             # QtPdf renders onto a transparent image: put it on white for printers that mishandle alpha
             page = QImage(size, QImage.Format.Format_RGB32)
-            page.fill(QColor("white"))
+            page.fill(palette.qcolor(palette.PAPER))
             page_painter = QPainter(page)
             page_painter.drawImage(0, 0, document.render(number - 1, size))
             page_painter.end()

@@ -27,8 +27,8 @@ from ...domain.model import Level
 from ...domain.policy import RULE_PARAMS, RULE_TITLES, PolicyError, boolean, date, dates, dates_by_level, integer
 from .. import file_dialogs
 from ..mnemonics import give_letters
+from ..palette import mark_field, set_tone
 
-ERROR_STYLE = "border: 1px solid #c62828; background: #fff3f3"
 _SPLIT = re.compile(r"[、，,；;\s]+")
 
 
@@ -134,7 +134,7 @@ class RuleEditor(QGroupBox):
             widget.setObjectName(f"{rule.id}.{name}")
             widget.setToolTip(spec.doc)
             words, problem = QLabel(), QLabel()
-            problem.setStyleSheet("color: #c62828")
+            set_tone(problem, "error")
             problem.setWordWrap(True)
             problem.hide()
             box = QVBoxLayout()
@@ -154,7 +154,7 @@ class RuleEditor(QGroupBox):
         self.quote_edit.setToolTip("通知原文中的一句；几句之间用“……”隔开")
         self.quote_mark = QLabel()
         self.quote_mark.setObjectName(f"{rule.id}.quote_mark")
-        self.quote_mark.setStyleSheet("color: #b26a00")
+        set_tone(self.quote_mark, "warning")
         form.addRow("条款", self.clause_edit)
         form.addRow("原文", self.quote_edit)
         form.addRow("", self.quote_mark)
@@ -200,15 +200,14 @@ class RuleEditor(QGroupBox):
     def clear_problems(self):
         for name, label in self.problems.items():
             label.hide()
-            self.inputs[name].setStyleSheet("")
+            mark_field(self.inputs[name], None)
 
     def show_problem(self, name: str, message: str) -> QWidget:
         widget = self.inputs.get(name) or (self.quote_edit if name == "quote" else self.clause_edit)
         if name in self.problems:
             self.problems[name].setText(message)
             self.problems[name].show()
-        widget.setStyleSheet(ERROR_STYLE)
-        widget.setToolTip(message)
+        mark_field(widget, "error", message)
         return widget
 
 
@@ -231,7 +230,7 @@ class NewPolicyDialog(QDialog):
         self._build_changes_page()
         self.message = QLabel()
         self.message.setObjectName("message_label")
-        self.message.setStyleSheet("color: #c62828")
+        set_tone(self.message, "error")
         self.message.setWordWrap(True)
         self.back_button = QPushButton("上一步(&B)")
         self.next_button = QPushButton("下一步(&N)")
@@ -317,7 +316,7 @@ class NewPolicyDialog(QDialog):
         ]
         for key, label, widget in rows:
             problem = QLabel()
-            problem.setStyleSheet("color: #c62828")
+            set_tone(problem, "error")
             problem.setObjectName(f"problem_{key}")
             problem.hide()
             box = QVBoxLayout()
@@ -510,7 +509,7 @@ class NewPolicyDialog(QDialog):
         label.show()
         widget = self.header_widgets.get(key)
         if widget is not None:
-            widget.setStyleSheet(ERROR_STYLE)
+            mark_field(widget, "error")
             widget.setFocus()
 
     def _clear_problems(self):
@@ -518,7 +517,7 @@ class NewPolicyDialog(QDialog):
         for label in self.header_problems.values():
             label.hide()
         for widget in self.header_widgets.values():
-            widget.setStyleSheet("")
+            mark_field(widget, None)
         for editor in self.rule_editors.values():
             editor.clear_problems()
 

@@ -12,6 +12,7 @@ from ... import paths
 from ...domain.policy import RULE_TITLES
 from ...domain import rules as _rules  # noqa: F401  (registers every rule's name)
 from ..forms import adopt_form
+from .. import palette
 from ..screen_fit import fit_dialog
 
 FORM = "policy_dialog.ui"
@@ -45,7 +46,7 @@ def policy_html(library, current) -> str:
             parts.append(f"<tr><td>{escape(RULE_TITLES.get(rule_id, rule_id))}</td><td>{escape(rule.citation)}</td></tr>")
         parts.append(f"</table><p><small>{escape(str(policy.source))}</small></p>")
     for error in getattr(library, "errors", []):
-        parts.append(f"<p style='color:#c62828'>无法使用：{escape(str(error))}</p>")
+        parts.append(f"<p>{palette.span('无法使用：' + escape(str(error)), 'error')}</p>")
     return ("".join(parts) or "<p>没有找到政策文件。</p>") + HOW_TO
 
 

@@ -21,6 +21,7 @@ from ...documents.errors import ExchangeError
 from ...documents.verify import VerifyReport, verify_file
 from ..background_task import BackgroundTask, DialogTask
 from ..forms import adopt_form
+from ..palette import set_tone
 from ..screen_fit import fit_dialog
 
 TITLE = "核验上报文件"
@@ -29,7 +30,7 @@ WIDGETS = {
     "file_edit": QLineEdit, "browse_button": QPushButton, "policy_button": QPushButton, "verdict_label": QLabel,
     "report_text": QPlainTextEdit, "copy_button": QPushButton, "close_button": QPushButton,
 }
-GOOD, BAD = "color: #2e7d32;", "color: #c62828;"
+GOOD, BAD = "ok", "error"  # tones of the palette
 
 
 class VerifyDialog(QDialog):
@@ -109,9 +110,9 @@ class VerifyDialog(QDialog):
             on_success=verified, on_failure=failed,
         )
 
-    def _show(self, verdict: str, text: str, style: str) -> None:
+    def _show(self, verdict: str, text: str, tone: str) -> None:
         self.verdict_label.setText(verdict)
-        self.verdict_label.setStyleSheet(style + " font-weight: bold; font-size: 13pt;" if style else "")
+        set_tone(self.verdict_label, tone)
         self.report_text.setPlainText(text)
         self.copy_button.setEnabled(bool(text))
 

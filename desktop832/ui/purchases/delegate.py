@@ -11,18 +11,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate
 
 from . import fields as fields
-from ..binding import MARK_PROPERTY
+from ..palette import mark_field
 from ..validators import ParserValidator
 
 
 def mark_problem(widget, problem: str | None) -> None:
     """Show (or clear) why typed text is refused, the way every field of the window does."""
-    widget.setToolTip(problem or "")
-    level = "error" if problem else ""
-    if widget.property(MARK_PROPERTY) != level:
-        widget.setProperty(MARK_PROPERTY, level)
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
+    mark_field(widget, "error" if problem else None, problem or "")
 
 
 class PurchaseDelegate(QStyledItemDelegate):

@@ -22,6 +22,7 @@ from . import fields as fields
 from ..forms import FormWidget
 from ..screen_fit import fit_dialog, scroll_content
 from .delegate import mark_problem
+from ..palette import set_tone
 from ..validators import ParserValidator
 
 _LINES = ("date", "amount", "order_no", "supplier", "description", "paid_on", "delivered_on", "invoice_no")
@@ -143,7 +144,7 @@ class PurchaseDialog(QDialog):
             accepted=bool(self.form.delivered_on_edit.text().strip()), when=self.when,
         )
         self.form.counted_label.setText(reason or "计入年度采购总额")
-        self.form.counted_label.setStyleSheet("color: #8d4e00;" if reason else "color: #1b5e20;")
+        set_tone(self.form.counted_label, "warning" if reason else "ok")
 
     def _mark(self, edit: QLineEdit) -> None:
         problem = edit.validator().problem(edit.text())

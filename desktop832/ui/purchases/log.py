@@ -44,6 +44,7 @@ from ...store import purchase_queries as q
 from . import fields as fields
 from ..forms import FormWidget
 from ..mnemonics import give_letters
+from ..palette import set_tone
 from ..settings import app_settings
 from .commands import AddPurchase, DeleteManyPurchases, DeletePurchases, EditPurchase
 from .delegate import PurchaseDelegate
@@ -52,9 +53,8 @@ from .model import PurchaseTableModel
 SETTINGS_PREFIX = "purchase_log/"
 FIT_ROWS = 60  # rows measured for the first screen's column widths: a screenful and some more
 FIT_MAX_CHARS = 16  # no column starts wider than this (a longer text is whole in its tooltip)
-PROBLEM_STYLE = "color: #c62828;"
-INFO_STYLE = "color: #555555;"
-GOOD, BEHIND, BAD = "color: #1b5e20;", "color: #9a5b00;", "color: #c62828;"
+PROBLEM, INFO = "error", "muted"  # tones of the palette
+GOOD, BEHIND, BAD = "ok", "warning", "error"
 DELETE_IN_MEMORY = 2000  # up to this many rows a delete keeps the purchases for its undo; beyond, SQL and the bin
 
 
@@ -447,11 +447,11 @@ class PurchaseLogTab(FormWidget):
     # --- showing ------------------------------------------------------------------------------
 
     def show_problem(self, text: str) -> None:
-        self.message_label.setStyleSheet(PROBLEM_STYLE)
+        set_tone(self.message_label, PROBLEM)
         self.message_label.setText(text)
 
     def show_info(self, text: str) -> None:
-        self.message_label.setStyleSheet(INFO_STYLE)
+        set_tone(self.message_label, INFO)
         self.message_label.setText(text)
 
     def _update_buttons(self) -> None:
@@ -492,7 +492,7 @@ class PurchaseLogTab(FormWidget):
             self.remaining_value_label.setText("—")
             self.progress_bar.setValue(0)
             self.progress_bar.setFormat("未填写预留份额")
-            self._set(self.pace_label, "在“预留份额”和“工会预算”中填写预留金额后，这里显示完成进度。", INFO_STYLE)
+            self._set(self.pace_label, "在“预留份额”和“工会预算”中填写预留金额后，这里显示完成进度。", INFO)
         else:
             self.reserve_value_label.setText(f"{format_money(progress.target)} 元")
             self.remaining_value_label.setText(f"{format_money(progress.remaining)} 元")
@@ -506,7 +506,7 @@ class PurchaseLogTab(FormWidget):
         if p.complete:
             return "已完成预留份额。", GOOD
         if p.finish_by is None:
-            return "政策文件未规定完成日期。", INFO_STYLE
+            return "政策文件未规定完成日期。", INFO
         if p.late:
             return f"已过 {p.finish_by:%Y-%m-%d} 的完成目标，尚差 {format_money(p.remaining)} 元。", BAD
         need = f"要在 {p.finish_by:%Y-%m-%d} 前完成，还剩 {p.months_left} 个月，每月需采购约 {format_money(p.per_month)} 元"
@@ -516,7 +516,7 @@ class PurchaseLogTab(FormWidget):
 
     def _show_overdue(self, t) -> None:
         if self.judge.max_days is None:
-            self._set(self.overdue_label, "政策文件未规定付款期限。", INFO_STYLE)
+            self._set(self.overdue_label, "政策文件未规定付款期限。", INFO)
         elif t.overdue:
             self._set(
                 self.overdue_label,
@@ -528,9 +528,9 @@ class PurchaseLogTab(FormWidget):
             self._set(self.overdue_label, f"没有超过 {self.judge.max_days} 天未付款的已完结订单。", GOOD)
 
     @staticmethod
-    def _set(label: QLabel, text: str, style: str) -> None:
+    def _set(label: QLabel, text: str, tone: str) -> None:
         label.setText(text)
-        label.setStyleSheet(style)
+        set_tone(label, tone)
 
     # --- columns ------------------------------------------------------------------------------
 

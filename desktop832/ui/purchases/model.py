@@ -21,7 +21,7 @@ from array import array
 from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 
 from ...domain.errors import InputError
 from ...domain.model import Purchase
@@ -29,13 +29,14 @@ from ...domain.money import format_money, from_fen
 from ...store import purchase_queries as q
 from ...store.errors import StoreError
 from . import fields as fields
+from .. import palette
 
 R = Qt.ItemDataRole
-OVERDUE_BACKGROUND = QBrush(QColor("#fde8e8"))
-OVERDUE_TEXT = QBrush(QColor("#b71c1c"))
-COUNTED_TEXT = QBrush(QColor("#1b5e20"))
-NOT_COUNTED_TEXT = QBrush(QColor("#8d4e00"))
-HAND_EDITED_TEXT = QBrush(QColor("#0d47a1"))  # with an italic face: a value the clerk set by hand
+OVERDUE_BACKGROUND = palette.brush(palette.ERROR_BACKGROUND)
+OVERDUE_TEXT = palette.brush(palette.ERROR)
+COUNTED_TEXT = palette.brush(palette.OK)
+NOT_COUNTED_TEXT = palette.brush(palette.WARNING)
+HAND_EDITED_TEXT = palette.brush(palette.EDITED)  # with an italic face: a value the clerk set by hand
 HAND_EDITED_FONT = QFont()
 HAND_EDITED_FONT.setItalic(True)
 ID_ROLE = R.UserRole

@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QPushButton
 from ...domain.findings import Severity
 from ...domain.overview import Status
 from ..forms import FormWidget
+from .. import palette
 
-COLOURS = {None: "#666666", Severity.OK: "#1b7f3b", Severity.INFO: "#1565c0", Severity.WARNING: "#b26a00", Severity.ERROR: "#c62828"}
+COLOURS = {None: palette.MUTED, Severity.OK: palette.OK, Severity.INFO: palette.HINT, Severity.WARNING: palette.WARNING,
+           Severity.ERROR: palette.ERROR}
 CHART_AFTER_MS = 300  # the first chart is drawn this long after the data is shown
 MARKS = {None: "○", Severity.OK: "✔", Severity.INFO: "✔", Severity.WARNING: "▲", Severity.ERROR: "✖"}
 
@@ -54,9 +56,9 @@ class OverviewTab(FormWidget):
             return
         errors, warnings = view.errors, view.warnings
         verdict = (
-            '<span style="color:#1b7f3b">一切正常</span>' if not errors and not warnings
-            else f'<span style="color:#c62828">有 {errors} 项错误需要处理</span>' if errors
-            else f'<span style="color:#b26a00">有 {warnings} 项需要注意</span>'
+            palette.span("一切正常", "ok") if not errors and not warnings
+            else palette.span(f"有 {errors} 项错误需要处理", "error") if errors
+            else palette.span(f"有 {warnings} 项需要注意", "warning")
         )
         self.headline_label.setText(f"<h2>{name} · {view.year} 年度</h2>{verdict}　<small>适用政策：{escape(view.policy_name)}</small>")
         self.filing_value.setText(status_html(view.filing))
@@ -146,7 +148,7 @@ class OverviewTab(FormWidget):
         year = document.year
         self.headline_label.setText(
             f"<h2>{name} · {year} 年度</h2>"
-            f'<span style="color:#c62828">没有适用于 {year} 年度的政策文件</span>：收到通知后用“政策 → 新建年度政策…”建立，或在“预留份额”中加载政策文件。'
+            f'{palette.span(f"没有适用于 {year} 年度的政策文件", "error")}：收到通知后用“政策 → 新建年度政策…”建立，或在“预留份额”中加载政策文件。'
         )
         none = status_html(Status(None, "—（本年度没有政策文件，不作判断）"))
         for label in (self.filing_value, self.canteen_value, self.union_value):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QCheckBox, QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem
 
 from ...domain.overview import UNION_RULES, union_figures
 from ...domain.requirements import union_minimum
 from ..forms import FormWidget
+from .. import palette
 from . import fields as f
 
-MET_COLOURS = {True: "#1b7f3b", False: "#c62828", None: "#666666"}
+MET_COLOURS = {True: palette.OK, False: palette.ERROR, None: palette.MUTED}
 MET_TEXT = {True: "达标", False: "未达标", None: "—"}
 
 
@@ -64,7 +64,7 @@ class UnionTab(FormWidget):
             for column, text in enumerate((figure.label, figure.value, figure.standard, MET_TEXT[figure.met])):
                 item = QTableWidgetItem(text)
                 if column == 3:
-                    item.setForeground(QBrush(QColor(MET_COLOURS[figure.met])))
+                    item.setForeground(palette.brush(MET_COLOURS[figure.met]))
                 table.setItem(row, column, item)
         standard = [x for x in document.findings if x.rule_id in UNION_RULES]
         self.union_standard_label.setText("\n".join(f"{x.severity.label}：{x.message}" for x in standard))
