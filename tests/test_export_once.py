@@ -102,3 +102,29 @@ def test_the_summary_read_from_the_tally_is_the_one_the_purchases_give(tmp_path,
         assert from_tally.by_reason and from_tally.by_purpose[Purpose.CANTEEN].counted > 0
     finally:
         ws.close()
+
+
+def test_an_export_after_writes_in_the_log_states_the_purchases_as_they_now_are(tmp_path, profile, plan):
+    # the summary comes from the running tally's groups: after a write that only updated them,
+    # the file must still agree with its own purchases (verification sums those one by one)
+    from desktop832.app.exporting import export_year
+    from desktop832.documents.verify import verify_file
+
+    ws = workspace(tmp_path / "w.sqlite", profile, plan, sample_purchases(40))
+    try:
+        policy = ws.policy_for(profile, plan)
+        ws.tally(2024, policy)  # summed once, as the window does on opening
+        old = ws.store.purchases(2024)[3]
+        added = ws.store.add_purchase(dataclasses.replace(sample_purchases(1)[0], id=None, order_no="832NEW1", purpose=Purpose.UNION))
+        edited = dataclasses.replace(old, amount=old.amount * 3)
+        ws.store.update_purchase(edited)
+        ws.purchases_written(removed=[old], added=[added, edited])
+        result = export_year(ws, 2024, tmp_path / "after.xlsx")
+        report = verify_file(result.path, ws.library)
+        assert report.unchanged, report.text()
+        stored = ws.store.purchases(2024)
+        info = export_data.PolicyInfo.of(policy, profile.level)
+        assert export_data.summarise_tally(ws.tally(2024, policy), info.counting) == export_data.summarise(stored, info.counting, 2024)
+        assert result.purchase_count == 41
+    finally:
+        ws.close()
