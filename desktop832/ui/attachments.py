@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.attachments import ACCEPTED_SUFFIXES, ACCEPTED_TEXT, MAX_SIZE_TEXT, Attachment, EvidenceKind, MediaType
 from ..domain.errors import InputError
+from .palette import set_tone
 
 ROLE = Qt.ItemDataRole.UserRole
 ICON = 48
@@ -250,7 +251,7 @@ class AttachmentsView(QWidget):
         layout.addWidget(self.list)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828;")
+        set_tone(self.message, "error")
         layout.addWidget(self.message)
         self.add_button.clicked.connect(self.choose_files)
         self.preview_button.clicked.connect(self.preview_current)
