@@ -222,3 +222,20 @@ def test_the_overdue_orders_are_found_through_the_unpaid_index(tmp_path, policie
         with q._connection(store) as con:
             plan = " / ".join(row[3] for row in con.execute("EXPLAIN QUERY PLAN " + sql, params))
         assert "ix_purchase_unpaid" in plan, plan
+
+
+def test_a_purchase_added_while_the_bin_holds_the_largest_ids_takes_a_new_one(tmp_path):
+    # SQLite hands out the largest id plus one: without care a new purchase would take the id of
+    # one the bulk delete just binned, show its attachments and collide with the undo
+    with Store.open(tmp_path / "unit.sqlite") as store:
+        store.add_purchases(purchases(30))
+        stored = store.purchases(2024)
+        newest = sorted(p.id for p in stored)[-10:]
+        q.move_to_bin(store, q.LogQuery(2024), q.Judge(None, TODAY), ids=newest)
+        one = store.add_purchase(dataclasses.replace(purchases(1, seed=9)[0], id=None))
+        store.add_purchases([dataclasses.replace(p, id=None) for p in purchases(3, seed=11)])
+        added = {p.id for p in store.purchases(2024)} - {p.id for p in stored}
+        assert len(added) == 4 and one.id in added
+        assert min(added) > max(newest)
+        q.restore_binned(store, 1)  # the undo of the bulk delete puts every binned one back
+        assert store.purchase_count() == 34

@@ -436,7 +436,10 @@ class Store(AttachmentStore):
     def add_purchase(self, purchase: Purchase) -> Purchase:
         """Store ``purchase``; a new one (``id`` None) gets the next id, an undone delete its old one."""
         with self.transaction() as c:
-            result = c.execute(insert(tables.purchase), _purchase_values(purchase))
+            values = _purchase_values(purchase)
+            if values["id"] is None:
+                values["id"] = _first_id_past_the_bin(c)
+            result = c.execute(insert(tables.purchase), values)
             return dataclasses.replace(purchase, id=result.inserted_primary_key[0])
 
     def add_purchases(self, purchases: Iterable[Purchase], connection: Connection | None = None) -> int:
@@ -662,7 +665,26 @@ def plain_purchase_rows(plain: PlainPurchases) -> list[tuple]:
     return list(zip(*(columns[c.name] for c in tables.purchase.columns)))
 
 
+def _first_id_past_the_bin(connection: Connection) -> int | None:
+    """The id a new purchase must take while the bin holds purchases, or None (SQLite picks).
+
+    SQLite gives a new row the largest id in the table plus one; after a bulk delete moved the
+    largest ids into the bin, that would hand a new purchase the id of a binned one, which would
+    then show the binned purchase's attachments, lose its own links when the bin is emptied at the
+    next opening, and collide with the undo that puts the binned one back."""
+    binned = connection.exec_driver_sql("SELECT MAX(id) FROM purchase_bin").scalar()
+    if binned is None:
+        return None
+    stored = connection.exec_driver_sql("SELECT MAX(id) FROM purchase").scalar() or 0
+    return max(binned, stored) + 1
+
+
 def _insert_rows(connection: Connection, rows: list[tuple]) -> None:
+    if rows and any(row[0] is None for row in rows):
+        first = _first_id_past_the_bin(connection)
+        if first is not None:
+            ids = itertools.count(first)
+            rows = [row if row[0] is not None else (next(ids), *row[1:]) for row in rows]
     columns = list(tables.purchase.columns)
     quoted = ", ".join(f'"{c.name}"' for c in columns)
     connection.exec_driver_sql(
