@@ -149,8 +149,8 @@ def run(rows: int = ROWS, attachments: int = ATTACHMENTS, processes: int = PROCE
             plain, attached = copy_of(source, plain_dir), copy_of(source, attached_dir)
             add_attachments(attached, attachments, min(CONTENTS, attachments))
             size_mb = attached.stat().st_size / 1e6
-            window = (purchase_log._child("window", plain, folder / "home"),
-                      purchase_log._child("window", attached, folder / "home"))
+            window = (purchase_log._child("window", plain, folder / "home", False),
+                      purchase_log._child("window", attached, folder / "home", False))
             idle = (_idle(plain, folder / "home"), _idle(attached, folder / "home"))
             pairs.append(({**window[0], "idle_open_tab": idle[0]["open_tab"], "idle_sort": idle[0]["sort"]},
                           {**window[1], "idle_open_tab": idle[1]["open_tab"], "idle_sort": idle[1]["sort"]}))
