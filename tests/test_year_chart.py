@@ -3,6 +3,7 @@ whose months filter the purchase log."""
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from decimal import Decimal as D
 
 import pytest
@@ -230,3 +231,14 @@ def test_in_the_current_year_the_running_total_stops_at_this_month(policies):
     assert year_chart(early, D("5000"), policy, dt.date(2023, 2, 1)).months_past == 3
     text = _drawn(year_chart(early, D("5000"), policy, dt.date(2023, 3, 15)))[0].decode("utf-8")
     assert "累计 3,250.50 元" in text
+
+
+def test_the_chart_measures_amounts_as_decimal_and_only_lengths_leave_it():
+    from desktop832.documents import year_chart as drawing
+
+    # a third of a line split in Decimal: exact hundredths of a point, whatever float would round to
+    assert drawing._length(D("1") / 3 * 3, D("1"), 90) == 90.0
+    assert drawing._length(D("0.01"), D("3"), 300) == 1.0
+    assert drawing._length(D("245209.65"), D("250000"), 180) == 176.55
+    source = Path(drawing.__file__).read_text("utf-8")
+    assert "float(" not in source  # money is never turned into a float on its way to the page

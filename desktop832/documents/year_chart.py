@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..domain.money import ZERO, format_money
 from ..domain.year_chart import COUNTED_LABEL, MONTHS, YearChart
@@ -58,6 +58,14 @@ class ChartGeometry:
 
 _DIVISIONS = {Decimal(1): 5, Decimal(2): 4, Decimal("2.5"): 5, Decimal(5): 5}
 
+
+
+def _length(part: Decimal, whole: Decimal, full: float) -> float:
+    """How long ``part`` of ``whole`` is drawn on a line ``full`` points long. The amounts are
+    divided as Decimal and only the length leaves Decimal, as whole hundredths of a point: money
+    never becomes a float, the page's coordinates are lengths."""
+    hundredths = (part * int(round(full * 100)) / whole).to_integral_value(ROUND_HALF_UP)
+    return int(hundredths) / 100
 
 def nice_axis(value: Decimal) -> tuple[Decimal, int]:
     """The axis' upper end (1, 2, 2.5 or 5 times a power of ten, at least ``value``) and how many
@@ -128,7 +136,7 @@ def chart_drawing(chart: YearChart, font: str, size: float = FONT_SIZE):
     scale, divisions = nice_axis(chart.top)
 
     def y_amount(amount: Decimal) -> float:
-        return y_of(plot_bottom) + float(amount / scale) * PLOT_HEIGHT
+        return y_of(plot_bottom) + _length(amount, scale, PLOT_HEIGHT)
 
     drawing.add(Rect(0, 0, WIDTH, height, fillColor=HexColor("#ffffff"), strokeColor=None))
     # legend
@@ -191,7 +199,7 @@ def chart_drawing(chart: YearChart, font: str, size: float = FONT_SIZE):
         row_top = top + 20 + REASON_ROW * number
         shown = label if measure(label) <= bar_right - bar_left else wrap(label, bar_right - bar_left - measure("…"), measure)[0] + "…"
         drawing.add(text(bar_left, y_of(row_top + 9), shown))
-        width = max(1.0, float(amount / biggest) * (bar_right - bar_left)) if amount else 0.0
+        width = max(1.0, _length(amount, biggest, bar_right - bar_left)) if amount else 0.0
         if width:
             drawing.add(Rect(bar_left, y_of(row_top + 22), width, 9, fillColor=HexColor(colour), strokeColor=None))
         drawing.add(text(bar_left + width + 6, y_of(row_top + 21), f"{format_money(amount)} 元"))
