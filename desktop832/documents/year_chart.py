@@ -188,7 +188,12 @@ def chart_drawing(chart: YearChart, font: str, size: float = FONT_SIZE):
         last = shown[-1]
         end_label = f"累计 {format_money(last)} 元"
         x_end = min(right, points[-1][0] + measure(end_label) / 2)
-        drawing.add(text(max(x_end, left + measure(end_label)), min(y_amount(last) + 6, y_of(plot_top) - 2), end_label, LINE, "end"))
+        x_label = max(x_end, left + measure(end_label))
+        # above the last point if the plot has room there, else under the line: the running total
+        # only rises, so under its lowest point within the label's width the line never passes
+        above = y_amount(last) + 6
+        under = min(y for x, y in points if x >= x_label - measure(end_label) - slot) - size - 4
+        drawing.add(text(x_label, above if above + size <= y_of(plot_top) else under, end_label, LINE, "end"))
     # counted against not counted, by reason
     top = plot_bottom + MONTH_LABELS + 10
     drawing.add(text(8, y_of(top + 10), "计入与不计入（按原因）", TEXT, font_size=size + 1))
