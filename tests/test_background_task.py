@@ -142,6 +142,26 @@ def test_run_with_progress_raises_an_unexpected_error_on_the_window_thread(qtbot
     assert raised[0][0] is ZeroDivisionError
 
 
+def test_a_progress_whose_window_is_deleted_cancels_the_work_and_calls_nobody(qtbot):
+    """The clerk closed the dialog and Qt deleted it, with its progress dialog, before the work
+    reported: the work is cancelled and its report reaches no callback (no widget that is gone)."""
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    work = Gate(result="written")
+    said = []
+    task = run_with_progress(parent, "t", "l", work, on_success=said.append, on_failure=said.append,
+                             on_cancel=lambda: said.append("cancelled"))
+    parent.deleteLater()
+    qtbot.waitUntil(lambda: task.cancelled, timeout=10_000)  # the dialog went with its parent
+    task.progressed.emit(1, 3)  # a report posted before the cancel, arriving after the bar went
+    work.open.set()
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    qtbot.wait(50)
+    assert said == []
+
+
 def test_the_start_up_import_runs_as_a_task(qtbot):
     from desktop832.ui.app import preload_store_libraries
 

@@ -22,6 +22,7 @@ its rows (:meth:`BackgroundTask.outcome` joins it).
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Callable, TypeVar
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import QDialog, QProgressBar, QProgressDialog, QWidget
 from ..documents.progress import Cancelled
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 SHOW_AFTER_MS = 400  # quick work never flashes a dialog
 
 _alive: set["BackgroundTask"] = set()  # a task outlives its caller's reference until it has reported
@@ -183,7 +185,20 @@ def run_with_progress(
     dialog.canceled.connect(lambda: dialog.setLabelText("正在取消…"))
     task.dialog = dialog  # for tests and for a caller that wants to say more
 
+    # the parent (a dialog the clerk closed and Qt deleted, with this progress dialog as its
+    # child) may go before the work reports: the work is then cancelled, and what it reports is
+    # for nobody, since every callback would reach widgets that are gone
+    orphaned = threading.Event()
+
+    def parent_gone() -> None:
+        orphaned.set()
+        task.cancel()
+
+    dialog.destroyed.connect(parent_gone)
+
     def show_progress(done: int, total: int) -> None:
+        if orphaned.is_set():  # a report posted before the cancel, arriving after the bar went
+            return
         if total > 0:
             bar.setRange(0, total)
             bar.setValue(min(done, total))
@@ -191,11 +206,16 @@ def run_with_progress(
             bar.setRange(0, 0)
 
     def close_dialog() -> None:
+        dialog.destroyed.disconnect(parent_gone)
         dialog.canceled.disconnect()
         dialog.close()
         dialog.deleteLater()
 
     def failed(error: BaseException) -> None:
+        if orphaned.is_set():
+            if not isinstance(error, Cancelled):
+                _log.error("%s failed after its window was closed", title, exc_info=error)
+            return
         close_dialog()
         if isinstance(error, Cancelled):
             if on_cancel is not None:
@@ -206,6 +226,8 @@ def run_with_progress(
             raise error
 
     def succeeded(result: T) -> None:
+        if orphaned.is_set():
+            return
         close_dialog()  # finished before it saw the cancel: the work is done, say so
         on_success(result)
 
