@@ -143,3 +143,51 @@ def test_the_report_from_the_window_menu(qtbot, make_window, unit, tmp_path, mon
     qtbot.waitUntil(window.report_action.isEnabled, timeout=5000)
     pages, text = pdf_text(out)
     assert pages >= 2 and "测试市财政局" in flat(text)
+
+
+@pytest.mark.parametrize("menu", ["report", "evidence"])
+def test_the_report_and_the_pack_ask_where_in_the_last_folder_and_keep_their_suffix(qtbot, make_window, unit, tmp_path, monkeypatch, menu):
+    """Both menu entries suggest the unit's file name in the folder the last one went to, add the
+    suffix the clerk left out, and say in the status bar where the file went."""
+    from desktop832.ui import file_dialogs
+
+    folder = tmp_path / "年终材料"
+    folder.mkdir()
+    asked = []
+
+    def ask(parent, title, suggested, file_filter):
+        asked.append((title, suggested, file_filter))
+        return str(folder / "第一份"), ""  # typed without a suffix
+
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", ask)
+    window = make_window(unit, today=dt.date(2024, 6, 1))
+    action = window.report_action if menu == "report" else window.evidence_action
+    suffix, title, name = {"report": (".pdf", "年度采购情况报告", "测试市财政局-2024年度采购情况报告.pdf"),
+                           "evidence": (".zip", "导出证据包", "测试市财政局-2024年度证据包.zip")}[menu]
+    action.trigger()
+    out = folder / ("第一份" + suffix)
+    qtbot.waitUntil(lambda: out.exists() and "已写出" in window.statusBar().currentMessage(), timeout=30000)
+    qtbot.waitUntil(action.isEnabled, timeout=5000)
+    assert str(out) in window.statusBar().currentMessage()
+    assert asked[0][0] == title and Path(asked[0][1]).name == name and suffix[1:] in asked[0][2]
+    assert Path(asked[0][1]).parent == unit.parent  # the first time: beside the data file
+    action.trigger()  # the second time: where the first went
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=5000)
+    assert Path(asked[1][1]).parent == folder
+    qtbot.waitUntil(action.isEnabled, timeout=30000)
+
+
+@pytest.mark.parametrize("menu", ["report", "evidence"])
+def test_a_year_without_a_filing_gets_a_message_and_no_file_dialog(qtbot, make_window, unit, monkeypatch, menu):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop832.ui import file_dialogs
+    from desktop832.ui.dialogs.year_report import pack_with_dialog, report_with_dialog
+
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: pytest.fail("asked where"))
+    window = make_window(unit, today=dt.date(2024, 6, 1))
+    start = report_with_dialog if menu == "report" else pack_with_dialog
+    assert start(window, window.workspace, 2031) is None
+    assert told == [f"2031 年度还没有填报数据，无法{'生成报告' if menu == 'report' else '导出证据包'}。"]

@@ -63,32 +63,27 @@ def _verify(window) -> None:
     verify_with_dialog(window, window.workspace.library if window.workspace else None)
 
 
+def _one_at_a_time(window, action, start) -> None:
+    """Run ``start(window, workspace, year)``; while its task writes, ``action`` waits."""
+    workspace = window.workspace
+    task = start(window, workspace, window.document.year)
+    if task is not None:
+        action.setEnabled(False)
+
+        def ended() -> None:
+            if window.workspace is workspace:  # a file opened meanwhile sets its own actions
+                action.setEnabled(True)
+
+        task.finished.connect(ended)
+
+
 def _report(window) -> None:
     from .dialogs.year_report import report_with_dialog
 
-    workspace = window.workspace
-    task = report_with_dialog(window, workspace, window.document.year)
-    if task is not None:
-        # one report at a time: the menu entry waits while the file is written
-        window.report_action.setEnabled(False)
-
-        def ended() -> None:
-            if window.workspace is workspace:
-                window.report_action.setEnabled(True)
-
-        task.finished.connect(ended)
+    _one_at_a_time(window, window.report_action, report_with_dialog)
 
 
 def _evidence(window) -> None:
     from .dialogs.year_report import pack_with_dialog
 
-    workspace = window.workspace
-    task = pack_with_dialog(window, workspace, window.document.year)
-    if task is not None:
-        window.evidence_action.setEnabled(False)  # one pack at a time
-
-        def ended() -> None:
-            if window.workspace is workspace:
-                window.evidence_action.setEnabled(True)
-
-        task.finished.connect(ended)
+    _one_at_a_time(window, window.evidence_action, pack_with_dialog)
