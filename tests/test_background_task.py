@@ -152,12 +152,13 @@ def test_a_progress_whose_window_is_deleted_cancels_the_work_and_calls_nobody(qt
     said = []
     task = run_with_progress(parent, "t", "l", work, on_success=said.append, on_failure=said.append,
                              on_cancel=lambda: said.append("cancelled"))
+    ended = []
+    task.finished.connect(lambda: ended.append(True))  # cancelled before its first report, it may end at once
     parent.deleteLater()
     qtbot.waitUntil(lambda: task.cancelled, timeout=10_000)  # the dialog went with its parent
     task.progressed.emit(1, 3)  # a report posted before the cancel, arriving after the bar went
     work.open.set()
-    with qtbot.waitSignal(task.finished, timeout=10_000):
-        pass
+    qtbot.waitUntil(lambda: bool(ended), timeout=10_000)
     qtbot.wait(50)
     assert said == []
 
