@@ -20,6 +20,24 @@ def test_the_size_asked_for_is_cut_to_the_free_screen(name):
     assert size.width() == min(1180, int(space.width() * 0.96))
 
 
+@pytest.mark.parametrize("name", SCREENS)
+def test_the_first_window_takes_a_small_screen_whole_and_a_big_one_in_part(qtbot, monkeypatch, name):
+    space = SCREENS[name]
+    monkeypatch.setattr(screen_fit, "available", lambda widget=None: space)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    # nothing of a 1366-pixel screen is left unused beside the window's frame
+    assert space.width() * 0.9 <= window.width() <= space.width(), window.size()
+    assert space.height() * 0.8 <= window.height() <= space.height(), window.size()
+
+
+def test_on_a_big_screen_the_first_window_stays_a_window(qtbot, monkeypatch):
+    monkeypatch.setattr(screen_fit, "available", lambda widget=None: QRect(0, 0, 2560, 1440))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert (window.width(), window.height()) == (1440, 900)
+
+
 def inside(widget, top, space: QRect) -> bool:
     corner = widget.mapTo(top, QPoint(0, 0))
     rect = QRect(corner, widget.size())

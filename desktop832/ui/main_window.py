@@ -30,6 +30,9 @@ FORM_TABS_AFTER_MS = 50  # the form tabs not on screen are built this long after
 TAB_TITLES = ("概览", "单位信息", "预留份额", "工会预算", "采购记录")
 FINDINGS_MIN_CHARS, FINDINGS_MIN_PX = 14, 260  # the findings panel never narrower (words, not only icons)
 TABS_MIN_CHARS = 28  # nor the tabs beside it
+# the first start's size: on a 1366x768 laptop the window takes the screen's width (the purchase
+# log's columns and the findings need it); on a big screen it stays a window, not a wall
+FIRST_SIZE = (1440, 900)
 
 
 # the letter of each menu command (Alt+F then N: 新建数据文件), unique within its menu
@@ -87,7 +90,7 @@ class MainWindow(QMainWindow):
 
         from .screen_fit import fit_to_screen
 
-        fit_to_screen(self, QSize(1180, 760))  # at most what the screen has free
+        fit_to_screen(self, QSize(*FIRST_SIZE))  # at most what the screen has free
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
