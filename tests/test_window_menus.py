@@ -566,6 +566,7 @@ def test_overview_shows_where_the_unit_stands_and_leads_to_the_problem(qtbot, ma
     progress = overview.progress_value.text()
     assert f"{counted:,.2f}" in progress and f"{target:,.2f}" in progress and "30%" in progress
     assert overview.progress_bar.value() == int(counted * 100 / target) == 30
+    assert overview.progress_bar.text() == "30%"
 
     assert "食堂预留金额 100,000.00 元低于" in overview.first_problem_label.text()
     qtbot.mouseClick(overview.first_problem_button, Qt.MouseButton.LeftButton)
@@ -588,6 +589,14 @@ def test_overview_shows_where_the_unit_stands_and_leads_to_the_problem(qtbot, ma
     progress = overview.progress_value.text()
     assert f"{counted:,.2f}" in progress and f"{target:,.2f}" in progress and "20%" in progress
     assert overview.progress_bar.value() == int(counted * 100 / target) == 20
+    assert overview.progress_bar.text() == "20%"
+
+    window.tabs.setCurrentIndex(TAB_QUOTA)
+    type_ascii(qtbot, quota.reserve_amount_edit, "10000")  # the reserve is 25,000 now: 33,000 is past it
+    window.tabs.setCurrentIndex(TAB_OVERVIEW)
+    # past the reserve the bar stops at its end but says the share, as the purchase log's does
+    assert overview.progress_bar.value() == 100 and overview.progress_bar.text() == "132%"
+    assert "132%" in overview.progress_value.text()
 
 
 # --- tab order ------------------------------------------------------------------------------------

@@ -53,6 +53,12 @@ class Overview:
             return 0
         return min(100, int(self.counted * 100 / self.target))
 
+    @property
+    def progress_label(self) -> str:
+        """The bar's words: the share itself, past 100 % too (the bar stops there), as the
+        purchase log's bar says it."""
+        return format_percent(share_of(self.counted, self.target)) if self.target > 0 else "未填写预留份额"
+
 
 def _unreadable(findings: list[Finding], topic: str) -> list[Finding]:
     fields = TOPIC_FIELDS.get(topic, frozenset())

@@ -65,6 +65,7 @@ class OverviewTab(FormWidget):
         self.canteen_value.setText(status_html(view.canteen))
         self.union_value.setText(status_html(view.union))
         self.progress_bar.setValue(view.progress_percent)
+        self.progress_bar.setFormat(view.progress_label)
         self.progress_value.setText(view.progress.text)
         self.counts_value.setText(f"错误 {errors} 项，警告 {warnings} 项")
         self._first = view.first_problem
@@ -154,6 +155,7 @@ class OverviewTab(FormWidget):
         for label in (self.filing_value, self.canteen_value, self.union_value):
             label.setText(none)
         self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("—")
         self.progress_value.setText("—（本年度没有政策文件）")
         errors = [f for f in document.findings if f.severity is Severity.ERROR]
         warnings = [f for f in document.findings if f.severity is Severity.WARNING]
