@@ -170,6 +170,20 @@ def test_console_entry_point_runs_headless(tmp_path):
     assert (out["errors"], out["warnings"]) == (0, 1)
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`desktop832 dump | head`: the pipe closes under the dump; the command stops quietly with
+    the shell's SIGPIPE status instead of printing a traceback."""
+    env = {**os.environ, "DESKTOP832_HOME": str(tmp_path / "home")}
+    child = subprocess.Popen([sys.executable, "-m", "desktop832", "--demo", "dump"], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout.read(100).startswith(b"{")
+    child.stdout.close()  # more than a pipe's buffer is still to come: the next write fails
+    with child.stderr:
+        stderr = child.stderr.read().decode("utf-8", "replace")
+    assert child.wait(timeout=60) == 141, stderr
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+
+
 def test_self_test():
     result = subprocess.run(
         [sys.executable, "-m", "desktop832", "--self-test"], capture_output=True, text=True, encoding="utf-8", timeout=60
