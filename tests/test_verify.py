@@ -227,5 +227,62 @@ def test_an_export_made_under_the_previous_field_list_still_verifies(exported, w
 
 def test_an_export_of_a_version_never_made_is_refused_by_name(exported, ws):
     _edit_data(exported.path, "export.version", 1)
-    with pytest.raises(ExchangeError, match="格式版本是 1，本程序只核验版本 2、3 的文件"):
+    with pytest.raises(ExchangeError, match="格式版本是 1，本程序只核验版本 2、3、4 的文件"):
         verify_file(exported.path, ws.library)
+
+
+def _detail_rows(path):
+    wb = load_workbook(path)
+    sheet = wb[layout.DETAIL_SHEET]
+    rows = list(sheet.iter_rows())
+    header = [c.value for c in rows[0]]
+    return wb, sheet, header, rows[1:]
+
+
+def test_each_purchase_goes_up_with_its_invoice_number_and_fee_source_and_an_edit_of_them_is_named(ws, tmp_path):
+    import datetime as dt
+
+    from desktop832.domain.model import FeeSource, Purchase
+
+    ws.store.add_purchase(Purchase(dt.date(2024, 5, 6), D("880.00"), "832-INV", "光山县原味农业", description="茶叶",
+                                   paid_on=dt.date(2024, 5, 7), invoice_no="No.0012,No.0013", fee_source=FeeSource.UNION))
+    out = export_year(ws, 2024, tmp_path / "带发票.xlsx").path
+    wb, sheet, header, rows = _detail_rows(out)
+    assert header[-3:] == ["发票号", "费用来源", "校验码"]
+    row = next(r for r in rows if r[header.index("订单编号")].value == "832-INV")
+    assert (row[header.index("发票号")].value, row[header.index("费用来源")].value) == ("No.0012,No.0013", "工会经费")
+    others = [r for r in rows if r[header.index("订单编号")].value != "832-INV"]
+    assert all(r[header.index("发票号")].value is None and r[header.index("费用来源")].value is None for r in others)
+    assert verify_file(out, ws.library).unchanged
+
+    row[header.index("发票号")].value = "No.9999"  # a reviewer "corrects" the invoice
+    edited = tmp_path / "改发票.xlsx"
+    wb.save(edited)
+    report = _changed(edited, ws.library, "订单 832-INV", "导出后被改动")
+    assert len([c for c in report.changes if layout.DETAIL_SHEET in c.where]) == 1
+
+    wb, sheet, header, rows = _detail_rows(out)  # a workbook with the QR image saves once
+    row = next(r for r in rows if r[header.index("订单编号")].value == "832-INV")
+    row[header.index("费用来源")].value = "现金"
+    wb.save(edited)
+    _changed(edited, ws.library, "费用来源应为以下之一：福利费、工会经费、食堂、其他（或留空）")
+
+
+def test_an_export_of_version_3_without_those_columns_still_verifies(ws, tmp_path):
+    """A file sent before the invoice number joined the detail is read by its own version's
+    columns: nothing missing, the same fingerprint, unchanged."""
+    from desktop832.app.exporting import check_export
+    from desktop832.documents.export_data import ExportData
+    from desktop832.documents.export_xlsx import write_workbook
+
+    check = check_export(ws, 2024)
+    data = ExportData(check.profile, check.plan, check.info, ws.store.purchases(2024), check.today, check.findings,
+                      check.summary, version=3)
+    out = tmp_path / "版本3.xlsx"
+    stored = write_workbook(out, data)
+    _, _, header, rows = _detail_rows(out)
+    assert "发票号" not in header and "费用来源" not in header and header[-1] == "校验码" and len(rows) == 24
+    report = verify_file(out, ws.library)
+    assert report.unchanged and report.exit_code == 0, report.text()
+    assert report.stored_fingerprint == report.computed_fingerprint == stored
+    assert stored != export_year(ws, 2024, tmp_path / "版本4.xlsx", save_status=False).fingerprint

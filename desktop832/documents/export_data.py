@@ -72,6 +72,8 @@ RECORD_FIELDS: dict[int, tuple[str, ...]] = {
 }
 # 3: the unit's county, the union's annual funds and last year's union reserve
 RECORD_FIELDS[3] = RECORD_FIELDS[2] + ("profile.county", "plan.union_funds_total", "plan.last_year_union_reserve")
+# 4: the same unit and plan fields; each purchase's invoice number and fee source join 采购明细
+RECORD_FIELDS[4] = RECORD_FIELDS[3]
 # how each kind of catalogue field is written to and read from a cell
 _CELL_KINDS = {
     Kind.TEXT: "text", Kind.CHOICE: "enum", Kind.MONEY: "money", Kind.RATIO: "percent", Kind.DATE: "date",
@@ -255,7 +257,7 @@ class ExportData:
         return values
 
     def compute_fingerprint(self) -> str:
-        return fp.fingerprint(self.head(), (fp.purchase_line(p) for p in self.purchases))
+        return fp.fingerprint(self.head(), (fp.purchase_line(p, self.version) for p in self.purchases))
 
 
 def finding_record(f: Finding) -> list:

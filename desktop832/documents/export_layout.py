@@ -369,9 +369,19 @@ def purchase_summary_sheet(data: ExportData) -> SheetSpec:
 DETAIL_COLUMNS = [
     ("下单日期", 12), ("订单编号", 22), ("供应商", 28), ("商品", 30), ("金额（元）", 14), ("用途", 12),
     ("渠道", 10), ("订单状态", 10), ("付款日期", 12), ("履约评价", 9), ("备注", 20), ("收货日期", 12),
-    ("校验码", 14),
+    ("发票号", 18), ("费用来源", 10), ("校验码", 14),
 ]
 DETAIL_HEADERS = [c[0] for c in DETAIL_COLUMNS]
+INVOICE_AND_FEE_HEADERS = ("发票号", "费用来源")  # from format version 4 on
+
+
+def detail_headers(version: int) -> list[str]:
+    """The columns 采购明细 of an export of ``version`` must have (a file is read by its own)."""
+    from .fingerprint import INVOICE_AND_FEE_FROM
+
+    if version >= INVOICE_AND_FEE_FROM:
+        return DETAIL_HEADERS
+    return [h for h in DETAIL_HEADERS if h not in INVOICE_AND_FEE_HEADERS]
 
 
 # --- the verification data: every field, its check code, and the fingerprint --------------------
@@ -386,5 +396,5 @@ def short_fingerprint(data: ExportData) -> str:
 
 __all__ = [
     "C", "SheetSpec", "printable_sheet", "summary_sheet", "purchase_summary_sheet", "finding_texts",
-    "SUMMARY_COLUMNS", "SUMMARY_HEADERS", "DETAIL_COLUMNS", "DETAIL_HEADERS", "DATA_HEADERS", "canteen_reserve_applies",
+    "SUMMARY_COLUMNS", "SUMMARY_HEADERS", "DETAIL_COLUMNS", "DETAIL_HEADERS", "detail_headers", "DATA_HEADERS", "canteen_reserve_applies",
 ]

@@ -209,17 +209,21 @@ def _letter(index: int) -> str:
 
 
 def write_detail(wb: Workbook, data: ExportData, lines: list[str], progress: Progress) -> None:
-    """Every purchase of the year. Styled cells are made once per column and reused for every row:
-    a styled cell per value would double the time for 100,000 rows."""
-    spec = SheetSpec(layout.DETAIL_SHEET, [w for _, w in layout.DETAIL_COLUMNS], [], freeze="C2", print_rows="1:1",
+    """Every purchase of the year, in the columns of the file's format version. Styled cells are
+    made once per column and reused for every row: a styled cell per value would double the time
+    for 100,000 rows."""
+    headers = layout.detail_headers(data.version)
+    widths = dict(layout.DETAIL_COLUMNS)
+    with_invoice = len(headers) == len(layout.DETAIL_HEADERS)
+    spec = SheetSpec(layout.DETAIL_SHEET, [widths[h] for h in headers], [], freeze="C2", print_rows="1:1",
                      landscape=True, header=f"{data.year}年度采购明细")
     ws = wb.create_sheet(spec.name)
     for i, width in enumerate(spec.widths):
         ws.column_dimensions[_letter(i)].width = width
     ws.row_dimensions[1].height = 22
     _page_setup(ws, spec, data.fingerprint)
-    ws.auto_filter.ref = f"A1:{_letter(len(layout.DETAIL_COLUMNS) - 1)}{len(data.purchases) + 1}"
-    ws.append([_styled(ws, C(h, style="head")) for h in layout.DETAIL_HEADERS])
+    ws.auto_filter.ref = f"A1:{_letter(len(headers) - 1)}{len(data.purchases) + 1}"
+    ws.append([_styled(ws, C(h, style="head")) for h in headers])
     date_cell, amount_cell, paid_cell, delivered_cell = (write_cell(ws) for _ in range(4))
     date_cell.number_format = paid_cell.number_format = delivered_cell.number_format = "yyyy-mm-dd"
     amount_cell.number_format = "#,##0.00"
@@ -227,11 +231,15 @@ def write_detail(wb: Workbook, data: ExportData, lines: list[str], progress: Pro
     progress(0, total)
     for i, (p, line) in enumerate(zip(data.purchases, lines), 1):
         date_cell.value, amount_cell.value, paid_cell.value, delivered_cell.value = p.date, p.amount, p.paid_on, p.delivered_on
-        ws.append([
+        row = [
             date_cell, _text(ws, p.order_no), _text(ws, p.supplier), _text(ws, p.description), amount_cell,
             p.purpose.value, p.channel.value, p.state.value, paid_cell, "是" if p.evaluated else "否",
-            _text(ws, p.note), delivered_cell, fp.digest(line),
-        ])
+            _text(ws, p.note), delivered_cell,
+        ]
+        if with_invoice:
+            row += [_text(ws, p.invoice_no), p.fee_source.value or None]
+        row.append(fp.digest(line))
+        ws.append(row)
         if i % STEP == 0:
             progress(i, total)
     progress(total, total)
@@ -303,7 +311,7 @@ def derived_workbook(data: ExportData) -> bytes:
 def write_workbook(path: Path, data: ExportData, progress: Progress | None = None) -> str:
     """Write ``data`` to ``path`` (atomically); returns the fingerprint."""
     progress = progress or no_progress
-    lines = [fp.purchase_line(p) for p in data.purchases]
+    lines = [fp.purchase_line(p, data.version) for p in data.purchases]
     data.fingerprint = fp.fingerprint(data.head(), lines)
 
     def write(tmp: Path) -> None:

@@ -6,7 +6,8 @@ The canonical text (documented in ``docs/export-format.md``) is UTF-8 and has:
   ``exported_on``, ``policy`` (id, name, year, notices, deadlines, sha256 of the policy file),
   ``profile`` and ``plan`` (their ``desktop832 dump`` JSON form) and ``purchase_count``;
 * then one line per purchase of the year, a JSON array ``[date, amount, order_no, supplier,
-  description, purpose, channel, state, paid_on, evaluated, note, delivered_on]``, the lines sorted so that
+  description, purpose, channel, state, paid_on, evaluated, note, delivered_on, invoice_no, fee_source]``
+  (the last two from version 4 on), the lines sorted so that
   re-sorting the detail sheet in Excel does not change the fingerprint.
 
 Everything is text in the form ``desktop832 dump`` writes (amounts ``"1234.50"``, dates ISO), so
@@ -22,8 +23,10 @@ from typing import Iterable
 from ..domain.model import Purchase
 
 FORMAT = "desktop832-export"
-VERSION = 3  # 2: findings and the counted purposes are part of the data (the form is rebuilt from the file alone);
-# 3: the unit's county, the union's annual funds and last year's union reserve
+VERSION = 4  # 2: findings and the counted purposes are part of the data (the form is rebuilt from the file alone);
+# 3: the unit's county, the union's annual funds and last year's union reserve;
+# 4: each purchase's invoice number and fee source (supervising departments collecting proof ask for them)
+INVOICE_AND_FEE_FROM = 4  # the first version whose purchase lines hold them
 DIGEST_LENGTH = 12  # per-row check codes: enough to tell a changed row, short enough to print
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
@@ -33,16 +36,21 @@ def canonical(value) -> str:
     return _encode(value)
 
 
-def purchase_record(p: Purchase) -> list:
-    return [
+def purchase_record(p: Purchase, version: int = VERSION) -> list:
+    """The purchase as the canonical text of format ``version`` has it: a file is checked by
+    the record of the version it states, so files exported before a field was added verify."""
+    record = [
         p.date.isoformat(), f"{p.amount:.2f}", p.order_no, p.supplier, p.description, p.purpose.value,
         p.channel.value, p.state.value, p.paid_on.isoformat() if p.paid_on else None, p.evaluated, p.note,
         p.delivered_on.isoformat() if p.delivered_on else None,
     ]
+    if version >= INVOICE_AND_FEE_FROM:
+        record += [p.invoice_no, p.fee_source.value]
+    return record
 
 
-def purchase_line(p: Purchase) -> str:
-    return _encode(purchase_record(p))
+def purchase_line(p: Purchase, version: int = VERSION) -> str:
+    return _encode(purchase_record(p, version))
 
 
 def digest(text: str) -> str:

@@ -27,7 +27,7 @@ from ..domain import jsonformat
 from ..domain.errors import InputError
 from ..domain.counting import COUNT_COMPLETED, Counting
 from ..domain.findings import Finding, Severity
-from ..domain.model import Channel, OrderState, Purchase, Purpose
+from ..domain.model import Channel, FeeSource, OrderState, Purchase, Purpose
 from ..domain.money import format_money, format_percent
 from ..domain.policy import Policy, PolicyError
 from ..domain.policy_files import load_policy_file
@@ -314,17 +314,18 @@ def _head(values: dict, findings: list) -> dict:
 _DETAIL = {name: i for i, name in enumerate(layout.DETAIL_HEADERS)}
 
 
-def _read_detail(wb, changes: list[Change], progress: Progress) -> tuple[list[Purchase], list[str]]:
+def _read_detail(wb, changes: list[Change], progress: Progress, version: int) -> tuple[list[Purchase], list[str]]:
     if layout.DETAIL_SHEET not in wb.sheetnames:
         raise ExchangeError(MISSING_SHEET.format(name="上报文件", sheet=layout.DETAIL_SHEET))
     ws = wb[layout.DETAIL_SHEET]
     rows = ws.iter_rows(values_only=True)
     header = [cell_text(v) for v in next(rows, ())]
-    missing = [h for h in layout.DETAIL_HEADERS if h not in header]
+    wanted = layout.detail_headers(version)
+    missing = [h for h in wanted if h not in header]
     if missing:
         changes.append(Change(layout.DETAIL_SHEET, "", "缺少列：" + "、".join(missing)))
         return [], []
-    col = {name: header.index(name) for name in layout.DETAIL_HEADERS}
+    col = {name: header.index(name) for name in wanted}
     purchases: list[Purchase] = []
     lines: list[str] = []
     total = ws.max_row if isinstance(ws.max_row, int) else None
@@ -340,7 +341,7 @@ def _read_detail(wb, changes: list[Change], progress: Progress) -> tuple[list[Pu
         except InputError as exc:
             changes.append(Change(where, exc.field or "", f"无法识别：{exc.message}"))
             continue
-        line = fp.purchase_line(p)
+        line = fp.purchase_line(p, version)
         if fp.digest(line) != cell_text(row[col["校验码"]]):
             changes.append(Change(where, f"订单 {p.order_no}" if p.order_no else "", "导出后被改动（或是后来添加的行）"))
         purchases.append(p)
@@ -357,7 +358,9 @@ def _purchase(row: tuple, col: dict[str, int]) -> Purchase:
         try:
             return enum_type(text)
         except ValueError:
-            raise InputError(f"{name}应为以下之一：" + "、".join(e.value for e in enum_type), name) from None
+            named = "、".join(e.value for e in enum_type if e.value)
+            blank = "（或留空）" if any(not e.value for e in enum_type) else ""
+            raise InputError(f"{name}应为以下之一：{named}{blank}", name) from None
 
     def checked(convert, name, **kw):
         try:
@@ -375,6 +378,9 @@ def _purchase(row: tuple, col: dict[str, int]) -> Purchase:
         purpose=enum("用途", Purpose), channel=enum("渠道", Channel), state=enum("订单状态", OrderState),
         paid_on=checked(date_from_cell, "付款日期"), evaluated=evaluated == "是", note=cell_text(get("备注")),
         delivered_on=checked(date_from_cell, "收货日期"),
+        # an export before version 4 has neither column: its purchases are read without them
+        invoice_no=cell_text(get("发票号")) if "发票号" in col else "",
+        fee_source=enum("费用来源", FeeSource) if "费用来源" in col else FeeSource.UNSET,
     )
 
 
@@ -613,7 +619,7 @@ def _verify(path, wb, library, policy_file, as_of, progress) -> VerifyReport:
     for name in DERIVED_SHEETS:
         if name not in wb.sheetnames:
             changes.append(Change(name, "", "该工作表被删除或改名"))
-    purchases, lines = _read_detail(wb, changes, progress)
+    purchases, lines = _read_detail(wb, changes, progress, version)
     head = _head(values, records)
     computed = fp.fingerprint(head, lines)
     if values["export.purchase_count"] != len(purchases):
